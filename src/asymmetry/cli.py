@@ -1,0 +1,448 @@
+"""The `asymmetry` command line: a thin shell over the library.
+
+Each command calls one public function and formats its result; errors the
+user can cause (`AsymmetryError`) become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from asymmetry import __version__
+from asymmetry.errors import AsymmetryError
+from asymmetry.metrics.basis import Source
+from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
+
+app = typer.Typer(
+    help="Who depends on whom, for what, and what pressure would cost: two-sided trade "
+    "dependence between countries from real data (BACI, Comtrade, OECD ICIO).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(
+    help="Load trade data and cited facts into the store.", no_args_is_help=True
+)
+synth_app = typer.Typer(
+    help="Generate synthetic data in real formats (tests, benchmarks).", no_args_is_help=True
+)
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(synth_app, name="synth")
+
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SourceOption(StrEnum):
+    flows = "flows"
+    icio = "icio"
+
+
+_state: dict[str, Any] = {"store": None}
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar=STORE_ENV_VAR,
+            help="DuckDB store file [default: ./.asymmetry/store.duckdb].",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    """Options shared by every command."""
+    if version:
+        out.print(__version__)
+        raise typer.Exit()
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    _state["store"] = store
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressCallback]:
+    """A rich progress bar driven by the library's (stage, fraction) callbacks."""
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as bar:
+
+        def update(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=1.0)
+            bar.update(tasks[stage], completed=fraction)
+
+        yield update
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Call the library; turn its errors into one line and exit code 2."""
+    try:
+        return action()
+    except AsymmetryError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _open(*, progress: ProgressCallback | None = None, read_only: bool = False) -> Store:
+    path = _state["store"] or default_store_path()
+    if not Path(path).exists():
+        console.print(f"creating store {path} with the embedded defaults (ICIO 2022, facts)")
+        with _progress() as init_progress:
+            return _run(lambda: Store(path, progress=init_progress))
+    return _run(lambda: Store(path, read_only=read_only, progress=progress))
+
+
+def _emit(frame: pd.DataFrame, fmt: OutputFormat, *, title: str | None = None) -> None:
+    if fmt is OutputFormat.json:
+        out.print_json(frame.to_json(orient="records", date_format="iso"))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        table = Table(title=title, show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else _fmt(v) for v in row))
+        out.print(table)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+# --- ingest -------------------------------------------------------------------------
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict/--lenient",
+        help="Strict: any bad row aborts and changes nothing. Lenient: skip bad rows, report why.",
+    ),
+]
+
+
+def _report(reports: list[Any]) -> None:
+    for report in reports:
+        out.print(f"{report.summary()} in {report.seconds:.1f}s")
+        for example in report.examples:
+            out.print(f"  skipped: {example}", highlight=False)
+
+
+@ingest_app.command("baci")
+def ingest_baci_cmd(
+    files: Annotated[list[Path], typer.Argument(help="BACI yearly CSV file(s) (t,i,j,k,v,q).")],
+    country_codes: Annotated[
+        Path | None,
+        typer.Option(help="BACI country_codes_V*.csv [default: found beside the file]."),
+    ] = None,
+    product_codes: Annotated[
+        Path | None,
+        typer.Option(help="BACI product_codes_HS*_V*.csv [default: found beside the file]."),
+    ] = None,
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS92 ... HS22 [default: from the file name].")
+    ] = None,
+    strict: StrictOpt = True,
+) -> None:
+    """Load CEPII BACI yearly files (values in thousand USD are stored as USD)."""
+    from asymmetry.store.ingest_baci import ingest_baci
+
+    store = _open()
+    with _progress() as progress:
+        reports = _run(
+            lambda: ingest_baci(
+                store,
+                files,
+                country_codes=country_codes,
+                product_codes=product_codes,
+                hs_revision=hs_revision,
+                strict=strict,
+                progress=progress,
+            )
+        )
+    _report(reports)
+
+
+@ingest_app.command("csv")
+def ingest_csv_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Tidy CSV or Parquet: year, exporter, importer, product, value_usd "
+            "[, quantity, hs_revision]."
+        ),
+    ],
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision when the file has no hs_revision column.")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help="Dataset id [default: table:<file stem>].")
+    ] = None,
+    strict: StrictOpt = True,
+) -> None:
+    """Load a tidy flow table; countries as ISO3, ISO numeric or names."""
+    from asymmetry.store.ingest_tidy import ingest_table
+
+    store = _open()
+    with _progress() as progress:
+        report = _run(
+            lambda: ingest_table(
+                store,
+                file,
+                hs_revision=hs_revision,
+                dataset_id=dataset,
+                strict=strict,
+                progress=progress,
+            )
+        )
+    _report([report])
+
+
+@ingest_app.command("icio")
+def ingest_icio_cmd(
+    npz: Annotated[
+        Path | None,
+        typer.Option(help="bench_cache.npz [default: the one in the sanction-simulator package]."),
+    ] = None,
+) -> None:
+    """Load the OECD ICIO 2022 input-output network (intermediate-input flows)."""
+    from asymmetry.store.ingest_icio import ingest_icio
+
+    store = _open()
+    with _progress() as progress:
+        report = _run(lambda: ingest_icio(store, npz, progress=progress))
+    _report([report])
+
+
+@ingest_app.command("facts")
+def ingest_facts_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV of cited figures (see the README).")],
+) -> None:
+    """Load cited facts (indicator, country, partner, year, value, unit, source ...)."""
+    from asymmetry.store.ingest_facts import ingest_facts
+
+    store = _open()
+    _report([_run(lambda: ingest_facts(store, file))])
+
+
+# --- synth --------------------------------------------------------------------------
+@synth_app.command("baci")
+def synth_baci_cmd(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write into.")],
+    rows: Annotated[int, typer.Option(help="Number of flows (a real year: ~9M).")] = 1_000_000,
+    year: Annotated[int, typer.Option(help="Year (column t).")] = 2022,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same bytes.")] = 0,
+    countries: Annotated[int, typer.Option(help="Number of economies.")] = 200,
+    products: Annotated[int, typer.Option(help="Number of HS6 products.")] = 5_000,
+) -> None:
+    """Write a synthetic BACI-format year with its country and product tables."""
+    from asymmetry.synth.baci import generate_baci
+
+    def make() -> Any:
+        try:
+            with _progress() as progress:
+                return generate_baci(
+                    out_dir,
+                    rows=rows,
+                    year=year,
+                    seed=seed,
+                    n_countries=countries,
+                    n_products=products,
+                    progress=progress,
+                )
+        except ValueError as exc:
+            raise AsymmetryError(str(exc)) from exc
+
+    result = _run(make)
+    out.print(f"wrote {result.rows:,} rows to {result.data}")
+    out.print(f"      {result.country_codes}\n      {result.product_codes}")
+
+
+# --- look ---------------------------------------------------------------------------
+@app.command("datasets")
+def datasets_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List every ingest with its provenance (file, sha256, rows, time, version)."""
+    store = _open(read_only=False)
+    _emit(store.datasets(), fmt, title="datasets")
+
+
+@app.command("facts")
+def facts_cmd(
+    indicator: Annotated[str | None, typer.Option(help="Only this indicator.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only facts about this country.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show cited facts (figures with their source and quote)."""
+    from asymmetry.store.codes import resolve_country
+
+    store = _open()
+    iso = _run(lambda: resolve_country(country)) if country else None
+    frame = store.query(
+        "SELECT indicator, country, partner, product, period, value, unit, source, locator, "
+        "quote FROM facts WHERE ($ind IS NULL OR indicator = $ind) AND "
+        "($iso IS NULL OR country = $iso OR partner = $iso) ORDER BY indicator, year",
+        {"ind": indicator, "iso": iso},
+    )
+    _emit(frame, fmt, title="facts")
+
+
+@app.command("info")
+def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """Where the store is and how many rows each table holds."""
+    store = _open()
+    counts = store.table_counts()
+    frame = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
+    if fmt is OutputFormat.table:
+        out.print(f"store: {store.path}")
+    _emit(frame, fmt, title="tables")
+
+
+def _print_profile(p: Any) -> None:
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.1%}"
+
+    s = p.shares
+    out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
+    out.print(
+        f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
+        f"{pct(s['b_in_a_exports'])} of its exports;"
+    )
+    out.print(
+        f"  {p.a} is {pct(s['a_in_b_imports'])} of {p.b}'s imports and "
+        f"{pct(s['a_in_b_exports'])} of its exports."
+    )
+    ratio = p.asymmetry["trade"]
+    if ratio:
+        out.print(f"  {p.b} weighs {ratio:.1f}x more in {p.a}'s trade than {p.a} in {p.b}'s.")
+    table = Table(title="flows (USD)")
+    for col in ("", f"{p.a} -> {p.b}", f"{p.b} -> {p.a}", "turnover", f"{p.a} balance"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        "value",
+        f"{p.flows_usd['a_to_b']:,.0f}",
+        f"{p.flows_usd['b_to_a']:,.0f}",
+        f"{p.turnover_usd:,.0f}",
+        f"{p.balance_usd:,.0f}",
+    )
+    out.print(table)
+    hhi = Table(title="partner concentration (HHI over partners)")
+    for col in ("", "imports", "exports"):
+        hhi.add_column(col, justify="right")
+    for who in ("a", "b"):
+        hhi.add_row(
+            getattr(p, who),
+            f"{p.hhi[f'{who}_imports'] or 0:.3f}",
+            f"{p.hhi[f'{who}_exports'] or 0:.3f}",
+        )
+    out.print(hhi)
+    for key, (x, y) in {"a_to_b": (p.a, p.b), "b_to_a": (p.b, p.a)}.items():
+        comp = Table(title=f"what flows {x} -> {y}")
+        for col in ("code", "name", "USD", "share"):
+            comp.add_column(col, justify="right" if col in ("USD", "share") else "left")
+        for item in p.composition[key]:
+            comp.add_row(
+                item["code"],
+                item["name"] or "",
+                f"{item['value_usd']:,.0f}",
+                f"{item['share']:.1%}",
+            )
+        out.print(comp)
+
+
+@app.command("profile")
+def profile_cmd(
+    a: Annotated[str, typer.Argument(help="Country A (ISO3, numeric code or name).")],
+    b: Annotated[str, typer.Argument(help="Country B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest in the data].")] = None,
+    source: Annotated[
+        SourceOption,
+        typer.Option(help="flows: goods trade (BACI/tables); icio: ICIO 2022 intermediate inputs."),
+    ] = SourceOption.flows,
+    dataset: Annotated[
+        str | None, typer.Option(help="Flows dataset id [default: the largest for the year].")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Items per composition list.")] = 10,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Two-sided dependence of A and B: flows, shares both ways, HHI, composition."""
+    from asymmetry.metrics.profile import profile
+
+    store = _open()
+    src: Source = "icio" if source is SourceOption.icio else "flows"
+    result = _run(lambda: profile(store, a, b, year=year, source=src, dataset=dataset, top=top))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(result.to_frame().to_csv(index=False))
+    else:
+        _print_profile(result)
+
+
+@app.command("report")
+def report_cmd(
+    a: Annotated[str, typer.Argument(help="Country A.")] = "RUS",
+    b: Annotated[str, typer.Argument(help="Country B.")] = "CHN",
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+) -> None:
+    """The A-B report. For now: the pair profile on goods flows when the store
+    has them, and on the embedded ICIO network always."""
+    from asymmetry.errors import NoDataError
+    from asymmetry.metrics.profile import profile
+
+    store = _open()
+    has_flows = bool(store.scalar("SELECT count(*) FROM flows"))
+    sources: list[Source] = ["flows", "icio"] if has_flows else ["icio"]
+
+    def profiles() -> list[Any]:
+        found = []
+        for src in sources:
+            try:
+                found.append(
+                    profile(store, a, b, year=year if src == "flows" else None, source=src)
+                )
+            except NoDataError as exc:
+                console.print(f"[yellow]skipped {src}:[/] {exc}")
+        return found
+
+    for result in _run(profiles):
+        _print_profile(result)
+        out.print()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

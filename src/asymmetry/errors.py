@@ -1,0 +1,83 @@
+"""Exception hierarchy: every failure a user can cause is an `AsymmetryError`.
+
+The CLI turns these into a one-line message and exit code 2; anything else
+reaching a user is a bug. Each class carries its context as attributes so
+callers (web app, tests) need not parse messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class AsymmetryError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class StoreError(AsymmetryError):
+    """The store cannot be opened, created or read."""
+
+
+class IngestError(AsymmetryError):
+    """Input data was rejected; the store is unchanged.
+
+    Attributes name the culprit: the file, the 1-based line in that file
+    (header = line 1), the field, the offending value and the reason.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        value: object = None,
+        count: int = 1,
+    ) -> None:
+        self.reason = reason
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.value = value
+        self.count = count
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        prefix = ", ".join(where)
+        text = f"{prefix}: {self.reason}" if prefix else self.reason
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.count > 1:
+            text += f"; {self.count - 1} more row(s) have the same problem"
+        return text
+
+
+class SchemaError(IngestError):
+    """A file lacks a required column or has the wrong layout."""
+
+
+class UnknownCountryError(AsymmetryError):
+    """A country name or code could not be resolved to ISO3."""
+
+    def __init__(self, value: str, suggestions: Sequence[str] = ()) -> None:
+        self.value = value
+        self.suggestions = list(suggestions)
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown country {value!r}{hint}")
+
+
+class UnknownProductError(AsymmetryError):
+    """A product code or product group is not known."""
+
+
+class NoDataError(AsymmetryError):
+    """The store holds no data for what was asked (year, pair, source)."""

@@ -1,0 +1,81 @@
+"""Which trade numbers a metric reads: goods flows of one dataset, or ICIO.
+
+Every metric runs on one relation with the columns (exporter, importer,
+item, value_usd) — `item` an HS6 product or an ICIO seller sector — so the
+same SQL serves both bases. Domestic flows (exporter = importer, present in
+ICIO) are excluded: dependence is about trade with the world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from asymmetry.errors import NoDataError
+from asymmetry.store.ingest_icio import ICIO_DATASET
+from asymmetry.store.store import Store
+
+Source = Literal["flows", "icio"]
+SOURCES: tuple[Source, ...] = ("flows", "icio")
+
+BASIS_LABEL = {"flows": "goods trade", "icio": "intermediate inputs (ICIO)"}
+ICIO_YEAR = 2022
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """A resolved choice of data: source, year and dataset, plus its SQL."""
+
+    source: Source
+    year: int
+    dataset: str
+    sql: str  # SELECT exporter, importer, item, value_usd (named params in `params`)
+    params: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return BASIS_LABEL[self.source]
+
+
+def resolve_basis(
+    store: Store, *, source: Source = "flows", year: int | None = None, dataset: str | None = None
+) -> Basis:
+    """Pick the data a metric reads; `NoDataError` says what is missing and what exists."""
+    if source == "icio":
+        if not store.scalar("SELECT count(*) FROM io_nodes"):
+            raise NoDataError("the store holds no ICIO network; run `asymmetry ingest icio`")
+        if year is not None and year != ICIO_YEAR:
+            raise NoDataError(f"the ICIO network covers {ICIO_YEAR} only, not {year}")
+        sql = """
+            SELECT s.country AS exporter, b.country AS importer, s.sector AS item,
+                   n.value_usd
+            FROM io_network n
+            JOIN io_nodes s ON s.node = n.seller
+            JOIN io_nodes b ON b.node = n.buyer
+            WHERE s.country <> b.country"""
+        return Basis("icio", ICIO_YEAR, ICIO_DATASET, sql, {})
+    coverage = store.query(
+        "SELECT source, year, count(*) AS n FROM flows GROUP BY ALL ORDER BY year DESC, n DESC"
+    )
+    if coverage.empty:
+        raise NoDataError(
+            "the store holds no goods flows; ingest BACI or a flow table "
+            "(`asymmetry ingest baci FILE`), or use --source icio"
+        )
+    if dataset is not None:
+        coverage = coverage[coverage["source"] == dataset]
+        if coverage.empty:
+            raise NoDataError(f"no flows from dataset {dataset!r}; see `asymmetry datasets`")
+    if year is None:
+        year = int(coverage["year"].iloc[0])
+    in_year = coverage[coverage["year"] == year]
+    if in_year.empty:
+        years = ", ".join(str(y) for y in sorted(coverage["year"].unique()))
+        raise NoDataError(f"no flows for {year}; years in the store: {years}")
+    # Datasets may overlap (BACI and a tidy file for the same year): the
+    # largest one is read, never the sum of both.
+    chosen = str(in_year["source"].iloc[0])
+    sql = """
+        SELECT exporter, importer, product AS item, value_usd
+        FROM flows WHERE source = $dataset AND year = $year AND exporter <> importer"""
+    return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year})

@@ -1,0 +1,221 @@
+"""Two-sided pair profile: how much A and B matter to each other.
+
+The seed papers' headline ("China is 36.5% of Russia's imports while Russia
+is ~4% of China's trade") is a pair of partner shares read against each
+other. This module computes them for any pair from one `Basis`, with the
+partner concentration of each side (Hirschman-Herfindahl index over
+partners: sum of squared partner shares, 1/n for n equal partners, 1 for a
+single partner) and the composition of each direction.
+
+References: Hirschman, A. O. (1945) *National Power and the Structure of
+Foreign Trade*; Herfindahl, O. C. (1950) *Concentration in the Steel Industry*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.metrics.basis import Basis, Source, resolve_basis
+from asymmetry.store.codes import hs_sections_frame, resolve_country
+from asymmetry.store.store import Store
+
+CompositionLevel = Literal["section", "chapter"]
+
+
+@dataclass(frozen=True, slots=True)
+class PairProfile:
+    """Result of `profile`; shares are fractions in [0, 1], money in USD."""
+
+    a: str
+    b: str
+    year: int
+    source: Source
+    basis: str
+    dataset: str
+    flows_usd: dict[str, float]
+    totals_usd: dict[str, float]
+    shares: dict[str, float | None]
+    asymmetry: dict[str, float | None]
+    hhi: dict[str, float | None]
+    composition: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def turnover_usd(self) -> float:
+        return self.flows_usd["a_to_b"] + self.flows_usd["b_to_a"]
+
+    @property
+    def balance_usd(self) -> float:
+        """A's surplus with B (exports to B minus imports from B)."""
+        return self.flows_usd["a_to_b"] - self.flows_usd["b_to_a"]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["turnover_usd"] = self.turnover_usd
+        out["balance_usd"] = self.balance_usd
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline numbers as a long table (metric, value)."""
+        rows: list[tuple[str, Any]] = [
+            ("a", self.a),
+            ("b", self.b),
+            ("year", self.year),
+            ("basis", self.basis),
+            ("dataset", self.dataset),
+        ]
+        rows += [(f"flow_{k}_usd", v) for k, v in self.flows_usd.items()]
+        rows += [("turnover_usd", self.turnover_usd), ("balance_usd", self.balance_usd)]
+        rows += [(f"total_{k}_usd", v) for k, v in self.totals_usd.items()]
+        rows += [(f"share_{k}", v) for k, v in self.shares.items()]
+        rows += [(f"asymmetry_{k}", v) for k, v in self.asymmetry.items()]
+        rows += [(f"hhi_{k}", v) for k, v in self.hhi.items()]
+        return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def profile(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    year: int | None = None,
+    source: Source = "flows",
+    dataset: str | None = None,
+    top: int = 10,
+    level: CompositionLevel = "section",
+) -> PairProfile:
+    """Profile the trade relation of ``a`` and ``b`` (names or codes accepted).
+
+    Examples
+    --------
+    >>> p = profile(store, "RUS", "CHN", source="icio")  # doctest: +SKIP
+    >>> p.shares["b_in_a_imports"]  # doctest: +SKIP
+    """
+    a, b = resolve_country(a), resolve_country(b)
+    if a == b:
+        raise AsymmetryError(f"a pair needs two different countries, got {a} twice")
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    params = {**basis.params, "a": a, "b": b}
+    sides = store.query(
+        f"""
+        WITH t AS ({basis.sql}),
+        pairs AS (SELECT exporter, importer, sum(value_usd) AS v FROM t
+                  WHERE exporter IN ($a, $b) OR importer IN ($a, $b) GROUP BY ALL)
+        SELECT 'imports' AS side, importer AS country, sum(v) AS total,
+               sum(v * v) / (sum(v) * sum(v)) AS hhi
+        FROM pairs WHERE importer IN ($a, $b) GROUP BY importer
+        UNION ALL
+        SELECT 'exports', exporter, sum(v), sum(v * v) / (sum(v) * sum(v))
+        FROM pairs WHERE exporter IN ($a, $b) GROUP BY exporter
+        UNION ALL
+        SELECT 'to_' || importer, exporter, v, NULL FROM pairs
+        WHERE (exporter = $a AND importer = $b) OR (exporter = $b AND importer = $a)
+        """,
+        params,
+    )
+    for country in (a, b):
+        if not (sides["country"] == country).any():
+            raise NoDataError(
+                f"{country} has no trade in {basis.label} ({basis.dataset}, "
+                f"{basis.year}); pick another year, dataset or --source"
+            )
+
+    def get(side: str, country: str, column: str = "total") -> float:
+        hit = sides[(sides["side"] == side) & (sides["country"] == country)]
+        value = hit[column].iloc[0] if len(hit) else 0.0
+        return 0.0 if pd.isna(value) else float(value)
+
+    a_to_b, b_to_a = get(f"to_{b}", a), get(f"to_{a}", b)
+    totals = {
+        "a_exports": get("exports", a),
+        "a_imports": get("imports", a),
+        "b_exports": get("exports", b),
+        "b_imports": get("imports", b),
+    }
+    shares = {
+        "b_in_a_imports": _ratio(b_to_a, totals["a_imports"]),
+        "b_in_a_exports": _ratio(a_to_b, totals["a_exports"]),
+        "a_in_b_imports": _ratio(a_to_b, totals["b_imports"]),
+        "a_in_b_exports": _ratio(b_to_a, totals["b_exports"]),
+        "b_in_a_trade": _ratio(a_to_b + b_to_a, totals["a_exports"] + totals["a_imports"]),
+        "a_in_b_trade": _ratio(a_to_b + b_to_a, totals["b_exports"] + totals["b_imports"]),
+    }
+    asymmetry = {
+        key: _ratio(shares[f"b_in_a_{key}"] or 0.0, shares[f"a_in_b_{key}"] or 0.0)
+        for key in ("imports", "exports", "trade")
+    }
+    hhi = {
+        f"{who}_{side}": (get(side, c, "hhi") or None)
+        for who, c in (("a", a), ("b", b))
+        for side in ("imports", "exports")
+    }
+    composition = {
+        "a_to_b": _composition(store, basis, a, b, top=top, level=level),
+        "b_to_a": _composition(store, basis, b, a, top=top, level=level),
+    }
+    return PairProfile(
+        a,
+        b,
+        basis.year,
+        basis.source,
+        basis.label,
+        basis.dataset,
+        {"a_to_b": a_to_b, "b_to_a": b_to_a},
+        totals,
+        shares,
+        asymmetry,
+        hhi,
+        composition,
+    )
+
+
+def _composition(
+    store: Store, basis: Basis, exporter: str, importer: str, *, top: int, level: CompositionLevel
+) -> list[dict[str, Any]]:
+    """What flows from exporter to importer: sectors (ICIO) or HS sections/chapters."""
+    params = {**basis.params, "x": exporter, "y": importer}
+    if basis.source == "icio":
+        frame = store.query(
+            f"""SELECT t.item AS code, any_value(n.sector_name) AS name,
+                       sum(t.value_usd) AS value_usd
+                FROM ({basis.sql}) t
+                LEFT JOIN io_nodes n ON n.sector = t.item AND n.country = t.exporter
+                WHERE t.exporter = $x AND t.importer = $y GROUP BY t.item""",
+            params,
+        )
+    else:
+        frame = store.query(
+            f"""SELECT substr(item, 1, 2) AS chapter, sum(value_usd) AS value_usd
+                FROM ({basis.sql}) t WHERE exporter = $x AND importer = $y GROUP BY chapter""",
+            params,
+        )
+        sections = hs_sections_frame()
+        frame = frame.merge(sections, on="chapter", how="left")
+        if level == "section":
+            frame = frame.groupby(["section", "section_name"], as_index=False, dropna=False).agg(
+                value_usd=("value_usd", "sum")
+            )
+            frame.columns = ["code", "name", "value_usd"]
+        else:
+            frame = frame.rename(columns={"chapter": "code", "section_name": "name"})
+            frame["name"] = "HS " + frame["code"] + " (" + frame["name"].fillna("?") + ")"
+            frame = frame[["code", "name", "value_usd"]]
+    total = frame["value_usd"].sum()
+    frame["share"] = frame["value_usd"] / total if total else 0.0
+    frame = frame.sort_values("value_usd", ascending=False).head(top)
+    return [
+        {
+            "code": str(r["code"]),
+            "name": None if pd.isna(r["name"]) else str(r["name"]),
+            "value_usd": float(r["value_usd"]),
+            "share": float(r["share"]),
+        }
+        for r in frame.to_dict("records")
+    ]

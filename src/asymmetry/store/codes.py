@@ -1,0 +1,201 @@
+"""Country and HS product codes: the project's knowledge of the nomenclatures.
+
+Countries are ISO3 strings everywhere in the store. Reporting agencies use
+their own numeric codes for a few economies (UN Comtrade's 842 for the USA,
+251 for France ...) and a catch-all for Taiwan ("Other Asia, n.e.s.", 490),
+which BACI maps to the pseudo-ISO3 ``S19``. Names in the many forms found in
+trade files go through `country_converter`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Final
+
+import pandas as pd
+
+from asymmetry.errors import UnknownCountryError
+
+# Pseudo-ISO3 used by CEPII BACI for code 490 (Taiwan in UN statistics).
+OTHER_ASIA: Final = "S19"
+
+# UN Comtrade reporter/partner codes that differ from ISO 3166 numeric.
+# Source: UN Comtrade reference table "partnerAreas" (codes 842, 251, 381, 699,
+# 757, 579 are the "including territories" variants Comtrade reports under).
+COMTRADE_SPECIAL_CODES: Final[dict[str, tuple[str, str]]] = {
+    "842": ("USA", "USA, incl. Puerto Rico and US Virgin Islands"),
+    "251": ("FRA", "France, incl. Monaco and overseas departments"),
+    "381": ("ITA", "Italy, incl. San Marino and the Holy See"),
+    "699": ("IND", "India, incl. Sikkim"),
+    "757": ("CHE", "Switzerland, incl. Liechtenstein"),
+    "579": ("NOR", "Norway, incl. Svalbard and Jan Mayen"),
+    "490": (OTHER_ASIA, "Other Asia, n.e.s."),
+}
+
+# HS sections by chapter range (World Customs Organization nomenclature).
+# Chapter 77 is reserved; 98-99 are national special-use chapters.
+HS_SECTIONS: Final[tuple[tuple[str, int, int, str], ...]] = (
+    ("I", 1, 5, "Live animals; animal products"),
+    ("II", 6, 14, "Vegetable products"),
+    ("III", 15, 15, "Animal or vegetable fats and oils"),
+    ("IV", 16, 24, "Prepared foodstuffs; beverages; tobacco"),
+    ("V", 25, 27, "Mineral products (incl. fuels)"),
+    ("VI", 28, 38, "Chemical products"),
+    ("VII", 39, 40, "Plastics and rubber"),
+    ("VIII", 41, 43, "Hides, skins, leather"),
+    ("IX", 44, 46, "Wood and articles of wood"),
+    ("X", 47, 49, "Pulp, paper and printed matter"),
+    ("XI", 50, 63, "Textiles and textile articles"),
+    ("XII", 64, 67, "Footwear, headgear"),
+    ("XIII", 68, 70, "Stone, ceramic, glass"),
+    ("XIV", 71, 71, "Precious stones and metals"),
+    ("XV", 72, 83, "Base metals"),
+    ("XVI", 84, 85, "Machinery and electrical equipment"),
+    ("XVII", 86, 89, "Vehicles, aircraft, vessels"),
+    ("XVIII", 90, 92, "Optical, medical, precision instruments"),
+    ("XIX", 93, 93, "Arms and ammunition"),
+    ("XX", 94, 96, "Miscellaneous manufactured articles"),
+    ("XXI", 97, 97, "Works of art, antiques"),
+    ("XXII", 98, 99, "Special classification provisions"),
+)
+
+_RESERVED_CHAPTER = 77  # kept free for possible future use by the WCO
+_log = logging.getLogger(__name__)
+_HS_DIGITS = re.compile(r"^\d{1,6}$")
+
+
+def hs_section(chapter: str | int) -> str | None:
+    """The HS section (roman numeral) of a 2-digit chapter, or None if reserved."""
+    number = int(chapter)
+    if number == _RESERVED_CHAPTER:
+        return None
+    for roman, first, last, _ in HS_SECTIONS:
+        if first <= number <= last:
+            return roman
+    return None
+
+
+def hs_sections_frame() -> pd.DataFrame:
+    """One row per HS chapter 01-99 with its section; for SQL joins."""
+    rows = [
+        {"chapter": f"{c:02d}", "section": roman, "section_name": name}
+        for roman, first, last, name in HS_SECTIONS
+        for c in range(first, last + 1)
+        if c != _RESERVED_CHAPTER
+    ]
+    return pd.DataFrame(rows)
+
+
+def pad_hs(code: str) -> str | None:
+    """Pad an HS code that lost its leading zero; None if it is not 2/4/6 digits.
+
+    Spreadsheets and BACI's HS92 table store codes as integers, so ``10111``
+    means ``010111`` and ``101`` means ``0101``. Odd lengths get one zero.
+    """
+    code = code.strip()
+    if not _HS_DIGITS.match(code):
+        return None
+    if len(code) % 2:
+        code = "0" + code
+    return code
+
+
+@cache
+def _converter() -> object:
+    import country_converter as coco
+
+    # country_converter logs one warning per unmatched name; we report our own.
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return coco.CountryConverter()
+
+
+def reference_countries() -> pd.DataFrame:
+    """ISO3, ISO numeric and short name of every country `country_converter` knows."""
+    data = _converter().data  # type: ignore[attr-defined]
+    frame = pd.DataFrame(
+        {
+            "iso3": data["ISO3"].astype(str),
+            "iso_numeric": pd.to_numeric(data["ISOnumeric"], errors="coerce").astype("Int64"),
+            "name": data["name_short"].astype(str),
+        }
+    )
+    extra = pd.DataFrame(
+        {
+            "iso3": [OTHER_ASIA],
+            "iso_numeric": pd.array([pd.NA], dtype="Int64"),
+            "name": ["Other Asia, n.e.s."],
+        }
+    )
+    return pd.concat([frame, extra], ignore_index=True).drop_duplicates("iso3")
+
+
+def resolve_countries(
+    values: Iterable[str], *, scheme_codes: dict[str, str] | None = None
+) -> dict[str, str | None]:
+    """Map each distinct country spelling to ISO3 (None when unresolvable).
+
+    Tried in order: the dataset's own code table (``scheme_codes``), Comtrade's
+    special numeric codes, ISO3, ISO numeric, then names via `country_converter`
+    ("Russia", "Russian Federation", "China, People's Rep.").
+    """
+    reference = reference_countries()
+    iso3 = set(reference["iso3"])
+    by_numeric = {
+        str(int(n)): c
+        for n, c in zip(reference["iso_numeric"], reference["iso3"], strict=True)
+        if not pd.isna(n)
+    }
+    scheme_codes = scheme_codes or {}
+    out: dict[str, str | None] = {}
+    names: list[str] = []
+    for raw in set(values):
+        value = str(raw).strip()
+        numeric = (value.lstrip("0") or "0") if value.isdigit() else None
+        if value in scheme_codes:
+            out[raw] = scheme_codes[value]
+        elif numeric is not None and numeric in COMTRADE_SPECIAL_CODES:
+            out[raw] = COMTRADE_SPECIAL_CODES[numeric][0]
+        elif value.upper() in iso3 and len(value) == 3:
+            out[raw] = value.upper()
+        elif numeric is not None:
+            out[raw] = by_numeric.get(numeric)
+        else:
+            names.append(raw)
+    if names:
+        converted = _converter().convert(  # type: ignore[attr-defined]
+            names=names, to="ISO3", not_found="", enforce_list=True
+        )
+        for raw, iso in zip(names, converted, strict=True):
+            found = iso[0] if isinstance(iso, list) else iso
+            out[raw] = found if isinstance(found, str) and found in iso3 else None
+    return out
+
+
+def resolve_country(value: str) -> str:
+    """ISO3 for one user-supplied country, or `UnknownCountryError` with suggestions."""
+    found = resolve_countries([value]).get(value)
+    if found is None:
+        raise UnknownCountryError(value, suggest_countries(value))
+    return found
+
+
+def suggest_countries(value: str, n: int = 3) -> list[str]:
+    """Nearest ISO3 codes by name or code, for error messages."""
+    reference = reference_countries()
+    labels = {f"{r.iso3} ({r.name})": r.iso3 for r in reference.itertuples()}
+    keys = list(labels) + list(reference["iso3"])
+    matches = difflib.get_close_matches(
+        value.upper(), [k.upper() for k in keys], n=n * 2, cutoff=0.5
+    )
+    upper_to_key = {k.upper(): k for k in keys}
+    picked: list[str] = []
+    for m in matches:
+        key = upper_to_key[m]
+        label = key if "(" in key else next(lbl for lbl, c in labels.items() if c == key)
+        if label not in picked:
+            picked.append(label)
+    return picked[:n]

@@ -1,0 +1,297 @@
+"""CEPII BACI yearly files (``t,i,j,k,v,q``) and their code tables.
+
+BACI values are thousand USD and quantities tonnes. Its quirks, all seen in
+real releases: a UTF-8 BOM on some tables, HS92 product codes stored as
+integers (``10111`` for ``010111``), Comtrade-style country codes (842 USA,
+251 France), code 490 "Other Asia, n.e.s." with ISO3 ``N/A`` (V2022/2023) or
+the pseudo-code ``S19`` (V2025), Namibia's ISO2 ``NA`` that naive readers
+take for a missing value, and ``NA`` for unknown quantities.
+
+Reference: Gaulier, G. and Zignago, S. (2010) "BACI: International Trade
+Database at the Product-Level", CEPII Working Paper 2010-23.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from itertools import count
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from asymmetry.errors import IngestError, SchemaError
+from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs
+from asymmetry.store.ingest_flows import FlowSource, load_flows
+from asymmetry.store.provenance import IngestReport, require_file
+from asymmetry.store.schema import HS_REVISIONS
+from asymmetry.store.store import ProgressCallback, Store
+
+BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
+_REVISION = re.compile(r"HS(\d{2})", re.IGNORECASE)
+_VERSION = re.compile(r"V(\d{6})", re.IGNORECASE)
+_PLACEHOLDER_ISO3 = {"", "N/A", "NA", "NAN"}
+_scan_ids = count()
+
+
+def detect_revision(*names: str) -> str | None:
+    """HS revision from a BACI file name (``BACI_HS92_Y2020_V202301.csv`` -> HS92)."""
+    for name in names:
+        found = _REVISION.search(name)
+        if found and f"HS{found.group(1)}" in HS_REVISIONS:
+            return f"HS{found.group(1)}"
+    return None
+
+
+def _version(name: str) -> str | None:
+    found = _VERSION.search(name)
+    return found.group(1) if found else None
+
+
+def find_code_table(data_file: Path, prefix: str) -> Path | None:
+    """The code table beside ``data_file``: same release if present, else the newest."""
+    candidates = sorted(data_file.parent.glob(f"{prefix}*.csv"))
+    if not candidates:
+        return None
+    wanted = _version(data_file.name)
+    same = [c for c in candidates if wanted and _version(c.name) == wanted]
+    if same:
+        return same[0]
+    return max(candidates, key=lambda c: _version(c.name) or "")
+
+
+def read_country_codes(path: Path) -> pd.DataFrame:
+    """BACI country table as (code, iso3, name), whatever the release's layout."""
+    frame = _read_small_csv(path)
+    code_col = "country_code"
+    iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in frame), None)
+    name_col = next(
+        (
+            c
+            for c in ("country_name", "country_name_abbreviation", "country_name_full")
+            if c in frame
+        ),
+        None,
+    )
+    if code_col not in frame or iso_col is None or name_col is None:
+        raise SchemaError(
+            "not a BACI country table: need country_code, an ISO3 column and a name column",
+            file=path,
+            line=1,
+            value=list(frame.columns),
+        )
+    out = pd.DataFrame(
+        {
+            "code": pd.to_numeric(frame[code_col], errors="coerce"),
+            "iso3": frame[iso_col].str.strip().str.upper(),
+            "name": frame[name_col].str.strip(),
+        }
+    )
+    bad = out["code"].isna()
+    if bad.any():
+        line = int(bad.to_numpy().nonzero()[0][0]) + 2
+        raise IngestError(
+            "country code is not a number",
+            file=path,
+            line=line,
+            field=code_col,
+            value=frame[code_col][bad].iloc[0],
+        )
+    out["code"] = out["code"].astype(int)
+    placeholder = out["iso3"].isin(_PLACEHOLDER_ISO3)
+    # 490 has no ISO3 in older releases; V2025 calls it S19. Others get X<code>.
+    out.loc[placeholder, "iso3"] = [
+        OTHER_ASIA if c == 490 else f"X{c:03d}" for c in out.loc[placeholder, "code"]
+    ]
+    return out
+
+
+def read_product_codes(path: Path, hs_revision: str) -> pd.DataFrame:
+    """BACI product table as (code, hs_revision, description, chapter, section, bec)."""
+    frame = _read_small_csv(path)
+    if "code" not in frame or "description" not in frame:
+        raise SchemaError(
+            "not a BACI product table: need columns code, description",
+            file=path,
+            line=1,
+            value=list(frame.columns),
+        )
+    codes = frame["code"].map(pad_hs)
+    bad = codes.isna() | (codes.str.len() != 6)
+    if bad.any():
+        line = int(bad.to_numpy().nonzero()[0][0]) + 2
+        raise IngestError(
+            "HS code is not 6 digits after padding",
+            file=path,
+            line=line,
+            field="code",
+            value=frame["code"][bad].iloc[0],
+        )
+    out = pd.DataFrame(
+        {"code": codes, "hs_revision": hs_revision, "description": frame["description"].str.strip()}
+    )
+    out["chapter"] = out["code"].str[:2]
+    sections = hs_sections_frame().set_index("chapter")["section"]
+    out["section"] = out["chapter"].map(sections)
+    out["bec"] = frame["bec"].replace("", None) if "bec" in frame else None
+    return out
+
+
+def _read_small_csv(path: Path) -> pd.DataFrame:
+    try:
+        # keep_default_na=False: Namibia's ISO2 code is "NA".
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise IngestError(f"cannot read code table: {exc}", file=path) from exc
+
+
+def _check_header(path: Path) -> None:
+    with path.open("rb") as handle:
+        first = handle.readline(4096)
+    header = first.decode("utf-8-sig", errors="replace").strip().replace('"', "")
+    names = [h.strip() for h in header.split(",")]
+    missing = [c for c in BACI_COLUMNS if c not in names]
+    if missing:
+        raise SchemaError(
+            f"missing BACI column(s) {', '.join(missing)}; expected header t,i,j,k,v,q",
+            file=path,
+            line=1,
+            field=missing[0],
+            value=header[:80],
+        )
+
+
+def _select(scan: str) -> Callable[[bool], str]:
+    """SELECT over a BACI file ($file) joined to the country table `_baci_codes`."""
+    columns = (
+        "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'BIGINT', "
+        "'v': 'DOUBLE', 'q': 'VARCHAR'}"
+    )
+
+    def build(with_line: bool) -> str:
+        line = "row_number() OVER () AS line, " if with_line else ""
+        return f"""
+        SELECT {"s.line, " if with_line else ""}
+            s.t AS year,
+            coalesce(e.iso3, '?') AS exporter,
+            coalesce(m.iso3, '?') AS importer,
+            CASE WHEN s.k BETWEEN 10000 AND 999999 THEN lpad(s.k::VARCHAR, 6, '0')
+                 ELSE '?' || s.k::VARCHAR END AS product,
+            $revision AS hs_revision,
+            s.v * 1000.0 AS value_usd,
+            CASE WHEN s.q IS NULL OR trim(s.q) IN ('', 'NA') THEN NULL
+                 ELSE coalesce(TRY_CAST(s.q AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
+            s.i AS raw_exporter, s.j AS raw_importer, s.k AS raw_product,
+            s.v AS raw_value, s.q AS raw_quantity
+        FROM (SELECT {line}* FROM read_csv($file, header = true, columns = {columns},
+                     store_rejects = true, rejects_table = '{scan}',
+                     rejects_scan = '{scan}_scan')) s
+        LEFT JOIN _baci_codes e ON e.code = s.i
+        LEFT JOIN _baci_codes m ON m.code = s.j"""
+
+    return build
+
+
+def ingest_baci(
+    store: Store,
+    files: Sequence[str | Path],
+    *,
+    country_codes: str | Path | None = None,
+    product_codes: str | Path | None = None,
+    hs_revision: str | None = None,
+    strict: bool = True,
+    progress: ProgressCallback | None = None,
+) -> list[IngestReport]:
+    """Load BACI yearly CSVs; each file becomes dataset ``baci:<file stem>``.
+
+    Code tables are found beside each file unless given. Each file is one
+    transaction: a bad file leaves the store as it was.
+    """
+    reports = []
+    for raw in files:
+        path = require_file(raw)
+        _check_header(path)
+        revision = hs_revision or detect_revision(path.name)
+        products_path = Path(product_codes) if product_codes else None
+        if products_path is None and revision:
+            products_path = find_code_table(path, f"product_codes_{revision}")
+        if revision is None and products_path is not None:
+            revision = detect_revision(products_path.name)
+        if revision is None:
+            raise IngestError(
+                "cannot tell the HS revision from the file name; pass "
+                "--hs-revision (one of " + ", ".join(HS_REVISIONS) + ")",
+                file=path,
+            )
+        if revision not in HS_REVISIONS:
+            raise IngestError(
+                f"unknown HS revision; use one of {', '.join(HS_REVISIONS)}",
+                file=path,
+                value=revision,
+            )
+        countries_path = (
+            Path(country_codes) if country_codes else find_code_table(path, "country_codes")
+        )
+        if countries_path is None:
+            raise IngestError(
+                "no country_codes_V*.csv beside the file; pass --country-codes", file=path
+            )
+        code_table = read_country_codes(require_file(countries_path))
+        product_table = (
+            read_product_codes(require_file(products_path), revision)
+            if products_path is not None
+            else None
+        )
+        scan = f"_baci_rejects_{next(_scan_ids)}"
+
+        def prepare(
+            con: duckdb.DuckDBPyConnection,
+            codes: pd.DataFrame = code_table,
+            products: pd.DataFrame | None = product_table,
+        ) -> None:
+            _register_codes(con, codes)
+            if products is not None:
+                _register_products(con, products)
+
+        source = FlowSource(
+            file=path,
+            kind="baci",
+            dataset_id=f"baci:{path.stem}",
+            select=_select(scan),
+            params={"file": str(path), "revision": revision},
+            rejects_table=scan,
+            field_names={
+                "exporter": "i",
+                "importer": "j",
+                "product": "k",
+                "value_usd": "v",
+                "quantity": "q",
+                "year": "t",
+            },
+            note=f"{revision}; countries from {countries_path.name}"
+            + (f"; products from {products_path.name}" if products_path else ""),
+        )
+        reports.append(load_flows(store, source, strict=strict, prepare=prepare, progress=progress))
+    return reports
+
+
+def _register_codes(con: duckdb.DuckDBPyConnection, codes: pd.DataFrame) -> None:
+    con.register("_baci_codes_df", codes)
+    con.execute("CREATE OR REPLACE TEMP TABLE _baci_codes AS SELECT * FROM _baci_codes_df")
+    con.unregister("_baci_codes_df")
+    con.execute("""
+        INSERT INTO countries
+        SELECT DISTINCT ON (iso3) iso3, NULL, name FROM _baci_codes
+        WHERE iso3 NOT IN (SELECT iso3 FROM countries) ORDER BY iso3, code""")
+    con.execute("""
+        INSERT OR REPLACE INTO country_codes
+        SELECT 'baci', code::VARCHAR, iso3, name FROM _baci_codes""")
+
+
+def _register_products(con: duckdb.DuckDBPyConnection, products: pd.DataFrame) -> None:
+    con.register("_products_df", products)
+    con.execute("""
+        INSERT OR REPLACE INTO products
+        SELECT code, hs_revision, description, chapter, section, bec FROM _products_df""")
+    con.unregister("_products_df")

@@ -1,0 +1,128 @@
+"""Cited figures (`facts`): the packaged table and user-supplied files.
+
+A facts file has the columns of `FACT_COLUMNS` (indicator, value, unit and
+source required). The layout of ``reference_values_russia_china.csv``
+(metric, year, value, unit, source_org, source_url) is accepted too.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from asymmetry.errors import IngestError, SchemaError
+from asymmetry.store.codes import resolve_countries
+from asymmetry.store.provenance import (
+    IngestReport,
+    Timer,
+    previous_sha,
+    record_dataset,
+    require_file,
+    sha256_file,
+)
+from asymmetry.store.schema import FACT_COLUMNS
+from asymmetry.store.store import Store
+
+PACKAGED_FACTS_DATASET = "facts:packaged"
+_REQUIRED = ("indicator", "value", "unit", "source")
+_REFERENCE_LAYOUT = {"metric": "indicator", "source_org": "source", "source_url": "url"}
+
+
+def packaged_facts_path() -> Path:
+    return Path(str(resources.files("asymmetry") / "data" / "facts.csv"))
+
+
+def read_facts(path: Path) -> pd.DataFrame:
+    """Validated facts from ``path``; `IngestError` names the first bad line."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError("not UTF-8 text", file=path) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise IngestError(f"not a CSV file: {exc}", file=path) from exc
+    frame = frame.rename(columns=_REFERENCE_LAYOUT)
+    if "locator" not in frame and "url" in frame:
+        frame["locator"] = path.name
+    missing = [c for c in _REQUIRED if c not in frame]
+    if missing:
+        raise SchemaError(
+            f"missing column(s) {', '.join(missing)}; a facts file needs {', '.join(_REQUIRED)}",
+            file=path,
+            line=1,
+            field=missing[0],
+        )
+    for column in FACT_COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+    frame = frame[list(FACT_COLUMNS)].replace("", None)
+    for column in ("value", "low", "high", "year"):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna()
+        if column == "value":
+            bad |= frame[column].isna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            reason = "missing value" if frame[column].iloc[i] is None else "not a number"
+            raise IngestError(
+                reason, file=path, line=i + 2, field=column, value=frame[column].iloc[i]
+            )
+        frame[column] = numbers
+    for column in ("indicator", "unit", "source"):
+        empty = frame[column].isna()
+        if empty.any():
+            raise IngestError(
+                "required field is empty",
+                file=path,
+                line=int(empty.to_numpy().nonzero()[0][0]) + 2,
+                field=column,
+            )
+    # Countries must resolve; partners may also name groups ("Europe", "CHN+IND").
+    given = frame["country"].dropna().unique().tolist()
+    resolved = resolve_countries(given)
+    for i, value in enumerate(frame["country"]):
+        if value is not None and resolved.get(value) is None:
+            raise IngestError(
+                "unknown country", file=path, line=i + 2, field="country", value=value
+            )
+    frame["country"] = frame["country"].map(lambda v: resolved.get(v) if v else None)
+    partners = resolve_countries(frame["partner"].dropna().unique().tolist())
+    frame["partner"] = frame["partner"].map(lambda v: (partners.get(v) or v) if v else None)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = None) -> IngestReport:
+    """Load a facts file as dataset ``facts:<stem>`` (replacing an earlier load of it)."""
+    timer = Timer()
+    file = require_file(path)
+    dataset = dataset_id or f"facts:{file.stem}"
+    sha = sha256_file(file)
+    previous = previous_sha(store.con, dataset)
+    if previous == sha:
+        rows = int(store.scalar("SELECT count(*) FROM facts WHERE dataset = ?", [dataset]))
+        return IngestReport(dataset, "facts", str(file), "unchanged", rows, seconds=timer())
+    frame = read_facts(file)
+    frame["dataset"] = dataset
+    with store.transaction() as con:
+        con.execute("DELETE FROM facts WHERE dataset = ?", [dataset])
+        con.register("_facts", frame)
+        con.execute("INSERT INTO facts SELECT * FROM _facts")
+        con.unregister("_facts")
+        record_dataset(
+            con, dataset_id=dataset, kind="facts", file=file, sha256=sha, rows=len(frame)
+        )
+    return IngestReport(
+        dataset,
+        "facts",
+        str(file),
+        "replaced" if previous else "loaded",
+        len(frame),
+        seconds=timer(),
+    )
+
+
+def ingest_packaged_facts(store: Store) -> IngestReport:
+    """Load the facts shipped with the package (see ``asymmetry/data/README.md``)."""
+    return ingest_facts(store, packaged_facts_path(), dataset_id=PACKAGED_FACTS_DATASET)

@@ -1,0 +1,185 @@
+"""Tidy flow tables (CSV or Parquet): year, exporter, importer, product, value_usd.
+
+The shape analysts export from spreadsheets and other tools. Countries may be
+ISO3, ISO numeric (including Comtrade's 842/251/381/699) or names in common
+forms ("Russian Federation", "China, People's Rep."); HS codes may have lost a
+leading zero. Optional columns: quantity (tonnes) and hs_revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import count
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from asymmetry.errors import IngestError, SchemaError
+from asymmetry.store.codes import resolve_countries
+from asymmetry.store.ingest_baci import detect_revision
+from asymmetry.store.ingest_flows import FlowSource, load_flows
+from asymmetry.store.provenance import IngestReport, require_file
+from asymmetry.store.schema import HS_REVISIONS
+from asymmetry.store.store import ProgressCallback, Store
+
+REQUIRED = ("year", "exporter", "importer", "product", "value_usd")
+_scan_ids = count()
+
+
+def _reader(path: Path, scan: str) -> tuple[str, str]:
+    """FROM-clause reading the file ($file), and the word for a record position."""
+    if path.suffix.lower() == ".parquet":
+        return "read_parquet($file)", "row"
+    return (
+        f"read_csv($file, header = true, all_varchar = true, store_rejects = true, "
+        f"rejects_table = '{scan}', rejects_scan = '{scan}_scan')"
+    ), "line"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, path: Path, reader: str) -> list[str]:
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}", {"file": str(path)}).fetchall()
+    except duckdb.Error as exc:
+        raise IngestError(f"cannot read file: {str(exc).splitlines()[0]}", file=path) from exc
+    return [str(r[0]).strip().lower() for r in described]
+
+
+def _select(reader: str, names: dict[str, str], has_quantity: bool) -> Callable[[bool], str]:
+    """SELECT of canonical columns over the tidy file ($file, revision $revision)."""
+    q = f's."{names["quantity"]}"' if has_quantity else "NULL"
+    col = {k: f'trim(s."{v}"::VARCHAR)' for k, v in names.items()}
+
+    def build(with_line: bool) -> str:
+        line = "row_number() OVER () AS line, " if with_line else ""
+        return f"""
+        SELECT {"s.line, " if with_line else ""}
+            TRY_CAST({col["year"]} AS SMALLINT) AS year,
+            coalesce(e.iso3, '?') AS exporter,
+            coalesce(m.iso3, '?') AS importer,
+            CASE WHEN regexp_full_match({col["product"]}, '\\d{{1,6}}')
+                 THEN (CASE WHEN length({col["product"]}) % 2 = 1
+                            THEN '0' || {col["product"]} ELSE {col["product"]} END)
+                 ELSE '?' || {col["product"]} END AS product,
+            $revision AS hs_revision,
+            CASE WHEN {col["value_usd"]} IS NULL OR {col["value_usd"]} = '' THEN NULL
+                 ELSE coalesce(TRY_CAST({col["value_usd"]} AS DOUBLE), 'NaN'::DOUBLE)
+                 END AS value_usd,
+            CASE WHEN {q} IS NULL OR trim({q}::VARCHAR) IN ('', 'NA') THEN NULL
+                 ELSE coalesce(TRY_CAST({q} AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
+            {col["exporter"]} AS raw_exporter, {col["importer"]} AS raw_importer,
+            {col["product"]} AS raw_product, {col["value_usd"]} AS raw_value,
+            {q} AS raw_quantity
+        FROM (SELECT {line}* FROM {reader}) s
+        LEFT JOIN _tidy_countries e ON e.raw = {col["exporter"]}
+        LEFT JOIN _tidy_countries m ON m.raw = {col["importer"]}"""
+
+    return build
+
+
+def ingest_table(
+    store: Store,
+    path: str | Path,
+    *,
+    hs_revision: str | None = None,
+    dataset_id: str | None = None,
+    strict: bool = True,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Load a tidy CSV/Parquet file of flows as dataset ``table:<file stem>``.
+
+    Values are USD (not thousands). The file must hold one HS revision.
+    """
+    file = require_file(path)
+    scan = f"_tidy_rejects_{next(_scan_ids)}"
+    reader, line_label = _reader(file, scan)
+    columns = _columns(store.con, file, reader)
+    names = {c.strip().lower(): c for c in columns}
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise SchemaError(
+            f"missing column(s) {', '.join(missing)}; a flow table needs "
+            f"{', '.join(REQUIRED)} [, quantity, hs_revision]",
+            file=file,
+            line=1,
+            field=missing[0],
+            value=columns,
+        )
+    has_revision = "hs_revision" in names
+    revision = _revision(store.con, file, reader, names, hs_revision, has_revision, line_label)
+
+    def prepare(con: duckdb.DuckDBPyConnection) -> None:
+        raw = con.execute(
+            f'SELECT DISTINCT trim("{names["exporter"]}"::VARCHAR) FROM {reader} '
+            f'UNION SELECT DISTINCT trim("{names["importer"]}"::VARCHAR) FROM {reader}',
+            {"file": str(file)},
+        ).fetchall()
+        values = [r[0] for r in raw if r[0] is not None]
+        mapping = resolve_countries(values)
+        frame = pd.DataFrame({"raw": list(mapping), "iso3": list(mapping.values())})
+        con.register("_tidy_df", frame)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _tidy_countries AS "
+            "SELECT raw, iso3 FROM _tidy_df WHERE iso3 IS NOT NULL"
+        )
+        con.unregister("_tidy_df")
+
+    source = FlowSource(
+        file=file,
+        kind="table",
+        dataset_id=dataset_id or f"table:{file.stem}",
+        select=_select(reader, names, "quantity" in names),
+        params={"file": str(file), "revision": revision},
+        rejects_table=scan,
+        field_names={k: names[k] for k in (*REQUIRED, "quantity") if k in names},
+        line_label=line_label,
+        note=revision,
+    )
+    return load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
+
+
+def _revision(
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    reader: str,
+    names: dict[str, str],
+    given: str | None,
+    has_column: bool,
+    line_label: str,
+) -> str:
+    """The file's single HS revision: from its column, the option, or its name."""
+    if has_column:
+        column = names["hs_revision"]
+        found = con.execute(
+            f'SELECT upper(trim("{column}"::VARCHAR)) AS r, min(line) FROM '
+            f"(SELECT row_number() OVER () + 1 AS line, * FROM {reader}) "
+            "GROUP BY r ORDER BY 2",
+            {"file": str(file)},
+        ).fetchall()
+        if len(found) > 1:
+            first, other = found[0], found[1]
+            raise IngestError(
+                f"mixed HS revisions in one file ({first[0]} from line "
+                f"{first[1]}); split the file by revision",
+                file=file,
+                line=int(other[1]),
+                field=column,
+                value=other[0],
+            )
+        revision = str(found[0][0]) if found else ""
+    else:
+        revision = (given or detect_revision(file.name) or "").upper()
+    if not revision:
+        raise IngestError(
+            "cannot tell the HS revision: add an hs_revision column or pass "
+            "--hs-revision (e.g. HS17)",
+            file=file,
+        )
+    if revision not in HS_REVISIONS:
+        raise IngestError(
+            f"unknown HS revision; use one of {', '.join(HS_REVISIONS)}",
+            file=file,
+            field="hs_revision",
+            value=revision,
+        )
+    return revision

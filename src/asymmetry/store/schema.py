@@ -1,0 +1,143 @@
+"""Canonical table layout of the store: the one place column names are spelled.
+
+Every other module reads these names; nothing else writes DDL.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+FLOW_COLUMNS: Final = (
+    "year",
+    "exporter",
+    "importer",
+    "product",
+    "hs_revision",
+    "value_usd",
+    "quantity",
+    "source",
+)
+
+HS_REVISIONS: Final = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+
+FACT_COLUMNS: Final = (
+    "indicator",
+    "country",
+    "partner",
+    "product",
+    "year",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "source",
+    "locator",
+    "quote",
+    "url",
+)
+
+SCHEMA_VERSION: Final = 1
+
+DDL: Final = """
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- Goods trade, one row per (year, exporter, importer, product) and dataset.
+-- value_usd is in US dollars (not thousands); quantity in tonnes.
+CREATE TABLE IF NOT EXISTS flows (
+    year SMALLINT NOT NULL,
+    exporter VARCHAR NOT NULL,
+    importer VARCHAR NOT NULL,
+    product VARCHAR NOT NULL,
+    hs_revision VARCHAR NOT NULL,
+    value_usd DOUBLE NOT NULL,
+    quantity DOUBLE,
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS countries (
+    iso3 VARCHAR PRIMARY KEY,
+    iso_numeric INTEGER,
+    name VARCHAR NOT NULL
+);
+
+-- Dataset-specific country codes seen (BACI 490 -> S19, Comtrade 842 -> USA).
+CREATE TABLE IF NOT EXISTS country_codes (
+    scheme VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    iso3 VARCHAR NOT NULL,
+    name VARCHAR,
+    PRIMARY KEY (scheme, code)
+);
+
+CREATE TABLE IF NOT EXISTS products (
+    code VARCHAR NOT NULL,
+    hs_revision VARCHAR NOT NULL,
+    description VARCHAR,
+    chapter VARCHAR NOT NULL,
+    section VARCHAR,
+    bec VARCHAR,
+    PRIMARY KEY (code, hs_revision)
+);
+
+-- ICIO nodes: node = sector_index * n_countries + country_index (USD).
+CREATE TABLE IF NOT EXISTS io_nodes (
+    node SMALLINT PRIMARY KEY,
+    country VARCHAR NOT NULL,
+    sector VARCHAR NOT NULL,
+    sector_name VARCHAR,
+    output_usd DOUBLE NOT NULL,
+    intermediate_share DOUBLE NOT NULL,
+    value_added_usd DOUBLE NOT NULL
+);
+
+-- Intermediate-input flows only (no final demand): seller node -> buyer node, USD.
+CREATE TABLE IF NOT EXISTS io_network (
+    seller SMALLINT NOT NULL,
+    buyer SMALLINT NOT NULL,
+    value_usd DOUBLE NOT NULL
+);
+
+CREATE OR REPLACE VIEW io_flows AS
+SELECT s.country AS seller_country, s.sector AS seller_sector, s.sector_name AS seller_sector_name,
+       b.country AS buyer_country, b.sector AS buyer_sector, b.sector_name AS buyer_sector_name,
+       n.value_usd
+FROM io_network n
+JOIN io_nodes s ON s.node = n.seller
+JOIN io_nodes b ON b.node = n.buyer;
+
+CREATE TABLE IF NOT EXISTS facts (
+    indicator VARCHAR NOT NULL,
+    country VARCHAR,
+    partner VARCHAR,
+    product VARCHAR,
+    year SMALLINT,
+    period VARCHAR,
+    value DOUBLE NOT NULL,
+    low DOUBLE,
+    high DOUBLE,
+    unit VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    locator VARCHAR,
+    quote VARCHAR,
+    url VARCHAR,
+    dataset VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS datasets (
+    id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    rows_skipped BIGINT NOT NULL,
+    ingested_at TIMESTAMP NOT NULL,
+    tool_version VARCHAR NOT NULL,
+    note VARCHAR
+);
+"""
+
+__all__ = ["DDL", "FACT_COLUMNS", "FLOW_COLUMNS", "HS_REVISIONS", "SCHEMA_VERSION"]

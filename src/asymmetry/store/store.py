@@ -1,0 +1,180 @@
+"""`Store`: the one object that owns the DuckDB connection.
+
+A store is a single DuckDB file. Opening a path that does not exist creates
+it and loads the embedded defaults (country table, packaged facts, the OECD
+ICIO 2022 network) so every command works with no download.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import duckdb
+import pandas as pd
+
+from asymmetry.errors import StoreError
+from asymmetry.store.schema import DDL, SCHEMA_VERSION
+
+DEFAULT_STORE_PATH: Final = Path(".asymmetry") / "store.duckdb"
+STORE_ENV_VAR: Final = "ASYMMETRY_STORE"
+
+# (stage description, fraction done in [0, 1]); the CLI draws it with rich.
+ProgressCallback = Callable[[str, float], None]
+
+_log = logging.getLogger(__name__)
+
+
+def default_store_path() -> Path:
+    """`$ASYMMETRY_STORE` if set, else ``./.asymmetry/store.duckdb``."""
+    env = os.environ.get(STORE_ENV_VAR)
+    return Path(env) if env else DEFAULT_STORE_PATH
+
+
+class Store:
+    """An open asymmetry store.
+
+    Examples
+    --------
+    >>> import asymmetry
+    >>> with asymmetry.open("/tmp/example.duckdb") as store:  # doctest: +SKIP
+    ...     store.query("SELECT count(*) AS n FROM io_network")
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        defaults: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.read_only = read_only
+        exists = self.path.exists()
+        if read_only and not exists:
+            raise StoreError(
+                f"store {self.path} does not exist; run any command without "
+                "--read-only once to create it"
+            )
+        if not exists:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open store {self.path}: {exc}. Is another asymmetry process writing to it?"
+            ) from exc
+        # Progress is reported through callbacks; DuckDB must not draw its own.
+        self.con.execute("SET enable_progress_bar_print = false")
+        if not read_only and not self.is_initialised():
+            self._initialise(defaults=defaults, progress=progress)
+        elif not self.is_initialised():
+            raise StoreError(f"{self.path} is not an asymmetry store")
+
+    # -- lifecycle -----------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+
+    # -- queries -------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a parameterised SQL query and return a DataFrame."""
+        return self.con.execute(sql, params).df()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self.con.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing block: on any exception the store is left as before."""
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    def is_initialised(self) -> bool:
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not found or not found[0]:
+            return False
+        version = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        return version is not None
+
+    def datasets(self) -> pd.DataFrame:
+        """Provenance of every ingest, newest first."""
+        return self.query("SELECT * FROM datasets ORDER BY ingested_at DESC, id")
+
+    def table_counts(self) -> dict[str, int]:
+        names = [
+            "flows",
+            "countries",
+            "country_codes",
+            "products",
+            "io_nodes",
+            "io_network",
+            "facts",
+            "datasets",
+        ]
+        return {n: int(self.scalar(f"SELECT count(*) FROM {n}")) for n in names}
+
+    # -- creation ------------------------------------------------------------
+    def _initialise(self, *, defaults: bool, progress: ProgressCallback | None) -> None:
+        # Imported here: ingest modules import Store for typing.
+        from asymmetry.store.codes import reference_countries
+        from asymmetry.store.ingest_facts import ingest_packaged_facts
+        from asymmetry.store.ingest_icio import ingest_icio
+
+        with self.transaction() as con:
+            con.execute(DDL)
+            countries = reference_countries()
+            con.register("_countries", countries)
+            con.execute(
+                "INSERT OR IGNORE INTO countries SELECT iso3, iso_numeric, name FROM _countries"
+            )
+            con.unregister("_countries")
+        if defaults:
+            # Each default load is its own idempotent transaction; the version
+            # is written last so an interrupted first open is retried in full.
+            _log.info("initialising %s with embedded defaults", self.path)
+            ingest_packaged_facts(self)
+            ingest_icio(self, progress=progress)
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+
+
+def open(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    defaults: bool = True,
+    progress: ProgressCallback | None = None,
+) -> Store:
+    """Open (creating if needed) the store at ``path`` or the default location."""
+    return Store(path, read_only=read_only, defaults=defaults, progress=progress)

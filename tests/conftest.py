@@ -1,0 +1,77 @@
+"""Shared fixtures: stores in temp dirs, the real reference data in ../shared."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import asymmetry
+from asymmetry.store.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``; tests that need it skip cleanly when it is absent."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"reference data not found at {path} (../shared is absent)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seed papers not found at {path} (../shared is absent)")
+    return path
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    """A store with the schema and countries but no default data (fast)."""
+    store = asymmetry.open(tmp_path / "store.duckdb", defaults=False)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def default_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once with the embedded defaults (ICIO network, facts)."""
+    path = tmp_path_factory.mktemp("default") / "store.duckdb"
+    asymmetry.open(path).close()
+    return path
+
+
+@pytest.fixture
+def default_store(default_store_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the default store, free to modify."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    store = asymmetry.open(path)
+    yield store
+    store.close()
+
+
+def snapshot(store: Store) -> dict[str, tuple[int, int]]:
+    """Row count and an order-independent content hash of every table."""
+    out = {}
+    for table in (
+        "flows",
+        "countries",
+        "country_codes",
+        "products",
+        "facts",
+        "datasets",
+        "io_nodes",
+    ):
+        row = store.con.execute(
+            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+        ).fetchone()
+        assert row is not None
+        out[table] = (int(row[0]), int(row[1]))
+    return out
