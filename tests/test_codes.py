@@ -4,6 +4,7 @@ import pytest
 
 from asymmetry.errors import UnknownCountryError
 from asymmetry.store.codes import hs_section, pad_hs, resolve_countries, resolve_country
+from asymmetry.store.store import Store
 
 
 @pytest.mark.parametrize(
@@ -86,3 +87,15 @@ def test_unknown_country_suggests_names() -> None:
         resolve_country("Rusia")
     assert any("RUS" in s for s in info.value.suggestions)
     assert "unknown country 'Rusia'" in str(info.value)
+
+
+def test_new_store_knows_comtrade_codes(empty_store: Store) -> None:
+    codes = empty_store.query(
+        "SELECT code, iso3 FROM country_codes WHERE scheme = 'comtrade' ORDER BY code"
+    )
+    mapping = dict(zip(codes["code"], codes["iso3"], strict=True))
+    expected = {"842": "USA", "251": "FRA", "381": "ITA", "699": "IND", "490": "S19"}
+    assert expected.items() <= mapping.items()
+    assert empty_store.scalar("SELECT name FROM countries WHERE iso3 = 'S19'") == (
+        "Other Asia, n.e.s."
+    )

@@ -117,13 +117,14 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def _open(*, progress: ProgressCallback | None = None, read_only: bool = False) -> Store:
+def _open() -> Store:
+    """The store named by --store / $ASYMMETRY_STORE, created with defaults if new."""
     path = _state["store"] or default_store_path()
     if not Path(path).exists():
         console.print(f"creating store {path} with the embedded defaults (ICIO 2022, facts)")
-        with _progress() as init_progress:
-            return _run(lambda: Store(path, progress=init_progress))
-    return _run(lambda: Store(path, read_only=read_only, progress=progress))
+        with _progress() as progress:
+            return _run(lambda: Store(path, progress=progress))
+    return _run(lambda: Store(path))
 
 
 def _emit(frame: pd.DataFrame, fmt: OutputFormat, *, title: str | None = None) -> None:
@@ -297,7 +298,7 @@ def synth_baci_cmd(
 @app.command("datasets")
 def datasets_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     """List every ingest with its provenance (file, sha256, rows, time, version)."""
-    store = _open(read_only=False)
+    store = _open()
     _emit(store.datasets(), fmt, title="datasets")
 
 

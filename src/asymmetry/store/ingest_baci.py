@@ -23,7 +23,7 @@ import pandas as pd
 
 from asymmetry.errors import IngestError, SchemaError
 from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs
-from asymmetry.store.ingest_flows import FlowSource, load_flows
+from asymmetry.store.ingest_flows import FlowSource, OnBadRow, bad_row_options, load_flows
 from asymmetry.store.provenance import IngestReport, require_file
 from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
@@ -162,14 +162,15 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _select(scan: str) -> Callable[[bool], str]:
+def _select(scan: str) -> Callable[[bool, OnBadRow], str]:
     """SELECT over a BACI file ($file) joined to the country table `_baci_codes`."""
     columns = (
         "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'BIGINT', "
         "'v': 'DOUBLE', 'q': 'VARCHAR'}"
     )
 
-    def build(with_line: bool) -> str:
+    def build(with_line: bool, on_bad_row: OnBadRow) -> str:
+        rejects = bad_row_options(on_bad_row, scan)
         line = "row_number() OVER () AS line, " if with_line else ""
         return f"""
         SELECT {"s.line, " if with_line else ""}
@@ -184,9 +185,8 @@ def _select(scan: str) -> Callable[[bool], str]:
                  ELSE coalesce(TRY_CAST(s.q AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
             s.i AS raw_exporter, s.j AS raw_importer, s.k AS raw_product,
             s.v AS raw_value, s.q AS raw_quantity
-        FROM (SELECT {line}* FROM read_csv($file, header = true, columns = {columns},
-                     store_rejects = true, rejects_table = '{scan}',
-                     rejects_scan = '{scan}_scan')) s
+        FROM (SELECT {line}* FROM read_csv($file, header = true, columns = {columns}
+                     {rejects})) s
         LEFT JOIN _baci_codes e ON e.code = s.i
         LEFT JOIN _baci_codes m ON m.code = s.j"""
 

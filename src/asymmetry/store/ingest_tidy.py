@@ -18,7 +18,7 @@ import pandas as pd
 from asymmetry.errors import IngestError, SchemaError
 from asymmetry.store.codes import resolve_countries
 from asymmetry.store.ingest_baci import detect_revision
-from asymmetry.store.ingest_flows import FlowSource, load_flows
+from asymmetry.store.ingest_flows import FlowSource, OnBadRow, bad_row_options, load_flows
 from asymmetry.store.provenance import IngestReport, require_file
 from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
@@ -27,14 +27,16 @@ REQUIRED = ("year", "exporter", "importer", "product", "value_usd")
 _scan_ids = count()
 
 
-def _reader(path: Path, scan: str) -> tuple[str, str]:
-    """FROM-clause reading the file ($file), and the word for a record position."""
-    if path.suffix.lower() == ".parquet":
-        return "read_parquet($file)", "row"
-    return (
-        f"read_csv($file, header = true, all_varchar = true, store_rejects = true, "
-        f"rejects_table = '{scan}', rejects_scan = '{scan}_scan')"
-    ), "line"
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() == ".parquet"
+
+
+def _reader(path: Path, on_bad_row: OnBadRow = "fail", scan: str = "") -> str:
+    """Table function reading the file ($file)."""
+    if _is_parquet(path):
+        return "read_parquet($file)"
+    options = bad_row_options(on_bad_row, scan)
+    return f"read_csv($file, header = true, all_varchar = true{options})"
 
 
 def _columns(con: duckdb.DuckDBPyConnection, path: Path, reader: str) -> list[str]:
@@ -45,12 +47,15 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path, reader: str) -> list[st
     return [str(r[0]).strip().lower() for r in described]
 
 
-def _select(reader: str, names: dict[str, str], has_quantity: bool) -> Callable[[bool], str]:
+def _select(
+    path: Path, scan: str, names: dict[str, str], has_quantity: bool
+) -> Callable[[bool, OnBadRow], str]:
     """SELECT of canonical columns over the tidy file ($file, revision $revision)."""
     q = f's."{names["quantity"]}"' if has_quantity else "NULL"
     col = {k: f'trim(s."{v}"::VARCHAR)' for k, v in names.items()}
 
-    def build(with_line: bool) -> str:
+    def build(with_line: bool, on_bad_row: OnBadRow) -> str:
+        reader = _reader(path, on_bad_row, scan)
         line = "row_number() OVER () AS line, " if with_line else ""
         return f"""
         SELECT {"s.line, " if with_line else ""}
@@ -92,7 +97,7 @@ def ingest_table(
     """
     file = require_file(path)
     scan = f"_tidy_rejects_{next(_scan_ids)}"
-    reader, line_label = _reader(file, scan)
+    reader = _reader(file)
     columns = _columns(store.con, file, reader)
     names = {c.strip().lower(): c for c in columns}
     missing = [c for c in REQUIRED if c not in names]
@@ -106,7 +111,7 @@ def ingest_table(
             value=columns,
         )
     has_revision = "hs_revision" in names
-    revision = _revision(store.con, file, reader, names, hs_revision, has_revision, line_label)
+    revision = _revision(store.con, file, reader, names, hs_revision, has_revision)
 
     def prepare(con: duckdb.DuckDBPyConnection) -> None:
         raw = con.execute(
@@ -128,11 +133,11 @@ def ingest_table(
         file=file,
         kind="table",
         dataset_id=dataset_id or f"table:{file.stem}",
-        select=_select(reader, names, "quantity" in names),
+        select=_select(file, scan, names, "quantity" in names),
         params={"file": str(file), "revision": revision},
         rejects_table=scan,
         field_names={k: names[k] for k in (*REQUIRED, "quantity") if k in names},
-        line_label=line_label,
+        line_label="row" if _is_parquet(file) else "line",
         note=revision,
     )
     return load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
@@ -145,7 +150,6 @@ def _revision(
     names: dict[str, str],
     given: str | None,
     has_column: bool,
-    line_label: str,
 ) -> str:
     """The file's single HS revision: from its column, the option, or its name."""
     if has_column:

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS flows (
     importer VARCHAR NOT NULL,
     product VARCHAR NOT NULL,
     hs_revision VARCHAR NOT NULL,
-    value_usd DOUBLE NOT NULL,
+    value_usd DOUBLE,  -- never NULL once an ingest commits (checked with a line number)
     quantity DOUBLE,
     source VARCHAR NOT NULL
 );

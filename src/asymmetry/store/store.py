@@ -146,7 +146,7 @@ class Store:
     # -- creation ------------------------------------------------------------
     def _initialise(self, *, defaults: bool, progress: ProgressCallback | None) -> None:
         # Imported here: ingest modules import Store for typing.
-        from asymmetry.store.codes import reference_countries
+        from asymmetry.store.codes import COMTRADE_SPECIAL_CODES, reference_countries
         from asymmetry.store.ingest_facts import ingest_packaged_facts
         from asymmetry.store.ingest_icio import ingest_icio
 
@@ -158,6 +158,10 @@ class Store:
                 "INSERT OR IGNORE INTO countries SELECT iso3, iso_numeric, name FROM _countries"
             )
             con.unregister("_countries")
+            con.executemany(
+                "INSERT OR IGNORE INTO country_codes VALUES ('comtrade', ?, ?, ?)",
+                [[code, iso3, name] for code, (iso3, name) in COMTRADE_SPECIAL_CODES.items()],
+            )
         if defaults:
             # Each default load is its own idempotent transaction; the version
             # is written last so an interrupted first open is retried in full.

@@ -1,0 +1,96 @@
+"""Ingest benchmark: `asymmetry ingest baci` vs raw DuckDB COPY vs pandas, same data, same run.
+
+Goal (issue #2): ours <= 1.5x raw DuckDB COPY, >= 10x faster than pandas
+read_csv + to_parquet, on a synthetic BACI-scale year (9M rows).
+
+    python benchmarks/bench_ingest.py --rows 9000000 --repeat 3 --write benchmarks/RESULTS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import asymmetry
+from asymmetry.store.ingest_baci import ingest_baci
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import interleaved, machine, median_seconds, synthetic_year, write_section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=9_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", type=Path, help="update this RESULTS.md")
+    args = parser.parse_args()
+
+    synth = synthetic_year(args.rows)
+    size_mb = synth.data.stat().st_size / 1e6
+    work = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
+    counter = iter(range(10**6))
+
+    def ours() -> None:
+        store = asymmetry.open(work / f"ours{next(counter)}.duckdb", defaults=False)
+        [report] = ingest_baci(store, [synth.data])
+        assert report.rows == args.rows
+        store.close()
+
+    def raw_copy() -> None:
+        con = duckdb.connect(str(work / f"raw{next(counter)}.duckdb"))
+        con.execute(
+            "CREATE TABLE raw (t INTEGER, i INTEGER, j INTEGER, k BIGINT, v DOUBLE, q VARCHAR)"
+        )
+        con.execute(f"COPY raw FROM '{synth.data}' (HEADER true)")
+        con.close()
+
+    def pandas_parquet() -> None:
+        frame = pd.read_csv(synth.data, dtype={"k": str, "q": str})
+        frame.to_parquet(work / f"pandas{next(counter)}.parquet")
+
+    runs = interleaved(
+        {
+            "asymmetry ingest baci": ours,
+            "raw DuckDB COPY": raw_copy,
+            "pandas read_csv + to_parquet": pandas_parquet,
+        },
+        args.repeat,
+    )
+    med = median_seconds(runs)
+    base = med["raw DuckDB COPY"]
+    lines = [
+        "## Ingest: one BACI year",
+        "",
+        f"Command: `python benchmarks/bench_ingest.py --rows {args.rows} --repeat {args.repeat}`",
+        f"Data: synthetic BACI year, {args.rows:,} rows, {size_mb:,.0f} MB "
+        f"(`asymmetry synth baci`, seed 1). Machine: {machine()}.",
+        "Each contender ran interleaved with the others; median of the runs.",
+        "`asymmetry ingest baci` includes hashing the file (provenance), mapping codes to ISO3, "
+        "validation of every row, and the transaction.",
+        "",
+        "| contender | median s | runs (s) | vs raw DuckDB COPY |",
+        "|---|---:|---|---:|",
+    ]
+    for name, seconds in med.items():
+        all_runs = ", ".join(f"{t:.2f}" for t in runs[name])
+        lines.append(f"| {name} | {seconds:.2f} | {all_runs} | {seconds / base:.2f}x |")
+    ratio_raw = med["asymmetry ingest baci"] / base
+    ratio_pandas = med["pandas read_csv + to_parquet"] / med["asymmetry ingest baci"]
+    lines += [
+        "",
+        f"Ours / raw COPY: **{ratio_raw:.2f}x** (goal <= 1.5x). "
+        f"Pandas / ours: **{ratio_pandas:.1f}x** (goal >= 10x).",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        write_section(args.write, "ingest", text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The command line: help everywhere, one-line errors with exit code 2, formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from asymmetry.cli import app
+
+runner = CliRunner()
+
+
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path, walking sub-groups (Typer vendors its own click)."""
+    found = []
+    for name, command in group.commands.items():
+        path = (*prefix, name)
+        if hasattr(command, "commands"):
+            found += _commands(command, path)
+        else:
+            found.append(path)
+    return found
+
+
+COMMANDS = _commands(get_command(app))
+
+
+def test_the_command_tree() -> None:
+    names = {" ".join(c) for c in COMMANDS}
+    assert {
+        "ingest baci",
+        "ingest csv",
+        "ingest icio",
+        "ingest facts",
+        "synth baci",
+        "profile",
+        "report",
+        "datasets",
+        "facts",
+        "info",
+    } <= names
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for command in COMMANDS:
+        assert "asymmetry " + " ".join(command) in readme, command
+
+
+@pytest.fixture
+def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    monkeypatch.setenv("ASYMMETRY_STORE", str(path))
+    return path
+
+
+def test_profile_json_has_the_documented_keys(store_env: Path) -> None:
+    result = runner.invoke(app, ["profile", "RUS", "CHN", "--source", "icio", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"a", "b", "year", "source", "basis", "flows_usd", "shares", "composition"} <= set(data)
+    assert set(data["flows_usd"]) == {"a_to_b", "b_to_a"}
+    assert set(data["shares"]) >= {
+        "b_in_a_imports",
+        "b_in_a_exports",
+        "a_in_b_imports",
+        "a_in_b_exports",
+    }
+    assert {"code", "name", "value_usd", "share"} == set(data["composition"]["a_to_b"][0])
+
+
+def test_report_prints_the_russia_china_headline(store_env: Path) -> None:
+    result = runner.invoke(app, ["report", "RUS", "CHN"])
+    assert result.exit_code == 0, result.output
+    assert "CHN is 16.7% of RUS's imports" in result.stdout
+    assert "intermediate inputs (ICIO)" in result.stdout
+
+
+def test_unknown_country_is_one_line_and_exit_2(store_env: Path) -> None:
+    result = runner.invoke(app, ["profile", "RUS", "Narnia"])
+    assert result.exit_code == 2
+    assert "unknown country 'Narnia'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_ingest_is_one_line_and_exit_2(store_env: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("year,exporter,importer,product,value_usd\n2022,RUS,Atlantis,2709,1\n")
+    result = runner.invoke(app, ["ingest", "csv", str(bad), "--hs-revision", "HS17"])
+    assert result.exit_code == 2
+    assert f"{bad}, line 2, field 'importer': unknown country (got 'Atlantis')" in " ".join(
+        result.output.split()
+    )
+
+
+def test_ingest_then_list_datasets_as_csv(store_env: Path, shared_data: Path) -> None:
+    sample = shared_data / "baci" / "BACI_sample_HS22_Y2023_k852352.csv"
+    result = runner.invoke(app, ["ingest", "baci", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "loaded, 81 rows" in result.stdout
+    listed = runner.invoke(app, ["datasets", "--format", "csv"])
+    assert listed.stdout.splitlines()[0].startswith("id,kind,file,sha256,rows")
+    assert "baci:BACI_sample_HS22_Y2023_k852352" in listed.stdout
+
+
+def test_facts_filter(store_env: Path) -> None:
+    result = runner.invoke(app, ["facts", "--indicator", "trade_turnover", "--format", "json"])
+    rows = json.loads(result.stdout)
+    assert {r["indicator"] for r in rows} == {"trade_turnover"} and len(rows) >= 8
+
+
+def test_synth_writes_files(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "baci",
+            "--rows",
+            "2000",
+            "--countries",
+            "30",
+            "--products",
+            "200",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "BACI_HS22_Y2022_V202501.csv").is_file()
+    bad = runner.invoke(
+        app,
+        [
+            "synth",
+            "baci",
+            "--rows",
+            "100000",
+            "--countries",
+            "10",
+            "--products",
+            "10",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert bad.exit_code == 2 and "too dense" in bad.output
