@@ -115,6 +115,7 @@ def load_flows(
     """Insert one file's flows as dataset ``source.dataset_id`` (see module doc)."""
     timer = Timer()
     sha = sha256_file(source.file, progress)
+    timer.lap("hash")
     previous = previous_sha(store.con, source.dataset_id)
     if previous == sha:
         rows = int(store.scalar("SELECT rows FROM datasets WHERE id = ?", [source.dataset_id]))
@@ -183,6 +184,7 @@ def _insert(
             if not log_rejects:
                 raise _UnparsableRow from exc
             raise IngestError(f"cannot read file: {_first_line(exc)}", file=source.file) from exc
+        timer.lap("load")
         rejects = _rejects(con, source) if log_rejects else []
         counts = _violations(con, source.dataset_id)
         if strict:
@@ -211,6 +213,8 @@ def _insert(
         )
         con.execute(f"DROP TABLE IF EXISTS {source.rejects_table}")
         con.execute(f"DROP TABLE IF EXISTS {source.rejects_table}_scan")
+        timer.lap("check")
+    timer.lap("commit")
     return IngestReport(
         source.dataset_id,
         source.kind,
@@ -221,6 +225,7 @@ def _insert(
         skipped,
         tuple(examples),
         timer(),
+        dict(timer.stages),
     )
 
 

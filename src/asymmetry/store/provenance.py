@@ -39,6 +39,7 @@ class IngestReport:
     skipped: Mapping[str, int] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
     seconds: float = 0.0
+    stages: Mapping[str, float] = field(default_factory=dict)  # seconds per step
 
     def summary(self) -> str:
         text = f"{self.dataset}: {self.status}, {self.rows:,} rows"
@@ -132,10 +133,16 @@ def execute_with_progress(
 
 
 class Timer:
-    """Wall-clock seconds since creation, for `IngestReport.seconds`."""
+    """Wall-clock seconds since creation, and per named step (`lap`)."""
 
     def __init__(self) -> None:
-        self.start = time.perf_counter()
+        self.start = self.last = time.perf_counter()
+        self.stages: dict[str, float] = {}
 
     def __call__(self) -> float:
         return round(time.perf_counter() - self.start, 3)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + round(now - self.last, 3)
+        self.last = now
