@@ -79,3 +79,12 @@ def resolve_basis(
         SELECT exporter, importer, product AS item, value_usd
         FROM flows WHERE source = $dataset AND year = $year AND exporter <> importer"""
     return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year})
+
+
+def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
+    """Years with goods flows in the store (in one dataset if given), ascending."""
+    frame = store.query(
+        "SELECT DISTINCT year FROM flows WHERE $dataset IS NULL OR source = $dataset ORDER BY year",
+        {"dataset": dataset},
+    )
+    return [int(y) for y in frame["year"]]

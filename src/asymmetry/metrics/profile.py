@@ -19,7 +19,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import Basis, Source, resolve_basis
+from asymmetry.metrics.basis import Basis, Source, available_years, resolve_basis
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.store import Store
 
@@ -42,6 +42,7 @@ class PairProfile:
     asymmetry: dict[str, float | None]
     hhi: dict[str, float | None]
     composition: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    series: list[dict[str, Any]] = field(default_factory=list)  # one entry per year
 
     @property
     def turnover_usd(self) -> float:
@@ -102,7 +103,39 @@ def profile(
     if a == b:
         raise AsymmetryError(f"a pair needs two different countries, got {a} twice")
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
-    params = {**basis.params, "a": a, "b": b}
+    head = _headline(store, basis, a, b)
+    composition = {
+        "a_to_b": _composition(store, basis, a, b, top=top, level=level),
+        "b_to_a": _composition(store, basis, b, a, top=top, level=level),
+    }
+    return PairProfile(
+        a,
+        b,
+        basis.year,
+        basis.source,
+        basis.label,
+        basis.dataset,
+        head.flows_usd,
+        head.totals_usd,
+        head.shares,
+        head.asymmetry,
+        head.hhi,
+        composition,
+        _series(store, basis, a, b, dataset=dataset),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Headline:
+    flows_usd: dict[str, float]
+    totals_usd: dict[str, float]
+    shares: dict[str, float | None]
+    asymmetry: dict[str, float | None]
+    hhi: dict[str, float | None]
+
+
+def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
+    """Bilateral flows, both sides' totals, shares and partner HHI in one query."""
     sides = store.query(
         f"""
         WITH t AS ({basis.sql}),
@@ -118,7 +151,7 @@ def profile(
         SELECT 'to_' || importer, exporter, v, NULL FROM pairs
         WHERE (exporter = $a AND importer = $b) OR (exporter = $b AND importer = $a)
         """,
-        params,
+        {**basis.params, "a": a, "b": b},
     )
     for country in (a, b):
         if not (sides["country"] == country).any():
@@ -156,24 +189,35 @@ def profile(
         for who, c in (("a", a), ("b", b))
         for side in ("imports", "exports")
     }
-    composition = {
-        "a_to_b": _composition(store, basis, a, b, top=top, level=level),
-        "b_to_a": _composition(store, basis, b, a, top=top, level=level),
-    }
-    return PairProfile(
-        a,
-        b,
-        basis.year,
-        basis.source,
-        basis.label,
-        basis.dataset,
-        {"a_to_b": a_to_b, "b_to_a": b_to_a},
-        totals,
-        shares,
-        asymmetry,
-        hhi,
-        composition,
-    )
+    return _Headline({"a_to_b": a_to_b, "b_to_a": b_to_a}, totals, shares, asymmetry, hhi)
+
+
+def _series(
+    store: Store, basis: Basis, a: str, b: str, *, dataset: str | None
+) -> list[dict[str, Any]]:
+    """The headline for every year in the store (one dataset per year, as `resolve_basis`)."""
+    years = [basis.year] if basis.source == "icio" else available_years(store, dataset=dataset)
+    series = []
+    for year in years:
+        basis_y = (
+            basis
+            if year == basis.year
+            else resolve_basis(store, source=basis.source, year=year, dataset=dataset)
+        )
+        try:
+            head = _headline(store, basis_y, a, b)
+        except NoDataError:
+            continue  # one side has no trade that year: a gap, not an error
+        series.append(
+            {
+                "year": year,
+                "dataset": basis_y.dataset,
+                **head.flows_usd,
+                **{f"share_{k}": v for k, v in head.shares.items()},
+                **{f"hhi_{k}": v for k, v in head.hhi.items()},
+            }
+        )
+    return series
 
 
 def _composition(

@@ -1,0 +1,242 @@
+"""Product-level dependence: what A buys from B, and how replaceable B is.
+
+For every product A imports from B, the table answers the seed papers' "no
+good substitutes" claim with numbers: B's share of A's imports, how
+concentrated A's suppliers are, how dominant B is in world exports, and how
+much the rest of the world exports compared with what A buys from B.
+
+Columns (money in USD, shares as fractions):
+
+``imports_usd``            A's imports of the product from the world
+``from_partner_usd``       ... of which from B
+``partner_share``          from_partner_usd / imports_usd
+``supplier_hhi``           Herfindahl index of A's suppliers of the product
+``partner_world_share``    B's share of world exports of the product
+``world_hhi``              Herfindahl index of world exporters of the product
+``alternative_capacity``   world exports excluding A and B, divided by A's imports
+                           from B (1 = the rest of the world exports exactly what A
+                           would have to replace; below 1 it cannot be replaced at all)
+``import_export_ratio``    A's imports / A's exports of the product (9999 when A
+                           exports none): above 1, A cannot fall back on its producers
+``ec_2021``                European Commission (2021) criteria 1 and 3 for one
+                           country: supplier_hhi > 0.4 and import_export_ratio > 1
+                           (criterion 2, the import share of demand, needs domestic
+                           output and is not applied)
+``geodep``                 CEPII GeoDep criteria 1-3: supplier_hhi > 0.4, world_hhi >
+                           0.4 and import_export_ratio > 1 (criterion 4, persistence over
+                           years, is left to the reader of several years' tables)
+``chpl_tier``              tier(s) of the Common High Priority List items in the product
+``end_use``                BEC end-use class (capital, intermediate, consumption, mixed)
+``dependence``             partner_share / (1 + alternative_capacity): the share of A's
+                           needs met by B, discounted by how easily others could cover
+                           them; 1 = everything from B and nobody else exports it
+
+References: European Commission (2021) "Strategic dependencies and capacities",
+SWD(2021) 352; Lefebvre, K. and Wibaux, P. (2024) "Import dependencies: where
+does the EU stand?", CEPII Policy Brief 47 (GeoDep).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.metrics.basis import Basis, Source, resolve_basis
+from asymmetry.store.codes import hs_sections_frame, resolve_country
+from asymmetry.store.products import bec_end_use_frame, chpl
+from asymmetry.store.store import Store
+
+Level = Literal["hs6", "hs4", "hs2"]
+LEVELS: dict[str, int] = {"hs6": 6, "hs4": 4, "hs2": 2}
+HHI_THRESHOLD = 0.4  # EC (2021) and GeoDep
+NO_EXPORTS_RATIO = 9999.0  # GeoDep's value when the importer exports none
+
+COLUMNS = (
+    "product",
+    "name",
+    "imports_usd",
+    "from_partner_usd",
+    "partner_share",
+    "supplier_hhi",
+    "partner_world_share",
+    "world_hhi",
+    "alternative_capacity",
+    "import_export_ratio",
+    "ec_2021",
+    "geodep",
+    "chpl_tier",
+    "end_use",
+    "dependence",
+)
+
+
+def dependence_sql(basis: Basis, *, digits: int, pair_filter: bool) -> str:
+    """One query for every (importer, exporter, product), optionally one pair.
+
+    With ``pair_filter`` the parameters ``$a`` (importer) and ``$b`` (exporter)
+    select one pair; DuckDB pushes the filter into the per-importer and
+    per-exporter aggregates, so only the world aggregate reads everything.
+    """
+    item = "item" if digits == 6 and basis.source == "flows" else f"substr(item, 1, {digits})"
+    if basis.source == "icio":
+        item = "item"
+    where = "WHERE b.importer = $a AND b.exporter = $b" if pair_filter else ""
+    return f"""
+    WITH t AS (SELECT exporter, importer, {item} AS product, value_usd AS v
+               FROM ({basis.sql})),
+    bil AS (SELECT importer, exporter, product, sum(v) AS v FROM t GROUP BY ALL),
+    imp AS (SELECT importer, product, sum(v) AS imports_usd,
+                   sum(v * v) / (sum(v) * sum(v)) AS supplier_hhi
+            FROM bil GROUP BY ALL),
+    exp AS (SELECT exporter, product, sum(v) AS exports_usd FROM bil GROUP BY ALL),
+    wld AS (SELECT product, sum(exports_usd) AS world_usd,
+                   sum(exports_usd * exports_usd) / (sum(exports_usd) * sum(exports_usd))
+                       AS world_hhi
+            FROM exp GROUP BY ALL)
+    SELECT b.importer, b.exporter, b.product,
+           imp.imports_usd,
+           b.v AS from_partner_usd,
+           b.v / imp.imports_usd AS partner_share,
+           imp.supplier_hhi,
+           eb.exports_usd / wld.world_usd AS partner_world_share,
+           wld.world_hhi,
+           (wld.world_usd - eb.exports_usd - coalesce(ea.exports_usd, 0)) / b.v
+               AS alternative_capacity,
+           CASE WHEN coalesce(ea.exports_usd, 0) > 0 THEN imp.imports_usd / ea.exports_usd
+                ELSE {NO_EXPORTS_RATIO} END AS import_export_ratio
+    FROM bil b
+    JOIN imp ON imp.importer = b.importer AND imp.product = b.product
+    JOIN wld ON wld.product = b.product
+    JOIN exp eb ON eb.exporter = b.exporter AND eb.product = b.product
+    LEFT JOIN exp ea ON ea.exporter = b.importer AND ea.product = b.product
+    {where}"""
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """Products ``country`` imports from ``on``, most dependent first (see module doc)."""
+
+    country: str
+    on: str
+    year: int
+    source: Source
+    basis: str
+    dataset: str
+    level: str
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        items = [
+            {k: None if _missing(v) else v for k, v in row.items()}
+            for row in self.table.to_dict("records")
+        ]
+        return {
+            "country": self.country,
+            "on": self.on,
+            "year": self.year,
+            "source": self.source,
+            "basis": self.basis,
+            "dataset": self.dataset,
+            "level": self.level,
+            "items": items.to_dict("records"),
+        }
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN
+
+
+def dependencies(
+    store: Store,
+    country: str,
+    *,
+    on: str,
+    year: int | None = None,
+    level: Level = "hs6",
+    source: Source = "flows",
+    dataset: str | None = None,
+    top: int | None = 50,
+    min_value_usd: float = 0.0,
+) -> Dependencies:
+    """What ``country`` imports from ``on``, product by product (see module doc).
+
+    Rows with imports from ``on`` below ``min_value_usd`` are dropped; the
+    rest are sorted by ``dependence`` (ties: larger imports first).
+
+    Examples
+    --------
+    >>> dependencies(store, "RUS", on="CHN", level="hs4", top=10)  # doctest: +SKIP
+    """
+    a, b = resolve_country(country), resolve_country(on)
+    if a == b:
+        raise AsymmetryError(f"a country cannot depend on itself ({a})")
+    if level not in LEVELS:
+        raise AsymmetryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
+    frame = store.query(sql, {**basis.params, "a": a, "b": b})
+    if frame.empty:
+        raise NoDataError(
+            f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
+        )
+    frame = frame[frame["from_partner_usd"] >= min_value_usd].drop(columns=["importer", "exporter"])
+    frame = _annotate(store, frame, basis, level)
+    frame = frame.sort_values(["dependence", "from_partner_usd"], ascending=False)
+    if top is not None:
+        frame = frame.head(top)
+    return Dependencies(
+        a,
+        b,
+        basis.year,
+        basis.source,
+        basis.label,
+        basis.dataset,
+        level if basis.source == "flows" else "icio sector",
+        frame[list(COLUMNS)].reset_index(drop=True),
+    )
+
+
+def _annotate(store: Store, frame: pd.DataFrame, basis: Basis, level: Level) -> pd.DataFrame:
+    """Flags, names, CHPL tiers, end use and the dependence score."""
+    frame = frame.copy()
+    hhi_high = frame["supplier_hhi"] > HHI_THRESHOLD
+    net_importer = frame["import_export_ratio"] > 1
+    frame["ec_2021"] = hhi_high & net_importer
+    frame["geodep"] = hhi_high & (frame["world_hhi"] > HHI_THRESHOLD) & net_importer
+    frame["dependence"] = frame["partner_share"] / (1 + frame["alternative_capacity"])
+    if basis.source == "icio":
+        names = store.query("SELECT DISTINCT sector AS product, sector_name AS name FROM io_nodes")
+        frame = frame.merge(names, on="product", how="left")
+        frame["chpl_tier"] = None
+        frame["end_use"] = None
+        return frame
+    revision = store.scalar(
+        "SELECT any_value(hs_revision) FROM flows WHERE source = ?", [basis.dataset]
+    )
+    digits = LEVELS[level]
+    if digits == 6:
+        names = store.query(
+            "SELECT code AS product, description AS name, bec FROM products WHERE hs_revision = ?",
+            [revision],
+        )
+        frame = frame.merge(names, on="product", how="left")
+        ends = bec_end_use_frame()
+        frame = frame.merge(ends, on="bec", how="left").drop(columns=["bec"])
+    else:
+        sections = hs_sections_frame()
+        frame["chapter"] = frame["product"].str[:2]
+        frame = frame.merge(sections, on="chapter", how="left")
+        frame["name"] = "HS " + frame["product"] + " (" + frame["section_name"].fillna("?") + ")"
+        frame["end_use"] = None
+        frame = frame.drop(columns=["chapter", "section", "section_name"])
+    tiers = chpl()
+    prefix = tiers.assign(product=tiers["hs6"].str[:digits])
+    grouped = prefix.groupby("product")["tier"].agg(lambda t: ",".join(sorted(set(t))))
+    frame["chpl_tier"] = frame["product"].map(grouped)
+    return frame
