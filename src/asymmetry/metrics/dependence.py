@@ -144,7 +144,7 @@ class Dependencies:
             "basis": self.basis,
             "dataset": self.dataset,
             "level": self.level,
-            "items": items.to_dict("records"),
+            "items": items,
         }
 
 
