@@ -157,3 +157,39 @@ def test_synth_writes_files(tmp_path: Path) -> None:
         ],
     )
     assert bad.exit_code == 2 and "too dense" in bad.output
+
+
+def test_dependencies_both_ways_as_json(store_env: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "dependencies",
+            "RUS",
+            "--on",
+            "CHN",
+            "--source",
+            "icio",
+            "--both",
+            "--top",
+            "3",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)
+    assert (first["country"], first["on"], second["country"], second["on"]) == (
+        "RUS",
+        "CHN",
+        "CHN",
+        "RUS",
+    )
+    assert len(first["items"]) == 3 and "dependence" in first["items"][0]
+
+
+def test_exposure_table(store_env: Path) -> None:
+    result = runner.invoke(app, ["exposure", "RUS", "--on", "CHN"])
+    assert result.exit_code == 0, result.output
+    assert "CHN supplies 16.7% of RUS's imported intermediate inputs" in " ".join(
+        result.stdout.split()
+    )

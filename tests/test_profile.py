@@ -184,3 +184,21 @@ def test_icio_profile_against_numpy(default_store: Store) -> None:
 def test_icio_has_one_year(default_store: Store) -> None:
     with pytest.raises(NoDataError, match="covers 2022 only"):
         profile(default_store, "RUS", "CHN", source="icio", year=2023)
+
+
+def test_series_covers_every_year(hand_store: Store, tmp_path: Path) -> None:
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "year,exporter,importer,product,value_usd\n"
+        "2023,RUS,CHN,270900,300\n2023,CHN,RUS,847130,100\n"
+        "2023,DEU,RUS,870323,100\n"
+    )
+    ingest_table(hand_store, later, hs_revision="HS17")
+    p = profile(hand_store, "RUS", "CHN")
+    assert p.year == 2023  # latest by default
+    assert [s["year"] for s in p.series] == [2022, 2023]
+    first, second = p.series
+    assert first["dataset"] == "table:hand" and second["dataset"] == "table:later"
+    assert first["share_b_in_a_imports"] == pytest.approx(0.6)
+    assert second["share_b_in_a_imports"] == pytest.approx(0.5)  # 100 / (100 + 100)
+    assert second["a_to_b"] == 300.0

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -412,6 +413,156 @@ def profile_cmd(
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
         _print_profile(result)
+
+
+class LevelOption(StrEnum):
+    hs6 = "hs6"
+    hs4 = "hs4"
+    hs2 = "hs2"
+
+
+@app.command("dependencies")
+def dependencies_cmd(
+    country: Annotated[str, typer.Argument(help="The importing country A.")],
+    on: Annotated[str, typer.Option("--on", help="The supplier B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    level: Annotated[LevelOption, typer.Option(help="Product detail.")] = LevelOption.hs6,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 25,
+    min_value: Annotated[
+        float, typer.Option(help="Drop products A imports from B for less than this (USD).")
+    ] = 0.0,
+    both: Annotated[
+        bool, typer.Option("--both", help="Also the reverse table: B's dependence on A.")
+    ] = False,
+    source: Annotated[
+        SourceOption,
+        typer.Option(help="flows: HS products; icio: ICIO sectors (intermediate inputs)."),
+    ] = SourceOption.flows,
+    dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Products A imports from B: B's share, supplier and world concentration,
+    alternative suppliers' capacity, EC-2021/GeoDep/CHPL flags, dependence score."""
+    from asymmetry.metrics.dependence import Dependencies, dependencies
+
+    store = _open()
+    src: Source = "icio" if source is SourceOption.icio else "flows"
+
+    def table(x: str, y: str) -> Dependencies:
+        return dependencies(
+            store,
+            x,
+            on=y,
+            year=year,
+            level=level.value,
+            source=src,
+            dataset=dataset,
+            top=top or None,
+            min_value_usd=min_value,
+        )
+
+    pairs = [(country, on), (on, country)] if both else [(country, on)]
+    results = [_run(partial(table, x, y)) for x, y in pairs]
+    if fmt is OutputFormat.json:
+        payload = [r.to_dict() for r in results]
+        out.print_json(json.dumps(payload[0] if len(payload) == 1 else payload))
+        return
+    for r in results:
+        frame = r.to_frame()
+        if fmt is OutputFormat.csv:
+            frame.insert(0, "on", r.on)
+            frame.insert(0, "country", r.country)
+            sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
+        else:
+            title = (
+                f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
+                f"by {r.level}, most dependent first"
+            )
+            out.print(_dependency_table(r, title))
+
+
+def _dependency_table(r: Any, title: str) -> Table:
+    """The dependence table for a terminal: percentages, flags in one column."""
+    table = Table(title=title)
+    for col, right in (
+        ("product", False),
+        ("name", False),
+        (f"from {r.on} USD", True),
+        (f"{r.on} share", True),
+        ("supplier HHI", True),
+        (f"{r.on} world share", True),
+        ("alt. capacity", True),
+        ("flags", False),
+        ("dependence", True),
+    ):
+        table.add_column(
+            col, justify="right" if right else "left", max_width=36 if col == "name" else None
+        )
+    for row in r.table.to_dict("records"):
+        flags = [f for f, on in (("EC", row["ec_2021"]), ("GeoDep", row["geodep"])) if on]
+        if isinstance(row["chpl_tier"], str):
+            flags.append(f"CHPL {row['chpl_tier']}")
+        table.add_row(
+            str(row["product"]),
+            str(row["name"] or ""),
+            f"{row['from_partner_usd']:,.0f}",
+            f"{row['partner_share']:.1%}",
+            f"{row['supplier_hhi']:.2f}",
+            f"{row['partner_world_share']:.1%}",
+            f"{row['alternative_capacity']:,.1f}x",
+            " ".join(flags),
+            f"{row['dependence']:.3f}",
+        )
+    return table
+
+
+@app.command("exposure")
+def exposure_cmd(
+    country: Annotated[str, typer.Argument(help="The exposed country A.")],
+    on: Annotated[str, typer.Option("--on", help="The partner B.")],
+    top: Annotated[int, typer.Option(help="Sectors to show.")] = 15,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """A's exposure to B on the ICIO 2022 network: direct input shares and value added
+    embodied through all routes (Leontief), next to the gross import share."""
+    from asymmetry.metrics.io_exposure import io_exposure
+
+    store = _open()
+    result = _run(lambda: io_exposure(store, country, on=on))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(result.by_sector.to_csv(index=False))
+        return
+    s = result.summary
+    out.print(
+        f"[bold]{result.country} exposure to {result.partner}[/], {result.basis}, {result.year}"
+    )
+    out.print(
+        f"  {result.partner} supplies {s['gross_import_share']:.1%} of "
+        f"{result.country}'s imported intermediate inputs "
+        f"({s['direct_input_share']:.1%} of all its inputs);"
+    )
+    out.print(
+        f"  {result.partner}'s value added is {s['value_added_share']:.2%} of "
+        f"{result.country}'s output and {s['foreign_value_added_share']:.1%} of the "
+        "foreign value added in it (all routes)."
+    )
+    _emit(
+        result.by_sector.head(top)[
+            [
+                "sector",
+                "sector_name",
+                "direct_input_share",
+                "gross_import_share",
+                "value_added_share",
+                "foreign_value_added_share",
+            ]
+        ],
+        fmt,
+        title="by sector, most exposed first",
+    )
 
 
 @app.command("report")
