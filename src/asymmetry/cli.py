@@ -565,6 +565,52 @@ def exposure_cmd(
     )
 
 
+@app.command("indices")
+def indices_cmd(
+    a: Annotated[str, typer.Argument(help="Country A.")],
+    b: Annotated[str, typer.Argument(help="Country B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    source: Annotated[SourceOption, typer.Option(help="flows or icio.")] = SourceOption.flows,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Trade intensity and complementarity both ways, export concentration of each."""
+    from asymmetry.metrics.indices import pair_indices
+
+    store = _open()
+    src: Source = "icio" if source is SourceOption.icio else "flows"
+    result = _run(lambda: pair_indices(store, a, b, year=year, source=src))
+    data = result.to_dict()
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(data))
+        return
+    frame = pd.DataFrame({"index": list(data), "value": list(data.values())})
+    _emit(frame, fmt, title=f"{result.a}-{result.b} trade indices")
+
+
+@app.command("complexity")
+def complexity_cmd(
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
+    products: Annotated[
+        bool, typer.Option("--products", help="Rank products (PCI) instead of countries (ECI).")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 20,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Economic Complexity Index of countries (or PCI of products), from goods flows;
+    same numbers as Harvard Growth Lab's ecomplexity package."""
+    from asymmetry.metrics.complexity import complexity
+
+    store = _open()
+    result = _run(lambda: complexity(store, year=year, dataset=dataset))
+    frame = result.pci if products else result.eci
+    _emit(
+        frame.head(top) if top else frame,
+        fmt,
+        title=f"{'PCI' if products else 'ECI'}, {result.year} ({result.dataset})",
+    )
+
+
 @app.command("report")
 def report_cmd(
     a: Annotated[str, typer.Argument(help="Country A.")] = "RUS",

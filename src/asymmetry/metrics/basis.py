@@ -47,12 +47,9 @@ def resolve_basis(
         if year is not None and year != ICIO_YEAR:
             raise NoDataError(f"the ICIO network covers {ICIO_YEAR} only, not {year}")
         sql = """
-            SELECT s.country AS exporter, b.country AS importer, s.sector AS item,
-                   n.value_usd
-            FROM io_network n
-            JOIN io_nodes s ON s.node = n.seller
-            JOIN io_nodes b ON b.node = n.buyer
-            WHERE s.country <> b.country"""
+            SELECT seller_country AS exporter, buyer_country AS importer,
+                   seller_sector AS item, value_usd
+            FROM io_trade WHERE seller_country <> buyer_country"""
         return Basis("icio", ICIO_YEAR, ICIO_DATASET, sql, {})
     coverage = store.query(
         "SELECT source, year, count(*) AS n FROM flows GROUP BY ALL ORDER BY year DESC, n DESC"

@@ -103,7 +103,9 @@ def dependence_sql(basis: Basis, *, digits: int, pair_filter: bool) -> str:
            imp.supplier_hhi,
            eb.exports_usd / wld.world_usd AS partner_world_share,
            wld.world_hhi,
-           (wld.world_usd - eb.exports_usd - coalesce(ea.exports_usd, 0)) / b.v
+           -- greatest(): the subtraction can round to -1e-11 when A and B are the
+           -- only exporters
+           greatest(wld.world_usd - eb.exports_usd - coalesce(ea.exports_usd, 0), 0) / b.v
                AS alternative_capacity,
            CASE WHEN coalesce(ea.exports_usd, 0) > 0 THEN imp.imports_usd / ea.exports_usd
                 ELSE {NO_EXPORTS_RATIO} END AS import_export_ratio

@@ -30,6 +30,7 @@ from asymmetry.store.provenance import (
     record_dataset,
     sha256_file,
 )
+from asymmetry.store.schema import IO_TRADE_SQL
 from asymmetry.store.store import ProgressCallback, Store
 
 ICIO_DATASET = "icio:oecd-2022"
@@ -161,6 +162,7 @@ def ingest_icio(
         con.register("_flows", flows)
         con.execute("INSERT INTO io_network SELECT * FROM _flows")
         con.unregister("_flows")
+        con.execute(IO_TRADE_SQL)
         record_dataset(
             con,
             dataset_id=ICIO_DATASET,

@@ -37,7 +37,7 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 DDL: Final = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -101,6 +101,15 @@ CREATE TABLE IF NOT EXISTS io_network (
     value_usd DOUBLE NOT NULL
 );
 
+-- io_network summed over buyer sectors: what each seller node sells to each
+-- country. All country-level ICIO metrics read this (320k rows, not 10M).
+CREATE TABLE IF NOT EXISTS io_trade (
+    seller_country VARCHAR NOT NULL,
+    seller_sector VARCHAR NOT NULL,
+    buyer_country VARCHAR NOT NULL,
+    value_usd DOUBLE NOT NULL
+);
+
 CREATE OR REPLACE VIEW io_flows AS
 SELECT s.country AS seller_country, s.sector AS seller_sector, s.sector_name AS seller_sector_name,
        b.country AS buyer_country, b.sector AS buyer_sector, b.sector_name AS buyer_sector_name,
@@ -140,4 +149,15 @@ CREATE TABLE IF NOT EXISTS datasets (
 );
 """
 
-__all__ = ["DDL", "FACT_COLUMNS", "FLOW_COLUMNS", "HS_REVISIONS", "SCHEMA_VERSION"]
+# Rebuilds io_trade from io_network (ICIO ingest, and migration from version 1).
+IO_TRADE_SQL: Final = """
+DELETE FROM io_trade;
+INSERT INTO io_trade
+SELECT s.country, s.sector, b.country, sum(n.value_usd)
+FROM io_network n
+JOIN io_nodes s ON s.node = n.seller
+JOIN io_nodes b ON b.node = n.buyer
+GROUP BY ALL;
+"""
+
+__all__ = ["DDL", "FACT_COLUMNS", "FLOW_COLUMNS", "HS_REVISIONS", "IO_TRADE_SQL", "SCHEMA_VERSION"]

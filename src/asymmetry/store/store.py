@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from asymmetry.errors import StoreError
-from asymmetry.store.schema import DDL, SCHEMA_VERSION
+from asymmetry.store.schema import DDL, IO_TRADE_SQL, SCHEMA_VERSION
 
 DEFAULT_STORE_PATH: Final = Path(".asymmetry") / "store.duckdb"
 STORE_ENV_VAR: Final = "ASYMMETRY_STORE"
@@ -76,6 +76,8 @@ class Store:
             self._initialise(defaults=defaults, progress=progress)
         elif not self.is_initialised():
             raise StoreError(f"{self.path} is not an asymmetry store")
+        elif self.schema_version() < SCHEMA_VERSION:
+            self._migrate()
 
     # -- lifecycle -----------------------------------------------------------
     def close(self) -> None:
@@ -126,6 +128,24 @@ class Store:
         version = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
         return version is not None
 
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older version up to date, in one transaction."""
+        if self.read_only:
+            raise StoreError(
+                f"store {self.path} was written by an older version; open it "
+                "once without --read-only to upgrade it"
+            )
+        with self.transaction() as con:
+            con.execute(DDL)  # new tables and views; existing ones are kept
+            if self.schema_version() < 2:
+                con.execute(IO_TRADE_SQL)
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
+
     def datasets(self) -> pd.DataFrame:
         """Provenance of every ingest, newest first."""
         return self.query("SELECT * FROM datasets ORDER BY ingested_at DESC, id")
@@ -138,6 +158,7 @@ class Store:
             "products",
             "io_nodes",
             "io_network",
+            "io_trade",
             "facts",
             "datasets",
         ]

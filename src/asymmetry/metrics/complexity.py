@@ -1,0 +1,124 @@
+"""Revealed comparative advantage and economic complexity (ECI / PCI).
+
+Balassa's RCA: ``RCA[c, p] = (x[c, p] / x[c, .]) / (x[., p] / x[., .])``;
+country c is present in product p when RCA >= 1 (the matrix M). With
+diversity ``k_c = sum_p M`` and ubiquity ``k_p = sum_c M``, the method of
+reflections converges to the eigenvectors of
+``Mcc = (M / k_c) (M / k_p)^T`` and ``Mpp = (M / k_p)^T (M / k_c)``: the
+Economic Complexity Index is the eigenvector of the second-largest
+eigenvalue. We follow the conventions of Harvard Growth Lab's `ecomplexity`
+package so results are interchangeable: PCI is that eigenvector of Mpp with
+unit norm, ECI = (M / k_c) @ PCI, both signed so ECI correlates positively
+with diversity, then both standardised by ECI's mean and standard deviation.
+The eigenproblem is solved on the country side (Mcc is
+countries x countries, far smaller than Mpp) and mapped across, which gives
+the same vectors: if Mcc u = l u then Mpp (M / k_p)^T u = l (M / k_p)^T u.
+
+References: Balassa, B. (1965) "Trade Liberalisation and Revealed Comparative
+Advantage", *The Manchester School* 33(2); Hidalgo, C. A. and Hausmann, R.
+(2009) "The building blocks of economic complexity", *PNAS* 106(26).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from asymmetry.errors import NoDataError
+from asymmetry.metrics.basis import Source, resolve_basis
+from asymmetry.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Complexity:
+    """ECI by country and PCI by product for one year (NaN where undefined)."""
+
+    year: int
+    dataset: str
+    eci: pd.DataFrame  # country, diversity, eci
+    pci: pd.DataFrame  # product, ubiquity, pci
+
+
+def rca_matrix(exports: np.ndarray) -> np.ndarray:
+    """Balassa RCA of a (countries x products) export matrix; NaN where undefined."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_in_country = exports / exports.sum(axis=1, keepdims=True)
+        share_in_world = exports.sum(axis=0, keepdims=True) / exports.sum()
+        rca: np.ndarray = share_in_country / share_in_world
+    return rca
+
+
+def eci_pci(
+    exports: np.ndarray, *, threshold: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ECI, PCI, diversity and ubiquity of a (countries x products) export matrix."""
+    presence = (np.nan_to_num(rca_matrix(exports)) >= threshold).astype(float)
+    diversity, ubiquity = presence.sum(axis=1), presence.sum(axis=0)
+    rows, cols = diversity > 0, ubiquity > 0
+    if rows.sum() < 3 or cols.sum() < 2:
+        raise NoDataError(
+            f"complexity needs at least 3 exporters and 2 products; got "
+            f"{int(rows.sum())} and {int(cols.sum())}"
+        )
+    m = presence[np.ix_(rows, cols)]
+    kc, kp = diversity[rows], ubiquity[cols]
+    by_country = m / kc[:, None]  # M / k_c
+    by_product = m / kp[None, :]  # M / k_p
+    # Symmetric similar matrix of Mcc: S = D^{1/2} Mcc D^{-1/2} with D = diag(k_c).
+    scaled = m / np.sqrt(kc)[:, None] / np.sqrt(kp)[None, :]
+    values, vectors = np.linalg.eigh(scaled @ scaled.T)
+    u = vectors[:, np.argsort(values)[-2]] / np.sqrt(kc)  # back to an eigenvector of Mcc
+    kp_vec = by_product.T @ u  # eigenvector of Mpp for the same eigenvalue
+    kp_vec /= np.linalg.norm(kp_vec)
+    kc_vec = by_country @ kp_vec
+    sign = np.sign(np.corrcoef(kc, kc_vec)[0, 1])
+    kc_vec, kp_vec = sign * kc_vec, sign * kp_vec
+    # Standardise by ECI's mean and standard deviation, so that a country's ECI
+    # stays the mean PCI of the products it exports with RCA >= 1.
+    mean, std = kc_vec.mean(), kc_vec.std()
+    eci = np.full(len(diversity), np.nan)
+    pci = np.full(len(ubiquity), np.nan)
+    eci[rows], pci[cols] = (kc_vec - mean) / std, (kp_vec - mean) / std
+    return eci, pci, diversity, ubiquity
+
+
+def export_matrix(
+    store: Store, *, year: int | None = None, source: Source = "flows", dataset: str | None = None
+) -> tuple[np.ndarray, list[str], list[str], int, str]:
+    """Exports by (country, product) as a dense matrix, with the labels and basis."""
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    long = store.query(
+        f"SELECT exporter, item AS product, sum(value_usd) AS v FROM ({basis.sql}) GROUP BY ALL",
+        basis.params,
+    )
+    if long.empty:
+        raise NoDataError(f"no exports in {basis.label} ({basis.dataset}, {basis.year})")
+    countries = sorted(long["exporter"].unique())
+    products = sorted(long["product"].unique())
+    matrix = np.zeros((len(countries), len(products)))
+    rows = pd.Categorical(long["exporter"], categories=countries).codes
+    cols = pd.Categorical(long["product"], categories=products).codes
+    matrix[rows, cols] = long["v"].to_numpy()
+    return matrix, countries, products, basis.year, basis.dataset
+
+
+def complexity(
+    store: Store, *, year: int | None = None, source: Source = "flows", dataset: str | None = None
+) -> Complexity:
+    """ECI of every exporter and PCI of every product in one year of the store."""
+    matrix, countries, products, year_used, dataset_used = export_matrix(
+        store, year=year, source=source, dataset=dataset
+    )
+    eci, pci, diversity, ubiquity = eci_pci(matrix)
+    return Complexity(
+        year_used,
+        dataset_used,
+        pd.DataFrame({"country": countries, "diversity": diversity, "eci": eci})
+        .sort_values("eci", ascending=False, na_position="last")
+        .reset_index(drop=True),
+        pd.DataFrame({"product": products, "ubiquity": ubiquity, "pci": pci})
+        .sort_values("pci", ascending=False, na_position="last")
+        .reset_index(drop=True),
+    )
