@@ -611,6 +611,40 @@ def complexity_cmd(
     )
 
 
+@app.command("circumvention")
+def circumvention_cmd(
+    target: Annotated[str, typer.Argument(help="The sanctioned country (e.g. RUS).")],
+    break_year: Annotated[int, typer.Option(help="First year after the break.")] = 2022,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated neighbours to include as destinations "
+            "[default for RUS: ARM,KAZ,KGZ,BLR,GEO,UZB,TJK,AZE,TUR]."
+        ),
+    ] = None,
+    window: Annotated[int, typer.Option(help="Years averaged on each side.")] = 3,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 30,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Dual-use (CHPL) items whose exports to the target or its neighbours jumped after
+    the break year, by exporter and route: candidates for scrutiny, not proof."""
+    from asymmetry.metrics.circumvention import circumvention_screen
+
+    store = _open()
+    neighbours = [v.strip() for v in via.split(",") if v.strip()] if via is not None else None
+    screen = _run(
+        lambda: circumvention_screen(
+            store, target, break_year=break_year, via=neighbours, window=window, top=top or None
+        )
+    )
+    title = (
+        f"CHPL items to {screen.target} (and via {', '.join(screen.via) or 'none'}): "
+        f"{'/'.join(map(str, screen.years_before))} vs "
+        f"{'/'.join(map(str, screen.years_after))}"
+    )
+    _emit(screen.table, fmt, title=title)
+
+
 @app.command("report")
 def report_cmd(
     a: Annotated[str, typer.Argument(help="Country A.")] = "RUS",

@@ -85,3 +85,15 @@ def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
         {"dataset": dataset},
     )
     return [int(y) for y in frame["year"]]
+
+
+def all_years_sql() -> str:
+    """Goods flows of every year, one dataset per year (the largest, as `resolve_basis`)."""
+    return """
+        SELECT f.year, f.exporter, f.importer, f.product, f.value_usd
+        FROM flows f
+        JOIN (SELECT year, arg_max(source, n) AS source
+              FROM (SELECT year, source, count(*) AS n FROM flows GROUP BY ALL)
+              GROUP BY year) chosen
+          ON chosen.year = f.year AND chosen.source = f.source
+        WHERE f.exporter <> f.importer"""
