@@ -516,6 +516,23 @@ def _dependency_table(r: Any, title: str) -> Table:
     return table
 
 
+def _print_exposure(result: Any) -> None:
+    s = result.summary
+    out.print(
+        f"[bold]{result.country} exposure to {result.partner}[/], {result.basis}, {result.year}"
+    )
+    out.print(
+        f"  {result.partner} supplies {s['gross_import_share']:.1%} of "
+        f"{result.country}'s imported intermediate inputs "
+        f"({s['direct_input_share']:.1%} of all its inputs);"
+    )
+    out.print(
+        f"  {result.partner}'s value added is {s['value_added_share']:.2%} of "
+        f"{result.country}'s output and {s['foreign_value_added_share']:.1%} of the "
+        "foreign value added in it (all routes)."
+    )
+
+
 @app.command("exposure")
 def exposure_cmd(
     country: Annotated[str, typer.Argument(help="The exposed country A.")],
@@ -535,20 +552,7 @@ def exposure_cmd(
     if fmt is OutputFormat.csv:
         sys.stdout.write(result.by_sector.to_csv(index=False))
         return
-    s = result.summary
-    out.print(
-        f"[bold]{result.country} exposure to {result.partner}[/], {result.basis}, {result.year}"
-    )
-    out.print(
-        f"  {result.partner} supplies {s['gross_import_share']:.1%} of "
-        f"{result.country}'s imported intermediate inputs "
-        f"({s['direct_input_share']:.1%} of all its inputs);"
-    )
-    out.print(
-        f"  {result.partner}'s value added is {s['value_added_share']:.2%} of "
-        f"{result.country}'s output and {s['foreign_value_added_share']:.1%} of the "
-        "foreign value added in it (all routes)."
-    )
+    _print_exposure(result)
     _emit(
         result.by_sector.head(top)[
             [
@@ -652,8 +656,9 @@ def report_cmd(
     year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
 ) -> None:
     """The A-B report. For now: the pair profile on goods flows when the store
-    has them, and on the embedded ICIO network always."""
+    has them and on the embedded ICIO network, then value-added exposure both ways."""
     from asymmetry.errors import NoDataError
+    from asymmetry.metrics.io_exposure import io_exposure
     from asymmetry.metrics.profile import profile
 
     store = _open()
@@ -674,6 +679,8 @@ def report_cmd(
     for result in _run(profiles):
         _print_profile(result)
         out.print()
+    for x, y in ((a, b), (b, a)):
+        _print_exposure(_run(partial(io_exposure, store, x, on=y)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,8 @@ does the EU stand?", CEPII Policy Brief 47 (GeoDep).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -80,14 +82,19 @@ def dependence_sql(basis: Basis, *, digits: int, pair_filter: bool) -> str:
     select one pair; DuckDB pushes the filter into the per-importer and
     per-exporter aggregates, so only the world aggregate reads everything.
     """
-    item = "item" if digits == 6 and basis.source == "flows" else f"substr(item, 1, {digits})"
-    if basis.source == "icio":
-        item = "item"
+    # HS6 goods flows are unique per (importer, exporter, product) within a
+    # dataset (checked at ingest), so they need no re-aggregation.
+    unique_keys = basis.source == "icio" or digits == 6
+    item = "item" if unique_keys else f"substr(item, 1, {digits})"
     where = "WHERE b.importer = $a AND b.exporter = $b" if pair_filter else ""
     return f"""
     WITH t AS (SELECT exporter, importer, {item} AS product, value_usd AS v
                FROM ({basis.sql})),
-    bil AS (SELECT importer, exporter, product, sum(v) AS v FROM t GROUP BY ALL),
+    bil AS MATERIALIZED ({
+        "SELECT * FROM t"
+        if unique_keys
+        else "SELECT importer, exporter, product, sum(v) AS v FROM t GROUP BY ALL"
+    }),
     imp AS (SELECT importer, product, sum(v) AS imports_usd,
                    sum(v * v) / (sum(v) * sum(v)) AS supplier_hhi
             FROM bil GROUP BY ALL),
@@ -95,26 +102,44 @@ def dependence_sql(basis: Basis, *, digits: int, pair_filter: bool) -> str:
     wld AS (SELECT product, sum(exports_usd) AS world_usd,
                    sum(exports_usd * exports_usd) / (sum(exports_usd) * sum(exports_usd))
                        AS world_hhi
-            FROM exp GROUP BY ALL)
+            FROM exp GROUP BY ALL),
+    -- each exporter's sales with its product's world totals (small: one row per
+    -- exporter and product), so the big join below is key-to-key only
+    sup AS MATERIALIZED (SELECT e.exporter, e.product, e.exports_usd, w.world_usd, w.world_hhi
+            FROM exp e JOIN wld w ON w.product = e.product)
     SELECT b.importer, b.exporter, b.product,
            imp.imports_usd,
            b.v AS from_partner_usd,
            b.v / imp.imports_usd AS partner_share,
            imp.supplier_hhi,
-           eb.exports_usd / wld.world_usd AS partner_world_share,
-           wld.world_hhi,
+           eb.exports_usd / eb.world_usd AS partner_world_share,
+           eb.world_hhi,
            -- greatest(): the subtraction can round to -1e-11 when A and B are the
            -- only exporters
-           greatest(wld.world_usd - eb.exports_usd - coalesce(ea.exports_usd, 0), 0) / b.v
+           greatest(eb.world_usd - eb.exports_usd - coalesce(ea.exports_usd, 0), 0) / b.v
                AS alternative_capacity,
            CASE WHEN coalesce(ea.exports_usd, 0) > 0 THEN imp.imports_usd / ea.exports_usd
                 ELSE {NO_EXPORTS_RATIO} END AS import_export_ratio
     FROM bil b
     JOIN imp ON imp.importer = b.importer AND imp.product = b.product
-    JOIN wld ON wld.product = b.product
-    JOIN exp eb ON eb.exporter = b.exporter AND eb.product = b.product
+    JOIN sup eb ON eb.exporter = b.exporter AND eb.product = b.product
     LEFT JOIN exp ea ON ea.exporter = b.importer AND ea.product = b.product
     {where}"""
+
+
+@contextmanager
+def written_join_order(store: Store) -> Iterator[None]:
+    """Run `dependence_sql` with its joins in the written order.
+
+    DuckDB infers ``imp.product = sup.product`` from the join keys and, on
+    BACI-scale data, joins those two first on product alone (126M rows for
+    9M flows, 5x slower). Every join as written is key-to-key.
+    """
+    store.con.execute("SET disabled_optimizers = 'join_order'")
+    try:
+        yield
+    finally:
+        store.con.execute("RESET disabled_optimizers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +207,8 @@ def dependencies(
         raise AsymmetryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
-    frame = store.query(sql, {**basis.params, "a": a, "b": b})
+    with written_join_order(store):
+        frame = store.query(sql, {**basis.params, "a": a, "b": b})
     if frame.empty:
         raise NoDataError(
             f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
