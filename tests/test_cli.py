@@ -193,3 +193,20 @@ def test_exposure_table(store_env: Path) -> None:
     assert "CHN supplies 16.7% of RUS's imported intermediate inputs" in " ".join(
         result.stdout.split()
     )
+
+
+def test_mirror_rebuilds_a_non_reporter(store_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "decl.csv"
+    path.write_text(
+        "year,reporter,partner,flow,product,value_usd\n"
+        "2022,CHN,RUS,X,847130,100\n2022,CHN,RUS,M,270900,500\n"
+    )
+    assert (
+        runner.invoke(app, ["ingest", "reported", str(path), "--hs-revision", "HS17"]).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["mirror", "RUS", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert row["partner"] == "CHN" and row["imports_mirror_usd"] == 100
+    assert row["imports_declared_usd"] is None

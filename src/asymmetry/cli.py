@@ -235,6 +235,41 @@ def ingest_csv_cmd(
     _report([report])
 
 
+@ingest_app.command("reported")
+def ingest_reported_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet of declarations: year, reporter, partner, flow (import/export "
+            "or M/X), product, value_usd [, quantity]; Comtrade column names work too."
+        ),
+    ],
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision when the file has no hs_revision column.")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help="Dataset id [default: reported:<file stem>].")
+    ] = None,
+    strict: StrictOpt = True,
+) -> None:
+    """Load customs declarations by reporter (UN Comtrade style), for mirror statistics."""
+    from asymmetry.store.ingest_tidy import ingest_reported
+
+    store = _open()
+    with _progress() as progress:
+        report = _run(
+            lambda: ingest_reported(
+                store,
+                file,
+                hs_revision=hs_revision,
+                dataset_id=dataset,
+                strict=strict,
+                progress=progress,
+            )
+        )
+    _report([report])
+
+
 @ingest_app.command("icio")
 def ingest_icio_cmd(
     npz: Annotated[
@@ -647,6 +682,48 @@ def circumvention_cmd(
         f"{'/'.join(map(str, screen.years_after))}"
     )
     _emit(screen.table, fmt, title=title)
+
+
+@app.command("mirror")
+def mirror_cmd(
+    country: Annotated[str, typer.Argument(help="Country A.")],
+    partner: Annotated[
+        str | None,
+        typer.Option(
+            "--partner",
+            help="With B: A's and B's declarations of their trade, by product. "
+            "Without: A's trade by partner, declared and mirrored.",
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    digits: Annotated[int, typer.Option(help="HS digits for the product gap (2, 4, 6).")] = 6,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 30,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Mirror statistics: each side's customs against the other's; rebuilds a
+    non-reporter's trade (Russia since 2022) from its partners' declarations."""
+    from asymmetry.metrics.mirror import mirror_gap, mirror_trade
+
+    store = _open()
+    if partner is not None:
+        gap = _run(lambda: mirror_gap(store, country, partner, year=year, digits=digits))
+        _emit(
+            gap.table.head(top) if top else gap.table,
+            fmt,
+            title=f"{gap.a}-{gap.b} declarations, {gap.year} ({gap.dataset})",
+        )
+        return
+    trade = _run(lambda: mirror_trade(store, country, year=year))
+    if fmt is OutputFormat.table and not trade.reports_imports:
+        out.print(
+            f"{trade.country} declared no imports in {trade.year}: its imports are "
+            "rebuilt from partners' export declarations (FOB)."
+        )
+    _emit(
+        trade.table.head(top) if top else trade.table,
+        fmt,
+        title=f"{trade.country} trade by partner, {trade.year} ({trade.dataset})",
+    )
 
 
 @app.command("report")

@@ -72,10 +72,29 @@ def resolve_basis(
     # Datasets may overlap (BACI and a tidy file for the same year): the
     # largest one is read, never the sum of both.
     chosen = str(in_year["source"].iloc[0])
-    sql = """
+    kind = store.scalar("SELECT kind FROM datasets WHERE id = ?", [chosen])
+    sql = (
+        RECONCILED_SQL
+        if kind == "reported"
+        else """
         SELECT exporter, importer, product AS item, value_usd
         FROM flows WHERE source = $dataset AND year = $year AND exporter <> importer"""
+    )
     return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year})
+
+
+# Declarations by reporter hold most flows twice (the exporter's and the
+# importer's report). One of them is kept, as BACI does: the importer's
+# declaration, and the exporter's (mirror) where the importer reported no
+# imports that year (Russia since 2022). Mirror values are FOB, not CIF.
+RECONCILED_SQL = """
+    SELECT exporter, importer, product AS item, value_usd
+    FROM flows
+    WHERE source = $dataset AND year = $year AND exporter <> importer
+      AND (reporter = importer
+           OR (reporter = exporter AND importer NOT IN (
+                SELECT DISTINCT reporter FROM flows
+                WHERE source = $dataset AND year = $year AND reporter = importer)))"""
 
 
 def available_years(store: Store, *, dataset: str | None = None) -> list[int]:

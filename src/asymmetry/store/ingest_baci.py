@@ -183,8 +183,9 @@ def _select(scan: str) -> Callable[[bool, OnBadRow], str]:
             s.v * 1000.0 AS value_usd,
             CASE WHEN s.q IS NULL OR trim(s.q) IN ('', 'NA') THEN NULL
                  ELSE coalesce(TRY_CAST(s.q AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
+            NULL::VARCHAR AS reporter,
             s.i AS raw_exporter, s.j AS raw_importer, s.k AS raw_product,
-            s.v AS raw_value, s.q AS raw_quantity
+            s.v AS raw_value, s.q AS raw_quantity, NULL AS raw_flow
         FROM (SELECT {line}* FROM read_csv($file, header = true, columns = {columns}
                      {rejects})) s
         LEFT JOIN _baci_codes e ON e.code = s.i

@@ -35,7 +35,7 @@ from asymmetry.store.store import ProgressCallback, Store
 # rejects table (and skip it), or skip it silently.
 OnBadRow = Literal["fail", "log", "skip"]
 
-_CANONICAL = "year, exporter, importer, product, hs_revision, value_usd, quantity"
+_CANONICAL = "year, exporter, importer, product, hs_revision, value_usd, quantity, reporter"
 
 
 def bad_row_options(on_bad_row: OnBadRow, rejects_table: str) -> str:
@@ -61,6 +61,7 @@ class Check:
 
 
 CHECKS: tuple[Check, ...] = (
+    Check("flow must be import or export (or M/X)", "flow", "exporter = '!'", "raw_flow"),
     Check("unknown country", "exporter", "exporter = '?'", "raw_exporter"),
     Check("unknown country", "importer", "importer = '?'", "raw_importer"),
     Check(
@@ -81,7 +82,8 @@ CHECKS: tuple[Check, ...] = (
         "year",
     ),
 )
-_KEY = "year, exporter, importer, product"
+# Two customs' reports of one flow are not duplicates: the reporter is part of the key.
+_KEY = "year, exporter, importer, product, reporter"
 _DUPLICATE = "duplicate key (year, exporter, importer, product) within the file"
 
 
@@ -174,7 +176,7 @@ def _insert(
         try:
             execute_with_progress(
                 con,
-                f"INSERT INTO flows SELECT {_CANONICAL}, $dataset "
+                f"INSERT INTO flows ({_CANONICAL}, source) SELECT {_CANONICAL}, $dataset "
                 f"FROM ({source.select(False, 'log' if log_rejects else 'fail')})",
                 {**source.params, "dataset": source.dataset_id},
                 stage=f"loading {source.file.name}",
@@ -337,7 +339,7 @@ def _locate(
     if row is None:
         return IngestError(_DUPLICATE, file=source.file, count=count)
     lines = [_file_line(int(n), reject_lines) for n in row[0]]
-    key = "/".join(str(v) for v in row[1:])
+    key = "/".join(str(v) for v in row[1:] if v is not None)
     return IngestError(
         f"{_DUPLICATE}: {key} first on {source.line_label} {lines[0]}",
         file=source.file,
@@ -389,7 +391,7 @@ def _drop_bad_rows(
                 f"DELETE FROM flows f USING (SELECT {_KEY} FROM flows WHERE source = $1 "
                 f"GROUP BY {_KEY} HAVING count(*) > 1) d WHERE f.source = $1 AND "
                 "f.year = d.year AND f.exporter = d.exporter AND f.importer = d.importer "
-                "AND f.product = d.product",
+                "AND f.product = d.product AND f.reporter IS NOT DISTINCT FROM d.reporter",
                 [source.dataset_id],
             ).fetchone()
             key = check

@@ -9,6 +9,7 @@ leading zero. Optional columns: quantity (tonnes) and hs_revision.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
@@ -24,6 +25,17 @@ from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
 
 REQUIRED = ("year", "exporter", "importer", "product", "value_usd")
+REPORTED_REQUIRED = ("year", "reporter", "partner", "flow", "product", "value_usd")
+# UN Comtrade API / bulk column names -> ours (lower-cased).
+COMTRADE_ALIASES = {
+    "refyear": "year",
+    "reporteriso": "reporter",
+    "partneriso": "partner",
+    "flowcode": "flow",
+    "cmdcode": "product",
+    "primaryvalue": "value_usd",
+}
+WORLD_PARTNER = ("W00", "WLD", "WORLD", "0")
 _scan_ids = count()
 
 
@@ -47,11 +59,69 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path, reader: str) -> list[st
     return [str(r[0]).strip().lower() for r in described]
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How a tidy file names its trade partners: SQL fragments for the SELECT."""
+
+    kind: str
+    required: tuple[str, ...]
+    country_columns: tuple[str, ...]  # columns whose values are countries
+    exporter: str
+    importer: str
+    reporter: str
+    raw_exporter: str
+    raw_importer: str
+    raw_flow: str
+    joins: str
+    where: str
+
+
+def _layout(names: dict[str, str], reported: bool) -> _Layout:
+    col = {k: f'trim(s."{v}"::VARCHAR)' for k, v in names.items()}
+    if not reported:
+        return _Layout(
+            "table",
+            REQUIRED,
+            ("exporter", "importer"),
+            "coalesce(e.iso3, '?')",
+            "coalesce(m.iso3, '?')",
+            "NULL::VARCHAR",
+            col.get("exporter", "NULL"),
+            col.get("importer", "NULL"),
+            "NULL",
+            f"LEFT JOIN _tidy_countries e ON e.raw = {col.get('exporter')}\n"
+            f"LEFT JOIN _tidy_countries m ON m.raw = {col.get('importer')}",
+            "",
+        )
+    flow = (
+        f"CASE WHEN lower({col.get('flow')}) IN ('m', 'import', 'imports') THEN 'import' "
+        f"WHEN lower({col.get('flow')}) IN ('x', 'export', 'exports') THEN 'export' END"
+    )
+    rep, par = "coalesce(r.iso3, '?')", "coalesce(p.iso3, '?')"
+    raw_rep, raw_par = col.get("reporter", "NULL"), col.get("partner", "NULL")
+    return _Layout(
+        "reported",
+        REPORTED_REQUIRED,
+        ("reporter", "partner"),
+        # '!' marks a row whose flow is neither import nor export
+        f"CASE {flow} WHEN 'export' THEN {rep} WHEN 'import' THEN {par} ELSE '!' END",
+        f"CASE {flow} WHEN 'export' THEN {par} WHEN 'import' THEN {rep} ELSE '!' END",
+        rep,
+        f"CASE {flow} WHEN 'import' THEN {raw_par} ELSE {raw_rep} END",
+        f"CASE {flow} WHEN 'import' THEN {raw_rep} ELSE {raw_par} END",
+        col.get("flow", "NULL"),
+        f"LEFT JOIN _tidy_countries r ON r.raw = {raw_rep}\n"
+        f"LEFT JOIN _tidy_countries p ON p.raw = {raw_par}",
+        # Partner "World" rows are totals over partners, not flows.
+        f"WHERE upper({raw_par}) NOT IN ({', '.join(repr(w) for w in WORLD_PARTNER)})",
+    )
+
+
 def _select(
-    path: Path, scan: str, names: dict[str, str], has_quantity: bool
+    path: Path, scan: str, names: dict[str, str], layout: _Layout
 ) -> Callable[[bool, OnBadRow], str]:
     """SELECT of canonical columns over the tidy file ($file, revision $revision)."""
-    q = f's."{names["quantity"]}"' if has_quantity else "NULL"
+    q = f's."{names["quantity"]}"' if "quantity" in names else "NULL"
     col = {k: f'trim(s."{v}"::VARCHAR)' for k, v in names.items()}
 
     def build(with_line: bool, on_bad_row: OnBadRow) -> str:
@@ -60,8 +130,8 @@ def _select(
         return f"""
         SELECT {"s.line, " if with_line else ""}
             TRY_CAST({col["year"]} AS SMALLINT) AS year,
-            coalesce(e.iso3, '?') AS exporter,
-            coalesce(m.iso3, '?') AS importer,
+            {layout.exporter} AS exporter,
+            {layout.importer} AS importer,
             CASE WHEN regexp_full_match({col["product"]}, '\\d{{1,6}}')
                  THEN (CASE WHEN length({col["product"]}) % 2 = 1
                             THEN '0' || {col["product"]} ELSE {col["product"]} END)
@@ -72,12 +142,13 @@ def _select(
                  END AS value_usd,
             CASE WHEN {q} IS NULL OR trim({q}::VARCHAR) IN ('', 'NA') THEN NULL
                  ELSE coalesce(TRY_CAST({q} AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
-            {col["exporter"]} AS raw_exporter, {col["importer"]} AS raw_importer,
+            {layout.reporter} AS reporter,
+            {layout.raw_exporter} AS raw_exporter, {layout.raw_importer} AS raw_importer,
             {col["product"]} AS raw_product, {col["value_usd"]} AS raw_value,
-            {q} AS raw_quantity
+            {q} AS raw_quantity, {layout.raw_flow} AS raw_flow
         FROM (SELECT {line}* FROM {reader}) s
-        LEFT JOIN _tidy_countries e ON e.raw = {col["exporter"]}
-        LEFT JOIN _tidy_countries m ON m.raw = {col["importer"]}"""
+        {layout.joins}
+        {layout.where}"""
 
     return build
 
@@ -95,16 +166,70 @@ def ingest_table(
 
     Values are USD (not thousands). The file must hold one HS revision.
     """
+    return _ingest(
+        store,
+        path,
+        reported=False,
+        hs_revision=hs_revision,
+        dataset_id=dataset_id,
+        strict=strict,
+        progress=progress,
+    )
+
+
+def ingest_reported(
+    store: Store,
+    path: str | Path,
+    *,
+    hs_revision: str | None = None,
+    dataset_id: str | None = None,
+    strict: bool = True,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Load declarations as reported by each country's customs (UN Comtrade style).
+
+    Columns: year, reporter, partner, flow (import/export or M/X), product,
+    value_usd [, quantity]; Comtrade's own names (refYear, reporterISO,
+    partnerISO, flowCode, cmdCode, primaryValue) work too. Rows with partner
+    "World" are totals and are left out. Both sides' reports of the same flow
+    are kept (that is what mirror statistics compare); dataset ``reported:<stem>``.
+    """
+    return _ingest(
+        store,
+        path,
+        reported=True,
+        hs_revision=hs_revision,
+        dataset_id=dataset_id,
+        strict=strict,
+        progress=progress,
+    )
+
+
+def _ingest(
+    store: Store,
+    path: str | Path,
+    *,
+    reported: bool,
+    hs_revision: str | None,
+    dataset_id: str | None,
+    strict: bool,
+    progress: ProgressCallback | None,
+) -> IngestReport:
     file = require_file(path)
     scan = f"_tidy_rejects_{next(_scan_ids)}"
     reader = _reader(file)
     columns = _columns(store.con, file, reader)
     names = {c.strip().lower(): c for c in columns}
-    missing = [c for c in REQUIRED if c not in names]
+    if reported:
+        for alias, canonical in COMTRADE_ALIASES.items():
+            if alias in names and canonical not in names:
+                names[canonical] = names.pop(alias)
+    layout = _layout(names, reported)
+    missing = [c for c in layout.required if c not in names]
     if missing:
         raise SchemaError(
-            f"missing column(s) {', '.join(missing)}; a flow table needs "
-            f"{', '.join(REQUIRED)} [, quantity, hs_revision]",
+            f"missing column(s) {', '.join(missing)}; a {layout.kind} file needs "
+            f"{', '.join(layout.required)} [, quantity, hs_revision]",
             file=file,
             line=1,
             field=missing[0],
@@ -114,11 +239,11 @@ def ingest_table(
     revision = _revision(store.con, file, reader, names, hs_revision, has_revision)
 
     def prepare(con: duckdb.DuckDBPyConnection) -> None:
-        raw = con.execute(
-            f'SELECT DISTINCT trim("{names["exporter"]}"::VARCHAR) FROM {reader} '
-            f'UNION SELECT DISTINCT trim("{names["importer"]}"::VARCHAR) FROM {reader}',
-            {"file": str(file)},
-        ).fetchall()
+        union = " UNION ".join(
+            f'SELECT DISTINCT trim("{names[c]}"::VARCHAR) FROM {reader}'
+            for c in layout.country_columns
+        )
+        raw = con.execute(union, {"file": str(file)}).fetchall()
         values = [r[0] for r in raw if r[0] is not None]
         mapping = resolve_countries(values)
         frame = pd.DataFrame({"raw": list(mapping), "iso3": list(mapping.values())})
@@ -129,14 +254,20 @@ def ingest_table(
         )
         con.unregister("_tidy_df")
 
+    field_names = {k: names[k] for k in (*REQUIRED, "quantity", "flow") if k in names}
+    if reported:
+        field_names |= {
+            "exporter": f"{names['reporter']}/{names['partner']}",
+            "importer": f"{names['reporter']}/{names['partner']}",
+        }
     source = FlowSource(
         file=file,
-        kind="table",
-        dataset_id=dataset_id or f"table:{file.stem}",
-        select=_select(file, scan, names, "quantity" in names),
+        kind=layout.kind,
+        dataset_id=dataset_id or f"{layout.kind}:{file.stem}",
+        select=_select(file, scan, names, layout),
         params={"file": str(file), "revision": revision},
         rejects_table=scan,
-        field_names={k: names[k] for k in (*REQUIRED, "quantity") if k in names},
+        field_names=field_names,
         line_label="row" if _is_parquet(file) else "line",
         note=revision,
     )

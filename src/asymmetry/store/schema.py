@@ -16,6 +16,7 @@ FLOW_COLUMNS: Final = (
     "value_usd",
     "quantity",
     "source",
+    "reporter",
 )
 
 HS_REVISIONS: Final = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
@@ -37,7 +38,7 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 DDL: Final = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -55,7 +56,10 @@ CREATE TABLE IF NOT EXISTS flows (
     hs_revision VARCHAR NOT NULL,
     value_usd DOUBLE,  -- never NULL once an ingest commits (checked with a line number)
     quantity DOUBLE,
-    source VARCHAR NOT NULL
+    source VARCHAR NOT NULL,
+    -- the country whose customs declared the row (UN Comtrade style data);
+    -- NULL for reconciled datasets such as BACI, one row per flow
+    reporter VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS countries (

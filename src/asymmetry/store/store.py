@@ -139,8 +139,11 @@ class Store:
                 "once without --read-only to upgrade it"
             )
         with self.transaction() as con:
+            version = self.schema_version()
+            if version < 3:
+                con.execute("ALTER TABLE flows ADD COLUMN IF NOT EXISTS reporter VARCHAR")
             con.execute(DDL)  # new tables and views; existing ones are kept
-            if self.schema_version() < 2:
+            if version < 2:
                 con.execute(IO_TRADE_SQL)
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
