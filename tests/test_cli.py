@@ -210,3 +210,11 @@ def test_mirror_rebuilds_a_non_reporter(store_env: Path, tmp_path: Path) -> None
     [row] = json.loads(result.stdout)
     assert row["partner"] == "CHN" and row["imports_mirror_usd"] == 100
     assert row["imports_declared_usd"] is None
+
+
+def test_embedded_default_needs_no_source_flag(store_env: Path) -> None:
+    deps = runner.invoke(app, ["dependencies", "RUS", "--on", "CHN", "--format", "json"])
+    assert deps.exit_code == 0, deps.output
+    assert json.loads(deps.stdout)["basis"] == "intermediate inputs (ICIO)"
+    prof = runner.invoke(app, ["profile", "RUS", "CHN", "--format", "json"])
+    assert json.loads(prof.stdout)["source"] == "icio"

@@ -24,7 +24,7 @@ from rich.table import Table
 
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError
-from asymmetry.metrics.basis import Source
+from asymmetry.metrics.basis import Source, SourceChoice
 from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ class OutputFormat(StrEnum):
 
 
 class SourceOption(StrEnum):
+    auto = "auto"
     flows = "flows"
     icio = "icio"
 
@@ -428,8 +429,11 @@ def profile_cmd(
     year: Annotated[int | None, typer.Option(help="Year [default: latest in the data].")] = None,
     source: Annotated[
         SourceOption,
-        typer.Option(help="flows: goods trade (BACI/tables); icio: ICIO 2022 intermediate inputs."),
-    ] = SourceOption.flows,
+        typer.Option(
+            help="auto: goods flows if loaded, else ICIO; flows: goods trade; "
+            "icio: ICIO 2022 intermediate inputs."
+        ),
+    ] = SourceOption.auto,
     dataset: Annotated[
         str | None, typer.Option(help="Flows dataset id [default: the largest for the year].")
     ] = None,
@@ -440,7 +444,7 @@ def profile_cmd(
     from asymmetry.metrics.profile import profile
 
     store = _open()
-    src: Source = "icio" if source is SourceOption.icio else "flows"
+    src: SourceChoice = source.value
     result = _run(lambda: profile(store, a, b, year=year, source=src, dataset=dataset, top=top))
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict()))
@@ -471,8 +475,8 @@ def dependencies_cmd(
     ] = False,
     source: Annotated[
         SourceOption,
-        typer.Option(help="flows: HS products; icio: ICIO sectors (intermediate inputs)."),
-    ] = SourceOption.flows,
+        typer.Option(help="auto: HS products if flows are loaded, else ICIO sectors; flows; icio."),
+    ] = SourceOption.auto,
     dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -481,7 +485,7 @@ def dependencies_cmd(
     from asymmetry.metrics.dependence import Dependencies, dependencies
 
     store = _open()
-    src: Source = "icio" if source is SourceOption.icio else "flows"
+    src: SourceChoice = source.value
 
     def table(x: str, y: str) -> Dependencies:
         return dependencies(
@@ -609,14 +613,16 @@ def indices_cmd(
     a: Annotated[str, typer.Argument(help="Country A.")],
     b: Annotated[str, typer.Argument(help="Country B.")],
     year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
-    source: Annotated[SourceOption, typer.Option(help="flows or icio.")] = SourceOption.flows,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
+    ] = SourceOption.auto,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Trade intensity and complementarity both ways, export concentration of each."""
     from asymmetry.metrics.indices import pair_indices
 
     store = _open()
-    src: Source = "icio" if source is SourceOption.icio else "flows"
+    src: SourceChoice = source.value
     result = _run(lambda: pair_indices(store, a, b, year=year, source=src))
     data = result.to_dict()
     if fmt is OutputFormat.json:

@@ -17,6 +17,9 @@ from asymmetry.store.store import Store
 
 Source = Literal["flows", "icio"]
 SOURCES: tuple[Source, ...] = ("flows", "icio")
+# What a caller may ask for: "auto" reads goods flows when the store has any,
+# else the embedded ICIO network.
+SourceChoice = Literal["auto", "flows", "icio"]
 
 BASIS_LABEL = {"flows": "goods trade", "icio": "intermediate inputs (ICIO)"}
 ICIO_YEAR = 2022
@@ -38,9 +41,16 @@ class Basis:
 
 
 def resolve_basis(
-    store: Store, *, source: Source = "flows", year: int | None = None, dataset: str | None = None
+    store: Store,
+    *,
+    source: SourceChoice = "auto",
+    year: int | None = None,
+    dataset: str | None = None,
 ) -> Basis:
     """Pick the data a metric reads; `NoDataError` says what is missing and what exists."""
+    if source == "auto":
+        has_flows = store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flows LIMIT 1)")
+        source = "flows" if has_flows or dataset is not None else "icio"
     if source == "icio":
         if not store.scalar("SELECT count(*) FROM io_nodes"):
             raise NoDataError("the store holds no ICIO network; run `asymmetry ingest icio`")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from asymmetry.errors import NoDataError
-from asymmetry.metrics.basis import Source, resolve_basis
+from asymmetry.metrics.basis import SourceChoice, resolve_basis
 from asymmetry.store.store import Store
 
 
@@ -85,7 +85,11 @@ def eci_pci(
 
 
 def export_matrix(
-    store: Store, *, year: int | None = None, source: Source = "flows", dataset: str | None = None
+    store: Store,
+    *,
+    year: int | None = None,
+    source: SourceChoice = "auto",
+    dataset: str | None = None,
 ) -> tuple[np.ndarray, list[str], list[str], int, str]:
     """Exports by (country, product) as a dense matrix, with the labels and basis."""
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
@@ -105,7 +109,11 @@ def export_matrix(
 
 
 def complexity(
-    store: Store, *, year: int | None = None, source: Source = "flows", dataset: str | None = None
+    store: Store,
+    *,
+    year: int | None = None,
+    source: SourceChoice = "auto",
+    dataset: str | None = None,
 ) -> Complexity:
     """ECI of every exporter and PCI of every product in one year of the store."""
     matrix, countries, products, year_used, dataset_used = export_matrix(

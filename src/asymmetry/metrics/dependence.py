@@ -46,7 +46,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import Basis, Source, resolve_basis
+from asymmetry.metrics.basis import Basis, Source, SourceChoice, resolve_basis
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.products import bec_end_use_frame, chpl
 from asymmetry.store.store import Store
@@ -186,7 +186,7 @@ def dependencies(
     on: str,
     year: int | None = None,
     level: Level = "hs6",
-    source: Source = "flows",
+    source: SourceChoice = "auto",
     dataset: str | None = None,
     top: int | None = 50,
     min_value_usd: float = 0.0,

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import Source, resolve_basis
+from asymmetry.metrics.basis import SourceChoice, resolve_basis
 from asymmetry.store.codes import resolve_country
 from asymmetry.store.store import Store
 
@@ -52,7 +52,7 @@ def pair_indices(
     b: str,
     *,
     year: int | None = None,
-    source: Source = "flows",
+    source: SourceChoice = "auto",
     dataset: str | None = None,
 ) -> PairIndices:
     """Trade intensity both ways, complementarity both ways, export concentration."""

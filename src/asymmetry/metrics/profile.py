@@ -19,7 +19,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import Basis, Source, available_years, resolve_basis
+from asymmetry.metrics.basis import Basis, Source, SourceChoice, available_years, resolve_basis
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.store import Store
 
@@ -87,7 +87,7 @@ def profile(
     b: str,
     *,
     year: int | None = None,
-    source: Source = "flows",
+    source: SourceChoice = "auto",
     dataset: str | None = None,
     top: int = 10,
     level: CompositionLevel = "section",
