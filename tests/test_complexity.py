@@ -97,3 +97,20 @@ def test_degenerate_input_is_refused() -> None:
 
     with pytest.raises(NoDataError, match="at least 3 exporters"):
         eci_pci(np.array([[1.0, 2.0, 3.0]]))
+
+
+def test_revealed_advantage_of_one_country(empty_store: Store, tmp_path: Path) -> None:
+    from asymmetry.metrics.complexity import revealed_advantage
+    from asymmetry.store.ingest_tidy import ingest_table
+
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "year,exporter,importer,product,value_usd\n"
+        "2022,RUS,CHN,270900,10\n2022,CHN,RUS,847130,5\n2022,CHN,DEU,270900,5\n"
+        "2022,DEU,CHN,847130,5\n"
+    )
+    ingest_table(empty_store, path, hs_revision="HS17")
+    frame = revealed_advantage(empty_store, "RUS")
+    # RUS exports only crude (10 of the world's 15 crude, 25 total): RCA = 1 / (15/25)
+    assert frame[["product", "exports_usd", "share"]].values.tolist() == [["270900", 10.0, 1.0]]
+    assert frame["rca"].iloc[0] == pytest.approx(25 / 15)

@@ -732,6 +732,25 @@ def mirror_cmd(
     )
 
 
+@app.command("rca")
+def rca_cmd(
+    country: Annotated[str, typer.Argument(help="The exporting country.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
+    ] = SourceOption.auto,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 25,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """A country's exports by product with revealed comparative advantage (Balassa) and
+    product complexity."""
+    from asymmetry.metrics.complexity import revealed_advantage
+
+    store = _open()
+    frame = _run(lambda: revealed_advantage(store, country, year=year, source=source.value))
+    _emit(frame.head(top) if top else frame, fmt, title="exports, RCA and PCI")
+
+
 @app.command("report")
 def report_cmd(
     a: Annotated[str, typer.Argument(help="Country A.")] = "RUS",

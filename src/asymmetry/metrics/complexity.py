@@ -73,6 +73,8 @@ def eci_pci(
     kp_vec = by_product.T @ u  # eigenvector of Mpp for the same eigenvalue
     kp_vec /= np.linalg.norm(kp_vec)
     kc_vec = by_country @ kp_vec
+    if kc.std() == 0 or kc_vec.std() == 0:
+        raise NoDataError("complexity is undefined here: every exporter is equally diverse")
     sign = np.sign(np.corrcoef(kc, kc_vec)[0, 1])
     kc_vec, kp_vec = sign * kc_vec, sign * kp_vec
     # Standardise by ECI's mean and standard deviation, so that a country's ECI
@@ -129,4 +131,47 @@ def complexity(
         pd.DataFrame({"product": products, "ubiquity": ubiquity, "pci": pci})
         .sort_values("pci", ascending=False, na_position="last")
         .reset_index(drop=True),
+    )
+
+
+def revealed_advantage(
+    store: Store,
+    country: str,
+    *,
+    year: int | None = None,
+    source: SourceChoice = "auto",
+    dataset: str | None = None,
+) -> pd.DataFrame:
+    """``country``'s exports by product with Balassa RCA and PCI, largest exports first.
+
+    Columns: product, exports_usd, share (of the country's exports), rca, pci.
+    """
+    from asymmetry.store.codes import resolve_country
+
+    iso = resolve_country(country)
+    matrix, countries, products, _, _ = export_matrix(
+        store, year=year, source=source, dataset=dataset
+    )
+    if iso not in countries:
+        raise NoDataError(f"{iso} exports nothing in the chosen data")
+    row = countries.index(iso)
+    rca = rca_matrix(matrix)[row]
+    try:
+        _, pci, _, _ = eci_pci(matrix)
+    except NoDataError:
+        pci = np.full(len(products), np.nan)
+    exports = matrix[row]
+    frame = pd.DataFrame(
+        {
+            "product": products,
+            "exports_usd": exports,
+            "share": exports / exports.sum(),
+            "rca": rca,
+            "pci": pci,
+        }
+    )
+    return (
+        frame[frame["exports_usd"] > 0]
+        .sort_values("exports_usd", ascending=False)
+        .reset_index(drop=True)
     )
