@@ -68,8 +68,12 @@ def eci_pci(
     by_product = m / kp[None, :]  # M / k_p
     # Symmetric similar matrix of Mcc: S = D^{1/2} Mcc D^{-1/2} with D = diag(k_c).
     scaled = m / np.sqrt(kc)[:, None] / np.sqrt(kp)[None, :]
-    values, vectors = np.linalg.eigh(scaled @ scaled.T)
-    u = vectors[:, np.argsort(values)[-2]] / np.sqrt(kc)  # back to an eigenvector of Mcc
+    values, vectors = np.linalg.eigh(scaled @ scaled.T)  # ascending
+    if values[-2] - values[-3] < 1e-9 * values[-1]:
+        # The export network splits into groups: any mix of the tied eigenvectors
+        # is "the" second one, and the ranking would be arbitrary.
+        raise NoDataError("complexity is undefined here: the second eigenvalue is repeated")
+    u = vectors[:, -2] / np.sqrt(kc)  # back to an eigenvector of Mcc
     kp_vec = by_product.T @ u  # eigenvector of Mpp for the same eigenvalue
     kp_vec /= np.linalg.norm(kp_vec)
     kc_vec = by_country @ kp_vec
