@@ -218,3 +218,47 @@ def test_embedded_default_needs_no_source_flag(store_env: Path) -> None:
     assert json.loads(deps.stdout)["basis"] == "intermediate inputs (ICIO)"
     prof = runner.invoke(app, ["profile", "RUS", "CHN", "--format", "json"])
     assert json.loads(prof.stdout)["source"] == "icio"
+
+
+def test_lever_json_has_the_documented_keys(store_env: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "lever",
+            "--sender",
+            "CHN",
+            "--target",
+            "RUS",
+            "--price-discount",
+            "fuels=10%:30%",
+            "--currency",
+            "6.2:6.4->7.0",
+            "--holdings",
+            "44e9",
+            "--payment-friction",
+            "2%:5%",
+            "--draws",
+            "200",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {
+        "scenario",
+        "sender",
+        "target",
+        "model",
+        "cost_target_usd",
+        "cost_sender_usd",
+        "cost_target_share",
+        "cost_sender_share",
+        "leverage_ratio",
+        "top_items",
+    } <= set(data)
+    assert set(data["cost_target_usd"]) == {"median", "p05", "p95"}
+    bad = runner.invoke(
+        app, ["lever", "--sender", "CHN", "--target", "RUS", "--payment-friction", "150%"]
+    )
+    assert bad.exit_code == 2 and "field 'rate'" in bad.output

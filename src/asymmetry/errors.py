@@ -79,5 +79,28 @@ class UnknownProductError(AsymmetryError):
     """A product code or product group is not known."""
 
 
+class ScenarioError(AsymmetryError):
+    """A lever or scenario is malformed; names the lever and the field."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        lever: str | None = None,
+        field: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.reason, self.lever, self.field, self.value = reason, lever, field, value
+        where = ", ".join(
+            x
+            for x in (f"lever {lever!r}" if lever else "", f"field {field!r}" if field else "")
+            if x
+        )
+        text = f"{where}: {reason}" if where else reason
+        if value is not None:
+            text += f" (got {value!r})"
+        super().__init__(text)
+
+
 class NoDataError(AsymmetryError):
     """The store holds no data for what was asked (year, pair, source)."""

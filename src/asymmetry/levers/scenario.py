@@ -1,0 +1,270 @@
+"""Scenarios: which levers of pressure a sender pulls on a target, with what size.
+
+A parameter is a number or a ``(low, high)`` range; ranges are drawn
+uniformly in Monte Carlo runs (`asymmetry.levers.uncertainty`). Everything is
+validated here, once, so the models can trust their input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from asymmetry.errors import ScenarioError
+from asymmetry.store.codes import HS_SECTIONS, resolve_country
+from asymmetry.store.products import chpl
+
+Param = float | tuple[float, float]
+
+# Named product groups: HS chapters, and the ICIO sectors that produce them.
+GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "fuels": (("27",), ("B05", "B06", "C19")),
+    "machinery": (("84",), ("C28",)),
+    "electrical": (("85",), ("C26", "C27")),
+    "vehicles": (("87",), ("C29",)),
+    "metals": (("72", "73", "74", "75", "76", "78", "79", "80", "81"), ("C24A", "C24B")),
+    "chemicals": (tuple(f"{c}" for c in range(28, 39)), ("C20", "C21")),
+}
+_SECTIONS = {
+    roman: tuple(f"{c:02d}" for c in range(first, last + 1))
+    for roman, first, last, _ in HS_SECTIONS
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSet:
+    """HS code prefixes (goods flows) and ICIO sectors (network) a lever acts on.
+
+    ``hs`` empty and ``all_products`` true means every product.
+    """
+
+    label: str
+    hs: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    all_products: bool = False
+
+    @classmethod
+    def parse(cls, spec: str | Sequence[str] | None) -> ProductSet:
+        """From "84,85,87", "fuels", "XVI", "chpl", "all", "C26" or a list of those."""
+        if spec is None or spec == "all" or spec == ["all"]:
+            return cls("all products", all_products=True)
+        items = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
+        items = [s for s in items if s]
+        if not items:
+            raise ScenarioError("empty product set", field="products")
+        hs: list[str] = []
+        sectors: list[str] = []
+        for item in items:
+            key = item.lower()
+            if key in GROUPS:
+                hs += GROUPS[key][0]
+                sectors += GROUPS[key][1]
+            elif key == "chpl":
+                hs += chpl()["hs6"].tolist()
+            elif item.upper() in _SECTIONS:
+                hs += _SECTIONS[item.upper()]
+            elif item.isdigit() and len(item) in (2, 4, 6):
+                hs.append(item)
+            elif item[:1].isalpha() and item[:1].isupper() and len(item) <= 8:
+                sectors.append(item)  # an ICIO sector code, checked against the store later
+            else:
+                names = ", ".join(sorted(GROUPS))
+                raise ScenarioError(
+                    f"unknown product group {item!r}; use HS codes (2, 4 or 6 "
+                    f"digits), an HS section (I-XXII), chpl, all, an ICIO "
+                    f"sector code, or one of {names}",
+                    field="products",
+                    value=item,
+                )
+        return cls(",".join(items), tuple(dict.fromkeys(hs)), tuple(dict.fromkeys(sectors)))
+
+
+def _param(
+    value: Any, *, name: str, lever: str, low: float, high: float, high_open: bool = False
+) -> Param:
+    """A number or [low, high] within bounds, or a `ScenarioError` naming lever and field."""
+    if isinstance(value, str):
+        parts = value.split(":")
+        try:
+            numbers = [
+                float(p.strip().rstrip("%")) * (0.01 if p.strip().endswith("%") else 1.0)
+                for p in parts
+            ]
+        except ValueError as exc:
+            raise ScenarioError(
+                "not a number or low:high range", lever=lever, field=name, value=value
+            ) from exc
+        value = numbers[0] if len(numbers) == 1 else numbers
+    if isinstance(value, int | float):
+        bounds: tuple[float, ...] = (float(value),)
+    elif isinstance(value, Sequence) and len(value) == 2:
+        bounds = (float(value[0]), float(value[1]))
+        if bounds[0] > bounds[1]:
+            raise ScenarioError(
+                "range is reversed (low > high)", lever=lever, field=name, value=list(value)
+            )
+    else:
+        raise ScenarioError(
+            "must be a number or a [low, high] range", lever=lever, field=name, value=value
+        )
+    for b in bounds:
+        if not (low <= b <= high) or (high_open and b >= high):
+            interval = f"[{low}, {high}{')' if high_open else ']'}"
+            raise ScenarioError(f"must lie in {interval}", lever=lever, field=name, value=b)
+    return bounds[0] if len(bounds) == 1 else (bounds[0], bounds[1])
+
+
+@dataclass(frozen=True, slots=True)
+class PriceDiscount:
+    """The target sells ``products`` to the sender ``discount`` below the market price."""
+
+    products: ProductSet
+    discount: Param
+    kind: str = "price-discount"
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """The sender's currency goes from ``from_rate`` to ``to_rate`` units per USD while
+    the target holds ``holdings_usd`` of it (USD value before the move). A plain
+    ``move`` m is the same as rates 1 -> 1 + m."""
+
+    from_rate: Param
+    to_rate: Param
+    holdings_usd: float
+    kind: str = "currency"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFriction:
+    """An ad-valorem cost ``rate`` on bilateral trade in ``products`` (both directions);
+    the target bears ``incidence`` of it, the sender the rest."""
+
+    products: ProductSet
+    rate: Param
+    incidence: Param = (0.5, 1.0)
+    kind: str = "payment-friction"
+
+
+Lever = PriceDiscount | Currency | PaymentFriction
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    sender: str
+    target: str
+    levers: tuple[Lever, ...]
+    name: str = "scenario"
+    year: int | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.sender == self.target:
+            raise ScenarioError(
+                f"sender and target are the same country ({self.sender})", field="target"
+            )
+        if not self.levers:
+            raise ScenarioError("a scenario needs at least one lever", field="levers")
+        kinds = [lever.kind for lever in self.levers]
+        if kinds.count("currency") > 1:
+            raise ScenarioError(
+                "two currency levers contradict each other; give one move", lever="currency"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        """From the YAML/JSON layout: sender, target, [name, year], levers: [{type: ...}]."""
+        for key in ("sender", "target", "levers"):
+            if key not in data:
+                raise ScenarioError(f"missing {key!r}", field=key)
+        levers = tuple(parse_lever(item) for item in data["levers"])
+        return cls(
+            resolve_country(str(data["sender"])),
+            resolve_country(str(data["target"])),
+            levers,
+            str(data.get("name", "scenario")),
+            int(data["year"]) if data.get("year") is not None else None,
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Scenario:
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError(f"cannot read scenario file {file}: {exc}") from exc
+        try:
+            if file.suffix.lower() in (".yaml", ".yml"):
+                import yaml
+
+                data = yaml.safe_load(text)
+            else:
+                data = json.loads(text)
+        except Exception as exc:  # yaml and json raise different types
+            raise ScenarioError(
+                f"{file} is not valid {file.suffix.lstrip('.').upper()}: {str(exc).splitlines()[0]}"
+            ) from exc
+        if not isinstance(data, Mapping):
+            raise ScenarioError(f"{file}: a scenario is a mapping with sender, target, levers")
+        return cls.from_dict(data)
+
+
+def parse_lever(item: Mapping[str, Any]) -> Lever:
+    """One lever from its mapping form, e.g. ``{type: price-discount, products: fuels,
+    discount: [0.2, 0.3]}``."""
+    kind = str(item.get("type", ""))
+    if kind == "price-discount":
+        return PriceDiscount(
+            ProductSet.parse(item.get("products")),
+            _param(
+                item.get("discount"), name="discount", lever=kind, low=0.0, high=1.0, high_open=True
+            ),
+        )
+    if kind == "currency":
+        if item.get("holdings_usd") is None:
+            raise ScenarioError(
+                "needs holdings_usd: the USD value of the target's holdings "
+                "in the sender's currency",
+                lever=kind,
+                field="holdings_usd",
+            )
+        holdings = float(item["holdings_usd"])
+        if holdings < 0:
+            raise ScenarioError(
+                "must not be negative", lever=kind, field="holdings_usd", value=holdings
+            )
+        if "rates" in item:
+            rates = item["rates"]
+            if isinstance(rates, str):
+                rates = rates.split("->")
+            if not isinstance(rates, Sequence) or len(rates) != 2:
+                raise ScenarioError(
+                    "rates is [from, to] (units of the sender's currency per "
+                    "USD; each a number or a low:high range)",
+                    lever=kind,
+                    field="rates",
+                    value=rates,
+                )
+            return Currency(
+                _param(rates[0], name="rates", lever=kind, low=1e-9, high=1e12),
+                _param(rates[1], name="rates", lever=kind, low=1e-9, high=1e12),
+                holdings,
+            )
+        move = _param(item.get("move"), name="move", lever=kind, low=-0.99, high=10.0)
+        to_rate = (1 + move[0], 1 + move[1]) if isinstance(move, tuple) else 1 + move
+        return Currency(1.0, to_rate, holdings)
+    if kind == "payment-friction":
+        return PaymentFriction(
+            ProductSet.parse(item.get("products")),
+            _param(item.get("rate"), name="rate", lever=kind, low=0.0, high=1.0),
+            _param(
+                item.get("incidence", (0.5, 1.0)), name="incidence", lever=kind, low=0.0, high=1.0
+            ),
+        )
+    known = "price-discount, currency, payment-friction"
+    raise ScenarioError(
+        f"unknown lever type {kind!r}; available: {known}", field="type", value=kind
+    )
