@@ -1,0 +1,163 @@
+"""The `asymmetry` command line: the Typer apps and what every command shares.
+
+Each command calls one public library function and formats its result; errors
+the user can cause (`AsymmetryError`) become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from asymmetry import __version__
+from asymmetry.errors import AsymmetryError
+from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
+
+app = typer.Typer(
+    help="Who depends on whom, for what, and what pressure would cost: two-sided trade "
+    "dependence between countries from real data (BACI, Comtrade, OECD ICIO).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(
+    help="Load trade data and cited facts into the store.", no_args_is_help=True
+)
+synth_app = typer.Typer(
+    help="Generate synthetic data in real formats (tests, benchmarks).", no_args_is_help=True
+)
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(synth_app, name="synth")
+
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SourceOption(StrEnum):
+    auto = "auto"
+    flows = "flows"
+    icio = "icio"
+
+
+_state: dict[str, Any] = {"store": None}
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar=STORE_ENV_VAR,
+            help="DuckDB store file [default: ./.asymmetry/store.duckdb].",
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    """Options shared by every command."""
+    if version:
+        out.print(__version__)
+        raise typer.Exit()
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    _state["store"] = store
+
+
+@contextmanager
+def progress_bar() -> Iterator[ProgressCallback]:
+    """A rich progress bar driven by the library's (stage, fraction) callbacks."""
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as bar:
+
+        def update(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=1.0)
+            bar.update(tasks[stage], completed=fraction)
+
+        yield update
+
+
+def run(action: Callable[[], T]) -> T:
+    """Call the library; turn its errors into one line and exit code 2."""
+    try:
+        return action()
+    except AsymmetryError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def open_store() -> Store:
+    """The store named by --store / $ASYMMETRY_STORE, created with defaults if new."""
+    path = _state["store"] or default_store_path()
+    if not Path(path).exists():
+        console.print(f"creating store {path} with the embedded defaults (ICIO 2022, facts)")
+        with progress_bar() as progress:
+            return run(lambda: Store(path, progress=progress))
+    return run(lambda: Store(path))
+
+
+def emit(frame: pd.DataFrame, fmt: OutputFormat, *, title: str | None = None) -> None:
+    if fmt is OutputFormat.json:
+        out.print_json(frame.to_json(orient="records", date_format="iso"))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        table = Table(title=title, show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else _fmt(v) for v in row))
+        out.print(table)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+# --- ingest -------------------------------------------------------------------------
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict/--lenient",
+        help="Strict: any bad row aborts and changes nothing. Lenient: skip bad rows, report why.",
+    ),
+]
+
+
+def report_ingest(reports: list[Any]) -> None:
+    for report in reports:
+        out.print(f"{report.summary()} in {report.seconds:.1f}s")
+        for example in report.examples:
+            out.print(f"  skipped: {example}", highlight=False)

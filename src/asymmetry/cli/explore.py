@@ -1,0 +1,445 @@
+"""Commands that read the store: datasets, facts and every metric."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from functools import partial
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from asymmetry.cli._shell import (
+    FormatOpt,
+    OutputFormat,
+    SourceOption,
+    app,
+    emit,
+    open_store,
+    out,
+    run,
+)
+from asymmetry.metrics.basis import SourceChoice
+
+
+# --- look ---------------------------------------------------------------------------
+@app.command("datasets")
+def datasets_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List every ingest with its provenance (file, sha256, rows, time, version)."""
+    store = open_store()
+    emit(store.datasets(), fmt, title="datasets")
+
+
+@app.command("facts")
+def facts_cmd(
+    indicator: Annotated[str | None, typer.Option(help="Only this indicator.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only facts about this country.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show cited facts (figures with their source and quote)."""
+    from asymmetry.store.codes import resolve_country
+
+    store = open_store()
+    iso = run(lambda: resolve_country(country)) if country else None
+    frame = store.query(
+        "SELECT indicator, country, partner, product, period, value, unit, source, locator, "
+        "quote FROM facts WHERE ($ind IS NULL OR indicator = $ind) AND "
+        "($iso IS NULL OR country = $iso OR partner = $iso) ORDER BY indicator, year",
+        {"ind": indicator, "iso": iso},
+    )
+    emit(frame, fmt, title="facts")
+
+
+@app.command("info")
+def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """Where the store is and how many rows each table holds."""
+    store = open_store()
+    counts = store.table_counts()
+    frame = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
+    if fmt is OutputFormat.table:
+        out.print(f"store: {store.path}")
+    emit(frame, fmt, title="tables")
+
+
+def print_profile(p: Any) -> None:
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.1%}"
+
+    s = p.shares
+    out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
+    out.print(
+        f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
+        f"{pct(s['b_in_a_exports'])} of its exports;"
+    )
+    out.print(
+        f"  {p.a} is {pct(s['a_in_b_imports'])} of {p.b}'s imports and "
+        f"{pct(s['a_in_b_exports'])} of its exports."
+    )
+    ratio = p.asymmetry["trade"]
+    if ratio:
+        out.print(f"  {p.b} weighs {ratio:.1f}x more in {p.a}'s trade than {p.a} in {p.b}'s.")
+    table = Table(title="flows (USD)")
+    for col in ("", f"{p.a} -> {p.b}", f"{p.b} -> {p.a}", "turnover", f"{p.a} balance"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        "value",
+        f"{p.flows_usd['a_to_b']:,.0f}",
+        f"{p.flows_usd['b_to_a']:,.0f}",
+        f"{p.turnover_usd:,.0f}",
+        f"{p.balance_usd:,.0f}",
+    )
+    out.print(table)
+    hhi = Table(title="partner concentration (HHI over partners)")
+    for col in ("", "imports", "exports"):
+        hhi.add_column(col, justify="right")
+    for who in ("a", "b"):
+        hhi.add_row(
+            getattr(p, who),
+            f"{p.hhi[f'{who}_imports'] or 0:.3f}",
+            f"{p.hhi[f'{who}_exports'] or 0:.3f}",
+        )
+    out.print(hhi)
+    for key, (x, y) in {"a_to_b": (p.a, p.b), "b_to_a": (p.b, p.a)}.items():
+        comp = Table(title=f"what flows {x} -> {y}")
+        for col in ("code", "name", "USD", "share"):
+            comp.add_column(col, justify="right" if col in ("USD", "share") else "left")
+        for item in p.composition[key]:
+            comp.add_row(
+                item["code"],
+                item["name"] or "",
+                f"{item['value_usd']:,.0f}",
+                f"{item['share']:.1%}",
+            )
+        out.print(comp)
+
+
+@app.command("profile")
+def profile_cmd(
+    a: Annotated[str, typer.Argument(help="Country A (ISO3, numeric code or name).")],
+    b: Annotated[str, typer.Argument(help="Country B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest in the data].")] = None,
+    source: Annotated[
+        SourceOption,
+        typer.Option(
+            help="auto: goods flows if loaded, else ICIO; flows: goods trade; "
+            "icio: ICIO 2022 intermediate inputs."
+        ),
+    ] = SourceOption.auto,
+    dataset: Annotated[
+        str | None, typer.Option(help="Flows dataset id [default: the largest for the year].")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Items per composition list.")] = 10,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Two-sided dependence of A and B: flows, shares both ways, HHI, composition."""
+    from asymmetry.metrics.profile import profile
+
+    store = open_store()
+    src: SourceChoice = source.value
+    result = run(lambda: profile(store, a, b, year=year, source=src, dataset=dataset, top=top))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(result.to_frame().to_csv(index=False))
+    else:
+        print_profile(result)
+
+
+class LevelOption(StrEnum):
+    hs6 = "hs6"
+    hs4 = "hs4"
+    hs2 = "hs2"
+
+
+@app.command("dependencies")
+def dependencies_cmd(
+    country: Annotated[str, typer.Argument(help="The importing country A.")],
+    on: Annotated[str, typer.Option("--on", help="The supplier B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    level: Annotated[LevelOption, typer.Option(help="Product detail.")] = LevelOption.hs6,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 25,
+    min_value: Annotated[
+        float, typer.Option(help="Drop products A imports from B for less than this (USD).")
+    ] = 0.0,
+    both: Annotated[
+        bool, typer.Option("--both", help="Also the reverse table: B's dependence on A.")
+    ] = False,
+    source: Annotated[
+        SourceOption,
+        typer.Option(help="auto: HS products if flows are loaded, else ICIO sectors; flows; icio."),
+    ] = SourceOption.auto,
+    dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Products A imports from B: B's share, supplier and world concentration,
+    alternative suppliers' capacity, EC-2021/GeoDep/CHPL flags, dependence score."""
+    from asymmetry.metrics.dependence import Dependencies, dependencies
+
+    store = open_store()
+    src: SourceChoice = source.value
+
+    def table(x: str, y: str) -> Dependencies:
+        return dependencies(
+            store,
+            x,
+            on=y,
+            year=year,
+            level=level.value,
+            source=src,
+            dataset=dataset,
+            top=top or None,
+            min_value_usd=min_value,
+        )
+
+    pairs = [(country, on), (on, country)] if both else [(country, on)]
+    results = [run(partial(table, x, y)) for x, y in pairs]
+    if fmt is OutputFormat.json:
+        payload = [r.to_dict() for r in results]
+        out.print_json(json.dumps(payload[0] if len(payload) == 1 else payload))
+        return
+    for r in results:
+        frame = r.to_frame()
+        if fmt is OutputFormat.csv:
+            frame.insert(0, "on", r.on)
+            frame.insert(0, "country", r.country)
+            sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
+        else:
+            title = (
+                f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
+                f"by {r.level}, most dependent first"
+            )
+            out.print(_dependency_table(r, title))
+
+
+def _dependency_table(r: Any, title: str) -> Table:
+    """The dependence table for a terminal: percentages, flags in one column."""
+    table = Table(title=title)
+    for col, right in (
+        ("product", False),
+        ("name", False),
+        (f"from {r.on} USD", True),
+        (f"{r.on} share", True),
+        ("supplier HHI", True),
+        (f"{r.on} world share", True),
+        ("alt. capacity", True),
+        ("flags", False),
+        ("dependence", True),
+    ):
+        table.add_column(
+            col, justify="right" if right else "left", max_width=36 if col == "name" else None
+        )
+    for row in r.table.to_dict("records"):
+        flags = [f for f, on in (("EC", row["ec_2021"]), ("GeoDep", row["geodep"])) if on]
+        if isinstance(row["chpl_tier"], str):
+            flags.append(f"CHPL {row['chpl_tier']}")
+        table.add_row(
+            str(row["product"]),
+            str(row["name"] or ""),
+            f"{row['from_partner_usd']:,.0f}",
+            f"{row['partner_share']:.1%}",
+            f"{row['supplier_hhi']:.2f}",
+            f"{row['partner_world_share']:.1%}",
+            f"{row['alternative_capacity']:,.1f}x",
+            " ".join(flags),
+            f"{row['dependence']:.3f}",
+        )
+    return table
+
+
+def print_exposure(result: Any) -> None:
+    s = result.summary
+    out.print(
+        f"[bold]{result.country} exposure to {result.partner}[/], {result.basis}, {result.year}"
+    )
+    out.print(
+        f"  {result.partner} supplies {s['gross_import_share']:.1%} of "
+        f"{result.country}'s imported intermediate inputs "
+        f"({s['direct_input_share']:.1%} of all its inputs);"
+    )
+    out.print(
+        f"  {result.partner}'s value added is {s['value_added_share']:.2%} of "
+        f"{result.country}'s output and {s['foreign_value_added_share']:.1%} of the "
+        "foreign value added in it (all routes)."
+    )
+
+
+@app.command("exposure")
+def exposure_cmd(
+    country: Annotated[str, typer.Argument(help="The exposed country A.")],
+    on: Annotated[str, typer.Option("--on", help="The partner B.")],
+    top: Annotated[int, typer.Option(help="Sectors to show.")] = 15,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """A's exposure to B on the ICIO 2022 network: direct input shares and value added
+    embodied through all routes (Leontief), next to the gross import share."""
+    from asymmetry.metrics.io_exposure import io_exposure
+
+    store = open_store()
+    result = run(lambda: io_exposure(store, country, on=on))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(result.by_sector.to_csv(index=False))
+        return
+    print_exposure(result)
+    emit(
+        result.by_sector.head(top)[
+            [
+                "sector",
+                "sector_name",
+                "direct_input_share",
+                "gross_import_share",
+                "value_added_share",
+                "foreign_value_added_share",
+            ]
+        ],
+        fmt,
+        title="by sector, most exposed first",
+    )
+
+
+@app.command("indices")
+def indices_cmd(
+    a: Annotated[str, typer.Argument(help="Country A.")],
+    b: Annotated[str, typer.Argument(help="Country B.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
+    ] = SourceOption.auto,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Trade intensity and complementarity both ways, export concentration of each."""
+    from asymmetry.metrics.indices import pair_indices
+
+    store = open_store()
+    src: SourceChoice = source.value
+    result = run(lambda: pair_indices(store, a, b, year=year, source=src))
+    data = result.to_dict()
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(data))
+        return
+    frame = pd.DataFrame({"index": list(data), "value": list(data.values())})
+    emit(frame, fmt, title=f"{result.a}-{result.b} trade indices")
+
+
+@app.command("complexity")
+def complexity_cmd(
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
+    products: Annotated[
+        bool, typer.Option("--products", help="Rank products (PCI) instead of countries (ECI).")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 20,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Economic Complexity Index of countries (or PCI of products), from goods flows;
+    same numbers as Harvard Growth Lab's ecomplexity package."""
+    from asymmetry.metrics.complexity import complexity
+
+    store = open_store()
+    result = run(lambda: complexity(store, year=year, dataset=dataset))
+    frame = result.pci if products else result.eci
+    emit(
+        frame.head(top) if top else frame,
+        fmt,
+        title=f"{'PCI' if products else 'ECI'}, {result.year} ({result.dataset})",
+    )
+
+
+@app.command("rca")
+def rca_cmd(
+    country: Annotated[str, typer.Argument(help="The exporting country.")],
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
+    ] = SourceOption.auto,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 25,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """A country's exports by product with revealed comparative advantage (Balassa) and
+    product complexity."""
+    from asymmetry.metrics.complexity import revealed_advantage
+
+    store = open_store()
+    frame = run(lambda: revealed_advantage(store, country, year=year, source=source.value))
+    emit(frame.head(top) if top else frame, fmt, title="exports, RCA and PCI")
+
+
+@app.command("circumvention")
+def circumvention_cmd(
+    target: Annotated[str, typer.Argument(help="The sanctioned country (e.g. RUS).")],
+    break_year: Annotated[int, typer.Option(help="First year after the break.")] = 2022,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated neighbours to include as destinations "
+            "[default for RUS: ARM,KAZ,KGZ,BLR,GEO,UZB,TJK,AZE,TUR]."
+        ),
+    ] = None,
+    window: Annotated[int, typer.Option(help="Years averaged on each side.")] = 3,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 30,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Dual-use (CHPL) items whose exports to the target or its neighbours jumped after
+    the break year, by exporter and route: candidates for scrutiny, not proof."""
+    from asymmetry.metrics.circumvention import circumvention_screen
+
+    store = open_store()
+    neighbours = [v.strip() for v in via.split(",") if v.strip()] if via is not None else None
+    screen = run(
+        lambda: circumvention_screen(
+            store, target, break_year=break_year, via=neighbours, window=window, top=top or None
+        )
+    )
+    title = (
+        f"CHPL items to {screen.target} (and via {', '.join(screen.via) or 'none'}): "
+        f"{'/'.join(map(str, screen.years_before))} vs "
+        f"{'/'.join(map(str, screen.years_after))}"
+    )
+    emit(screen.table, fmt, title=title)
+
+
+@app.command("mirror")
+def mirror_cmd(
+    country: Annotated[str, typer.Argument(help="Country A.")],
+    partner: Annotated[
+        str | None,
+        typer.Option(
+            "--partner",
+            help="With B: A's and B's declarations of their trade, by product. "
+            "Without: A's trade by partner, declared and mirrored.",
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    digits: Annotated[int, typer.Option(help="HS digits for the product gap (2, 4, 6).")] = 6,
+    top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 30,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Mirror statistics: each side's customs against the other's; rebuilds a
+    non-reporter's trade (Russia since 2022) from its partners' declarations."""
+    from asymmetry.metrics.mirror import mirror_gap, mirror_trade
+
+    store = open_store()
+    if partner is not None:
+        gap = run(lambda: mirror_gap(store, country, partner, year=year, digits=digits))
+        emit(
+            gap.table.head(top) if top else gap.table,
+            fmt,
+            title=f"{gap.a}-{gap.b} declarations, {gap.year} ({gap.dataset})",
+        )
+        return
+    trade = run(lambda: mirror_trade(store, country, year=year))
+    if fmt is OutputFormat.table and not trade.reports_imports:
+        out.print(
+            f"{trade.country} declared no imports in {trade.year}: its imports are "
+            "rebuilt from partners' export declarations (FOB)."
+        )
+    emit(
+        trade.table.head(top) if top else trade.table,
+        fmt,
+        title=f"{trade.country} trade by partner, {trade.year} ({trade.dataset})",
+    )

@@ -1,0 +1,146 @@
+"""The `lever` command: scenarios of pressure and what they cost each side."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from asymmetry.cli._shell import (
+    FormatOpt,
+    OutputFormat,
+    SourceOption,
+    app,
+    open_store,
+    out,
+    run,
+)
+from asymmetry.errors import AsymmetryError
+
+
+@app.command("lever")
+def lever_cmd(
+    sender: Annotated[str | None, typer.Option(help="Who pulls the levers (e.g. CHN).")] = None,
+    target: Annotated[str | None, typer.Option(help="Who is pressed (e.g. RUS).")] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="YAML/JSON scenario: sender, target, levers: [{type: ..., ...}]."),
+    ] = None,
+    price_discount: Annotated[
+        list[str] | None,
+        typer.Option(help="PRODUCTS=DISCOUNT, e.g. fuels=20% or 27=10%:30% (a range is drawn)."),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            help="Sender's currency per USD, FROM->TO (e.g. 6.2:6.4->7.0), or a move (11%)."
+        ),
+    ] = None,
+    holdings: Annotated[
+        float | None,
+        typer.Option(
+            help="USD value of the target's holdings of the sender's currency (for --currency)."
+        ),
+    ] = None,
+    payment_friction: Annotated[
+        str | None, typer.Option(help="Ad-valorem cost on bilateral trade, e.g. 2%:5%.")
+    ] = None,
+    friction_products: Annotated[
+        str, typer.Option(help="Products the friction hits [default: all].")
+    ] = "all",
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws over parameter ranges.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same numbers.")] = 0,
+    year: Annotated[int | None, typer.Option(help="Year of trade data [default: latest].")] = None,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
+    ] = SourceOption.auto,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Simulate levers of pressure (price discount, currency move, payment friction) and
+    say what each side loses, with 5-95% intervals and the leverage ratio."""
+    from asymmetry.levers.accounting import simulate
+    from asymmetry.levers.scenario import Scenario
+
+    def build() -> Scenario:
+        if scenario is not None:
+            return Scenario.from_file(scenario)
+        if sender is None or target is None:
+            raise AsymmetryError("give --sender and --target (or --scenario FILE)")
+        levers: list[dict[str, Any]] = []
+        for spec in price_discount or []:
+            products, _, rate = spec.partition("=")
+            levers.append({"type": "price-discount", "products": products, "discount": rate})
+        if currency is not None:
+            lever: dict[str, Any] = {"type": "currency", "holdings_usd": holdings}
+            if "->" in currency:
+                lever["rates"] = currency
+            else:
+                lever["move"] = currency
+            levers.append(lever)
+        if payment_friction is not None:
+            levers.append(
+                {
+                    "type": "payment-friction",
+                    "rate": payment_friction,
+                    "products": friction_products,
+                }
+            )
+        return Scenario.from_dict(
+            {
+                "sender": sender,
+                "target": target,
+                "levers": levers,
+                "year": year,
+                "name": "command line",
+            }
+        )
+
+    store = open_store()
+    result = run(lambda: simulate(store, build(), draws=draws, seed=seed, source=source.value))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result.to_dict()))
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(pd.DataFrame(result.by_lever).to_csv(index=False))
+        return
+    _print_lever(result)
+
+
+def _print_lever(r: Any) -> None:
+    def usd(i: dict[str, float]) -> str:
+        return (
+            f"{i['median'] / 1e9:,.2f} bn (5-95%: {i['p05'] / 1e9:,.2f} to {i['p95'] / 1e9:,.2f})"
+        )
+
+    out.print(
+        f"[bold]{r.sender} presses {r.target}[/] ({r.model}; {r.basis}, {r.year}; "
+        f"{r.draws} draws, seed {r.seed})"
+    )
+    out.print(f"  cost to {r.target}: USD {usd(r.cost_target_usd)}")
+    out.print(f"  cost to {r.sender}: USD {usd(r.cost_sender_usd)}  (negative = a gain)")
+    if r.cost_target_share and r.cost_sender_share:
+        out.print(
+            f"  as share of value added: {r.target} {r.cost_target_share['median']:.2%}, "
+            f"{r.sender} {r.cost_sender_share['median']:.3%}"
+        )
+    ratio = r.leverage_ratio
+    out.print(
+        "  leverage ratio: "
+        + (f"{ratio:,.1f}" if ratio is not None else f"undefined ({r.sender} does not lose)")
+    )
+    table = Table(title="by lever (USD bn, median)")
+    for col in ("lever", "base", f"cost to {r.target}", f"cost to {r.sender}"):
+        table.add_column(col, justify="left" if col == "lever" else "right")
+    for row in r.by_lever:
+        table.add_row(
+            row["lever"],
+            f"{row['base_usd'] / 1e9:,.2f}",
+            f"{row['cost_target_usd']['median'] / 1e9:,.2f}",
+            f"{row['cost_sender_usd']['median'] / 1e9:,.2f}",
+        )
+    out.print(table)
