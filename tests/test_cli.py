@@ -262,3 +262,24 @@ def test_lever_json_has_the_documented_keys(store_env: Path) -> None:
         app, ["lever", "--sender", "CHN", "--target", "RUS", "--payment-friction", "150%"]
     )
     assert bad.exit_code == 2 and "field 'rate'" in bad.output
+
+
+def test_export_restriction_on_the_embedded_default(store_env: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "lever",
+            "--sender",
+            "CHN",
+            "--target",
+            "RUS",
+            "--export-restriction",
+            "84,85,87",
+            "--draws",
+            "1000",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "partial equilibrium" in text and "leverage ratio:" in text
+    assert "third countries selling more" in text

@@ -8,7 +8,7 @@ import pytest
 
 from asymmetry.errors import ScenarioError
 from asymmetry.levers.accounting import simulate, value_added
-from asymmetry.levers.scenario import Scenario
+from asymmetry.levers.scenario import ProductSet, Scenario
 from asymmetry.store.ingest_tidy import ingest_table
 from asymmetry.store.store import Store
 
@@ -160,15 +160,8 @@ def test_yaml_scenario_file(store: Store, tmp_path: Path) -> None:
         Scenario.from_file(bad)
 
 
-def test_icio_basis_needs_named_groups(default_store: Store) -> None:
-    with pytest.raises(ScenarioError, match="names HS codes, but the data is the ICIO"):
-        simulate(
-            default_store,
-            _scenario({"type": "price-discount", "products": "2709", "discount": 0.1}),
-        )
-    fuels = simulate(
-        default_store,
-        _scenario({"type": "price-discount", "products": "fuels", "discount": 0.1}),
-        draws=5,
-    )
-    assert fuels.basis == "intermediate inputs (ICIO)" and fuels.cost_target_usd["median"] > 1e9
+def test_product_sets_follow_the_basis(store: Store) -> None:
+    # HS chapter 27 reaches the ICIO sectors that make fuels (coal, crude and gas, refining)
+    assert ProductSet.parse("2709").sectors == ("B05", "B06", "C19")
+    with pytest.raises(ScenarioError, match="names ICIO sectors, but the data is goods flows"):
+        simulate(store, _scenario({"type": "price-discount", "products": "B06", "discount": 0.1}))

@@ -31,6 +31,19 @@ def lever_cmd(
         Path | None,
         typer.Option(help="YAML/JSON scenario: sender, target, levers: [{type: ..., ...}]."),
     ] = None,
+    export_restriction: Annotated[
+        str | None,
+        typer.Option(
+            help="Sender stops selling PRODUCTS to the target, e.g. 84,85,87 or "
+            "chpl; add =FRACTION for a partial cut (84=50%)."
+        ),
+    ] = None,
+    import_restriction: Annotated[
+        str | None,
+        typer.Option(
+            help="Sender stops buying PRODUCTS from the target, e.g. fuels or 27=0.5:1.0."
+        ),
+    ] = None,
     price_discount: Annotated[
         list[str] | None,
         typer.Option(help="PRODUCTS=DISCOUNT, e.g. fuels=20% or 27=10%:30% (a range is drawn)."),
@@ -61,8 +74,9 @@ def lever_cmd(
     ] = SourceOption.auto,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Simulate levers of pressure (price discount, currency move, payment friction) and
-    say what each side loses, with 5-95% intervals and the leverage ratio."""
+    """Simulate levers of pressure (export and import restrictions, price discount,
+    currency move, payment friction) and say what each side loses, with 5-95%
+    intervals, the leverage ratio and the third countries that gain."""
     from asymmetry.levers.accounting import simulate
     from asymmetry.levers.scenario import Scenario
 
@@ -72,6 +86,13 @@ def lever_cmd(
         if sender is None or target is None:
             raise AsymmetryError("give --sender and --target (or --scenario FILE)")
         levers: list[dict[str, Any]] = []
+        for kind, spec in (
+            ("export-restriction", export_restriction),
+            ("import-restriction", import_restriction),
+        ):
+            if spec is not None:
+                products, _, fraction = spec.partition("=")
+                levers.append({"type": kind, "products": products, "fraction": fraction or 1.0})
         for spec in price_discount or []:
             products, _, rate = spec.partition("=")
             levers.append({"type": "price-discount", "products": products, "discount": rate})
@@ -144,3 +165,8 @@ def _print_lever(r: Any) -> None:
             f"{row['cost_sender_usd']['median'] / 1e9:,.2f}",
         )
     out.print(table)
+    if r.third_countries:
+        gainers = ", ".join(
+            f"{g['country']} {g['gain_usd'] / 1e9:,.2f}" for g in r.third_countries[:5]
+        )
+        out.print(f"  third countries selling more (USD bn, midpoints): {gainers}")

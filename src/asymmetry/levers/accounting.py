@@ -28,12 +28,14 @@ import numpy as np
 import pandas as pd
 
 from asymmetry.errors import ScenarioError
+from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import (
     Currency,
     Lever,
     PaymentFriction,
     PriceDiscount,
     ProductSet,
+    Restriction,
     Scenario,
 )
 from asymmetry.levers.uncertainty import Interval, draw, interval, midpoint
@@ -67,6 +69,8 @@ class LeverResult:
     leverage_ratio: float | None
     top_items: list[dict[str, Any]]
     by_lever: list[dict[str, Any]] = field(default_factory=list)
+    # third countries that sell more when a restriction diverts trade (midpoint values)
+    third_countries: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -134,10 +138,18 @@ def simulate(
     cost_target, cost_sender = np.zeros(draws), np.zeros(draws)
     items: list[dict[str, Any]] = []
     by_lever: list[dict[str, Any]] = []
+    gains: dict[str, float] = {}
     for lever in scenario.levers:
-        target_part, sender_part, lever_items, base = _lever_costs(
-            store, basis, lever, s, t, draws, rng
-        )
+        if isinstance(lever, Restriction):
+            target_part, sender_part, lever_items, base, lever_gains = restriction_costs(
+                store, basis, lever, s, t, draws, rng, _product_filter(lever.products, basis)
+            )
+            for country, gain in lever_gains.items():
+                gains[country] = gains.get(country, 0.0) + gain
+        else:
+            target_part, sender_part, lever_items, base = _lever_costs(
+                store, basis, lever, s, t, draws, rng
+            )
         cost_target += target_part
         cost_sender += sender_part
         items += lever_items
@@ -155,12 +167,20 @@ def simulate(
     leverage = None
     if share_t and share_s and share_s["median"] > 0:
         leverage = share_t["median"] / share_s["median"]
-    items.sort(key=lambda x: -abs(x["cost_target_usd"]))
+    items.sort(key=lambda x: -abs(x["cost_target_usd"]) - abs(x.get("cost_sender_usd", 0.0)))
+    restrictions = any(isinstance(lv, Restriction) for lv in scenario.levers)
+    accounting = any(not isinstance(lv, Restriction) for lv in scenario.levers)
+    model = " + ".join(
+        m for m, used in (("partial equilibrium", restrictions), ("accounting", accounting)) if used
+    )
+    third = [
+        {"country": c, "gain_usd": g} for c, g in sorted(gains.items(), key=lambda kv: -kv[1])[:10]
+    ]
     return LeverResult(
         scenario.name,
         s,
         t,
-        "accounting",
+        model,
         basis.label,
         basis.dataset,
         basis.year,
@@ -173,6 +193,7 @@ def simulate(
         leverage,
         items[:20],
         by_lever,
+        third,
     )
 
 

@@ -28,6 +28,51 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "metals": (("72", "73", "74", "75", "76", "78", "79", "80", "81"), ("C24A", "C24B")),
     "chemicals": (tuple(f"{c}" for c in range(28, 39)), ("C20", "C21")),
 }
+# HS chapters -> the ICIO (ISIC Rev.4) sectors that make those goods; an
+# approximate concordance at chapter level, so that HS-based levers also run
+# on the ICIO network (e.g. chapter 27: coal B05, crude and gas B06, refined C19).
+_ICIO_BY_CHAPTER: dict[str, tuple[str, ...]] = {
+    **{f"{c:02d}": ("A01",) for c in (1, 2, 4, 5, *range(6, 15))},
+    "03": ("A03",),
+    **{f"{c:02d}": ("C10T12",) for c in range(15, 25)},
+    "25": ("B08",),
+    "26": ("B07",),
+    "27": ("B05", "B06", "C19"),
+    **{f"{c:02d}": ("C20",) for c in (28, 29, 31, 32, 33, 34, 35, 36, 37, 38)},
+    "30": ("C21",),
+    "39": ("C22",),
+    "40": ("C22",),
+    **{f"{c:02d}": ("C13T15",) for c in (41, 42, 43, *range(50, 68))},
+    "44": ("C16",),
+    "45": ("C16",),
+    "46": ("C16",),
+    "47": ("C17_18",),
+    "48": ("C17_18",),
+    "49": ("C17_18",),
+    "68": ("C23",),
+    "69": ("C23",),
+    "70": ("C23",),
+    "71": ("C24B",),
+    "72": ("C24A",),
+    "73": ("C25",),
+    **{f"{c:02d}": ("C24B",) for c in (74, 75, 76, 78, 79, 80, 81)},
+    "82": ("C25",),
+    "83": ("C25",),
+    "93": ("C25",),
+    "84": ("C28",),
+    "85": ("C26", "C27"),
+    "90": ("C26",),
+    "91": ("C26",),
+    "92": ("C31T33",),
+    "86": ("C302T309",),
+    "87": ("C29",),
+    "88": ("C302T309",),
+    "89": ("C301",),
+    "94": ("C31T33",),
+    "95": ("C31T33",),
+    "96": ("C31T33",),
+    "97": ("C31T33",),
+}
 _SECTIONS = {
     roman: tuple(f"{c:02d}" for c in range(first, last + 1))
     for roman, first, last, _ in HS_SECTIONS
@@ -66,8 +111,11 @@ class ProductSet:
                 hs += chpl()["hs6"].tolist()
             elif item.upper() in _SECTIONS:
                 hs += _SECTIONS[item.upper()]
+                for chapter in _SECTIONS[item.upper()]:
+                    sectors += _ICIO_BY_CHAPTER.get(chapter, ())
             elif item.isdigit() and len(item) in (2, 4, 6):
                 hs.append(item)
+                sectors += _ICIO_BY_CHAPTER.get(item[:2], ())
             elif item[:1].isalpha() and item[:1].isupper() and len(item) <= 8:
                 sectors.append(item)  # an ICIO sector code, checked against the store later
             else:
@@ -149,7 +197,39 @@ class PaymentFriction:
     kind: str = "payment-friction"
 
 
-Lever = PriceDiscount | Currency | PaymentFriction
+# Documented default ranges of the partial-equilibrium parameters.
+# Armington elasticity between suppliers of one product: Head, K. and Mayer, T.
+# (2014) "Gravity Equations", Handbook of International Economics vol. 4, table 5
+# (median trade elasticity about 5 across structural estimates).
+DEFAULT_SIGMA: Param = (3.0, 8.0)
+# Price elasticity of a country's total demand for an imported product.
+DEFAULT_ETA: Param = (0.5, 1.5)
+# Share of lost export revenue that is lost income (not sold elsewhere or
+# redeployed): an assumption, stated as a wide range; override per lever.
+DEFAULT_INCOME_SHARE: Param = (0.2, 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """The sender cuts a ``fraction`` of trade in ``products`` with the target.
+
+    ``direction`` "export": the sender stops selling to the target (technology,
+    machinery ...); "import": it stops buying from the target (oil, gas ...).
+    """
+
+    direction: str
+    products: ProductSet
+    fraction: Param = 1.0
+    sigma: Param = DEFAULT_SIGMA
+    eta: Param = DEFAULT_ETA
+    income_share: Param = DEFAULT_INCOME_SHARE
+
+    @property
+    def kind(self) -> str:
+        return f"{self.direction}-restriction"
+
+
+Lever = PriceDiscount | Currency | PaymentFriction | Restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +249,18 @@ class Scenario:
         if not self.levers:
             raise ScenarioError("a scenario needs at least one lever", field="levers")
         kinds = [lever.kind for lever in self.levers]
+        restrictions = [lv for lv in self.levers if isinstance(lv, Restriction)]
+        for i, first in enumerate(restrictions):
+            for second in restrictions[i + 1 :]:
+                if first.direction == second.direction and _overlap(
+                    first.products, second.products
+                ):
+                    raise ScenarioError(
+                        f"two {first.kind}s cover the same products "
+                        f"({first.products.label} and {second.products.label}); "
+                        "give one fraction per product",
+                        lever=first.kind,
+                    )
         if kinds.count("currency") > 1:
             raise ScenarioError(
                 "two currency levers contradict each other; give one move", lever="currency"
@@ -210,6 +302,14 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise ScenarioError(f"{file}: a scenario is a mapping with sender, target, levers")
         return cls.from_dict(data)
+
+
+def _overlap(a: ProductSet, b: ProductSet) -> bool:
+    if a.all_products or b.all_products:
+        return True
+    if set(a.sectors) & set(b.sectors):
+        return True
+    return any(x.startswith(y) or y.startswith(x) for x in a.hs for y in b.hs)
 
 
 def parse_lever(item: Mapping[str, Any]) -> Lever:
@@ -264,7 +364,28 @@ def parse_lever(item: Mapping[str, Any]) -> Lever:
                 item.get("incidence", (0.5, 1.0)), name="incidence", lever=kind, low=0.0, high=1.0
             ),
         )
-    known = "price-discount, currency, payment-friction"
+    if kind in ("export-restriction", "import-restriction"):
+        if item.get("products") is None:
+            raise ScenarioError(
+                "needs products (HS codes, a section, a named group, chpl)",
+                lever=kind,
+                field="products",
+            )
+        return Restriction(
+            kind.split("-")[0],
+            ProductSet.parse(item.get("products")),
+            _param(item.get("fraction", 1.0), name="fraction", lever=kind, low=0.0, high=1.0),
+            _param(item.get("sigma", DEFAULT_SIGMA), name="sigma", lever=kind, low=1.01, high=50.0),
+            _param(item.get("eta", DEFAULT_ETA), name="eta", lever=kind, low=0.0, high=10.0),
+            _param(
+                item.get("income_share", DEFAULT_INCOME_SHARE),
+                name="income_share",
+                lever=kind,
+                low=0.0,
+                high=1.0,
+            ),
+        )
+    known = "export-restriction, import-restriction, price-discount, currency, payment-friction"
     raise ScenarioError(
         f"unknown lever type {kind!r}; available: {known}", field="type", value=kind
     )
