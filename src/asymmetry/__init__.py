@@ -1,8 +1,30 @@
-"""asymmetry: two-sided trade dependence between countries, from real data."""
+"""asymmetry: two-sided trade dependence between countries, from real data.
+
+>>> import asymmetry
+>>> with asymmetry.open() as store:  # doctest: +SKIP
+...     asymmetry.profile(store, "RUS", "CHN").shares
+"""
 
 from asymmetry.errors import AsymmetryError
 from asymmetry.store.store import Store, open
 
 __version__ = "0.1.0"
 
-__all__ = ["AsymmetryError", "Store", "__version__", "open"]
+# Imported after __version__: provenance records it.
+from asymmetry.levers.accounting import simulate
+from asymmetry.levers.scenario import Scenario
+from asymmetry.metrics.dependence import dependencies
+from asymmetry.metrics.io_exposure import io_exposure
+from asymmetry.metrics.profile import profile
+
+__all__ = [
+    "AsymmetryError",
+    "Scenario",
+    "Store",
+    "__version__",
+    "dependencies",
+    "io_exposure",
+    "open",
+    "profile",
+    "simulate",
+]
