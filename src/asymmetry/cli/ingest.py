@@ -75,10 +75,16 @@ def ingest_csv_cmd(
     """Load a tidy flow table; countries as ISO3, ISO numeric or names."""
     from asymmetry.store.ingest_tidy import ingest_table
 
+    _ingest_tidy(ingest_table, file, hs_revision, dataset, strict)
+
+
+def _ingest_tidy(
+    load: Any, file: Path, hs_revision: str | None, dataset: str | None, strict: bool
+) -> None:
     store = open_store()
     with progress_bar() as progress:
         report = run(
-            lambda: ingest_table(
+            lambda: load(
                 store,
                 file,
                 hs_revision=hs_revision,
@@ -110,19 +116,7 @@ def ingest_reported_cmd(
     """Load customs declarations by reporter (UN Comtrade style), for mirror statistics."""
     from asymmetry.store.ingest_tidy import ingest_reported
 
-    store = open_store()
-    with progress_bar() as progress:
-        report = run(
-            lambda: ingest_reported(
-                store,
-                file,
-                hs_revision=hs_revision,
-                dataset_id=dataset,
-                strict=strict,
-                progress=progress,
-            )
-        )
-    report_ingest([report])
+    _ingest_tidy(ingest_reported, file, hs_revision, dataset, strict)
 
 
 @ingest_app.command("icio")

@@ -15,6 +15,7 @@ import csv
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,32 +125,23 @@ def load_flows(
         return IngestReport(
             source.dataset_id, source.kind, str(source.file), "unchanged", rows, seconds=timer()
         )
+    attempt = partial(
+        _insert,
+        store,
+        source,
+        sha,
+        previous,
+        strict=strict,
+        prepare=prepare,
+        progress=progress,
+        timer=timer,
+    )
     try:
         # Optimistic strict pass: no reject log (it costs ~15% of the load).
-        return _insert(
-            store,
-            source,
-            sha,
-            previous,
-            strict=strict,
-            log_rejects=not strict,
-            prepare=prepare,
-            progress=progress,
-            timer=timer,
-        )
+        return attempt(log_rejects=not strict)
     except _UnparsableRow:
         # Some row does not parse; read again with DuckDB's reject log to name it.
-        return _insert(
-            store,
-            source,
-            sha,
-            previous,
-            strict=strict,
-            log_rejects=True,
-            prepare=prepare,
-            progress=progress,
-            timer=timer,
-        )
+        return attempt(log_rejects=True)
 
 
 class _UnparsableRow(Exception):
