@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.errors import NoDataError
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
-from asymmetry.store.codes import resolve_country
+from asymmetry.store.codes import resolve_pair
 from asymmetry.store.store import Store
 
 
@@ -56,9 +56,7 @@ def pair_indices(
     dataset: str | None = None,
 ) -> PairIndices:
     """Trade intensity both ways, complementarity both ways, export concentration."""
-    a, b = resolve_country(a), resolve_country(b)
-    if a == b:
-        raise AsymmetryError(f"a pair needs two different countries, got {a} twice")
+    a, b = resolve_pair(a, b)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     row = store.con.execute(
         f"""

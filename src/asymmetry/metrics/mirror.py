@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.store.codes import resolve_country
+from asymmetry.store.codes import resolve_country, resolve_pair
 from asymmetry.store.store import Store
 
 
@@ -81,9 +81,7 @@ def mirror_gap(
     ``gap_usd`` = imports declared - exports declared (positive is normal: CIF > FOB);
     ``ratio`` = imports declared / exports declared.
     """
-    a, b = resolve_country(a), resolve_country(b)
-    if a == b:
-        raise AsymmetryError(f"a pair needs two different countries, got {a} twice")
+    a, b = resolve_pair(a, b)
     if digits not in (2, 4, 6):
         raise AsymmetryError(f"digits must be 2, 4 or 6, not {digits}")
     chosen, year_used = _reported_dataset(store, year, dataset)

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.errors import NoDataError
 from asymmetry.metrics.basis import Basis, Source, SourceChoice, available_years, resolve_basis
-from asymmetry.store.codes import hs_sections_frame, resolve_country
+from asymmetry.store.codes import hs_sections_frame, resolve_pair
 from asymmetry.store.store import Store
 
 CompositionLevel = Literal["section", "chapter"]
@@ -99,9 +99,7 @@ def profile(
     >>> p = profile(store, "RUS", "CHN", source="icio")  # doctest: +SKIP
     >>> p.shares["b_in_a_imports"]  # doctest: +SKIP
     """
-    a, b = resolve_country(a), resolve_country(b)
-    if a == b:
-        raise AsymmetryError(f"a pair needs two different countries, got {a} twice")
+    a, b = resolve_pair(a, b)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     head = _headline(store, basis, a, b)
     composition = {

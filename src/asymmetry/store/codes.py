@@ -18,7 +18,7 @@ from typing import Final
 
 import pandas as pd
 
-from asymmetry.errors import UnknownCountryError
+from asymmetry.errors import AsymmetryError, UnknownCountryError
 
 # Pseudo-ISO3 used by CEPII BACI for code 490 (Taiwan in UN statistics).
 OTHER_ASIA: Final = "S19"
@@ -181,6 +181,14 @@ def resolve_country(value: str) -> str:
     if found is None:
         raise UnknownCountryError(value, suggest_countries(value))
     return found
+
+
+def resolve_pair(a: str, b: str) -> tuple[str, str]:
+    """ISO3 codes of two different countries (errors name the culprit)."""
+    first, second = resolve_country(a), resolve_country(b)
+    if first == second:
+        raise AsymmetryError(f"a pair needs two different countries, got {first} twice")
+    return first, second
 
 
 def suggest_countries(value: str, n: int = 3) -> list[str]:
