@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import asymmetry
-from asymmetry.levers.accounting import simulate
+from asymmetry.levers.engine import simulate
 from asymmetry.levers.scenario import Scenario
 from asymmetry.store.ingest_baci import ingest_baci
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from asymmetry.errors import ScenarioError
-from asymmetry.levers.accounting import simulate, value_added
+from asymmetry.levers.engine import simulate, value_added
 from asymmetry.levers.scenario import ProductSet, Scenario
 from asymmetry.store.ingest_tidy import ingest_table
 from asymmetry.store.store import Store

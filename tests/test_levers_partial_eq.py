@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from asymmetry.errors import ScenarioError
-from asymmetry.levers.accounting import simulate
+from asymmetry.levers.engine import simulate
 from asymmetry.levers.partial_eq import consumer_loss, price_ratio
 from asymmetry.levers.scenario import ProductSet, Scenario
 from asymmetry.store.ingest_tidy import ingest_table

@@ -11,7 +11,7 @@ from asymmetry.store.store import Store, open
 __version__ = "0.1.0"
 
 # Imported after __version__: provenance records it.
-from asymmetry.levers.accounting import simulate
+from asymmetry.levers.engine import simulate
 from asymmetry.levers.scenario import Scenario
 from asymmetry.metrics.dependence import dependencies
 from asymmetry.metrics.io_exposure import io_exposure

@@ -77,7 +77,7 @@ def lever_cmd(
     """Simulate levers of pressure (export and import restrictions, price discount,
     currency move, payment friction) and say what each side loses, with 5-95%
     intervals, the leverage ratio and the third countries that gain."""
-    from asymmetry.levers.accounting import simulate
+    from asymmetry.levers.engine import simulate
     from asymmetry.levers.scenario import Scenario
 
     def build() -> Scenario:
