@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,11 @@ from asymmetry.cli._shell import (
     run,
 )
 from asymmetry.errors import AsymmetryError
+
+
+class ModelOption(StrEnum):
+    pe = "pe"
+    network = "network"
 
 
 @app.command("lever")
@@ -69,6 +75,13 @@ def lever_cmd(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws over parameter ranges.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same numbers.")] = 0,
     year: Annotated[int | None, typer.Option(help="Year of trade data [default: latest].")] = None,
+    model: Annotated[
+        ModelOption,
+        typer.Option(
+            help="Restrictions: pe (product by product) or network "
+            "(ICIO propagation, with the no-substitution bound)."
+        ),
+    ] = ModelOption.pe,
     source: Annotated[
         SourceOption, typer.Option(help="auto: goods flows if loaded, else ICIO; flows; icio.")
     ] = SourceOption.auto,
@@ -122,7 +135,11 @@ def lever_cmd(
         )
 
     store = open_store()
-    result = run(lambda: simulate(store, build(), draws=draws, seed=seed, source=source.value))
+    result = run(
+        lambda: simulate(
+            store, build(), draws=draws, seed=seed, model=model.value, source=source.value
+        )
+    )
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict()))
         return
@@ -165,6 +182,9 @@ def _print_lever(r: Any) -> None:
             f"{row['cost_sender_usd']['median'] / 1e9:,.2f}",
         )
     out.print(table)
+    if r.bound_va_loss_usd:
+        bound = ", ".join(f"{c} {v / 1e9:,.2f}" for c, v in list(r.bound_va_loss_usd.items())[:5])
+        out.print(f"  no-substitution bound, value added lost (USD bn): {bound}")
     if r.third_countries:
         gainers = ", ".join(
             f"{g['country']} {g['gain_usd'] / 1e9:,.2f}" for g in r.third_countries[:5]

@@ -9,17 +9,21 @@ the sum, not sums of intervals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from asymmetry.errors import ScenarioError
 from asymmetry.levers.accounting import accounting_costs, product_filter
+from asymmetry.levers.io_network import NetworkOperators, network_costs
 from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
 from asymmetry.levers.uncertainty import Interval, interval
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
+
+Model = Literal["pe", "network"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class LeverResult:
     by_lever: list[dict[str, Any]] = field(default_factory=list)
     # third countries that sell more when a restriction diverts trade (midpoint values)
     third_countries: list[dict[str, Any]] = field(default_factory=list)
+    # network model: value added lost by country with no substitution (the bound)
+    bound_va_loss_usd: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -69,19 +75,51 @@ def simulate(
     seed: int = 0,
     source: SourceChoice = "auto",
     dataset: str | None = None,
+    model: Model = "pe",
+    operators: NetworkOperators | None = None,
 ) -> LeverResult:
-    """Costs of the scenario's levers to target and sender, with 5-95% intervals."""
+    """Costs of the scenario's levers to target and sender, with 5-95% intervals.
+
+    ``model`` "pe" prices restrictions product by product (partial equilibrium);
+    "network" propagates them through the ICIO network (value added lost, CES case,
+    with the no-substitution bound in ``bound_va_loss_usd``). Price, currency and
+    payment levers are exact accounting either way. Pass ``operators``
+    (`NetworkOperators.build`) to reuse the network's factorisations across scenarios.
+    """
     if draws < 1:
         raise ScenarioError("draws must be at least 1", field="draws", value=draws)
+    if model not in ("pe", "network"):
+        raise ScenarioError(f"unknown model {model!r}; use pe or network", field="model")
+    if model == "network":
+        if source == "flows":
+            raise ScenarioError(
+                "the network model runs on the ICIO network; drop --source flows or use --model pe",
+                field="model",
+            )
+        source = "icio"
     basis = resolve_basis(store, source=source, year=scenario.year, dataset=dataset)
+    if model == "network" and operators is None:
+        operators = NetworkOperators.build(icio_matrices(store))
+    elif model == "pe":
+        operators = None
+    bound: dict[str, float] = {}
     rng = np.random.default_rng(seed)
     s, t = scenario.sender, scenario.target
     cost_target, cost_sender = np.zeros(draws), np.zeros(draws)
     items: list[dict[str, Any]] = []
+    lever_items: list[dict[str, Any]]
     by_lever: list[dict[str, Any]] = []
     gains: dict[str, float] = {}
     for lever in scenario.levers:
-        if isinstance(lever, Restriction):
+        if isinstance(lever, Restriction) and operators is not None:
+            target_part, sender_part, lever_bound = network_costs(
+                operators, lever, s, t, draws, rng
+            )
+            for country, loss in lever_bound.items():
+                bound[country] = bound.get(country, 0.0) + loss
+            base = float(operators.cut(lever, s, t).sum())
+            lever_items = []
+        elif isinstance(lever, Restriction):
             target_part, sender_part, lever_items, base, lever_gains = restriction_costs(
                 store, basis, lever, s, t, draws, rng, product_filter(lever.products, basis)
             )
@@ -111,9 +149,11 @@ def simulate(
     items.sort(key=lambda x: -abs(x["cost_target_usd"]) - abs(x.get("cost_sender_usd", 0.0)))
     restrictions = any(isinstance(lv, Restriction) for lv in scenario.levers)
     accounting = any(not isinstance(lv, Restriction) for lv in scenario.levers)
-    model = " + ".join(
-        m for m, used in (("partial equilibrium", restrictions), ("accounting", accounting)) if used
+    restriction_model = "io network (CES)" if operators is not None else "partial equilibrium"
+    label = " + ".join(
+        m for m, used in ((restriction_model, restrictions), ("accounting", accounting)) if used
     )
+    top_bound = dict(sorted(bound.items(), key=lambda kv: -kv[1])[:10])
     third = [
         {"country": c, "gain_usd": g} for c, g in sorted(gains.items(), key=lambda kv: -kv[1])[:10]
     ]
@@ -121,7 +161,7 @@ def simulate(
         scenario.name,
         s,
         t,
-        model,
+        label,
         basis.label,
         basis.dataset,
         basis.year,
@@ -135,4 +175,5 @@ def simulate(
         items[:20],
         by_lever,
         third,
+        top_bound,
     )

@@ -1,0 +1,177 @@
+"""Trade restrictions propagated through the ICIO 2022 network (hypothetical extraction).
+
+A restriction cuts intermediate deliveries ``C`` (USD) from the exporting
+side's nodes to the importing side's nodes. The cost travels two ways:
+
+- **upstream**: the sellers lose sales ``d = C 1``; with final demand unchanged
+  the Leontief quantity model gives the output they and their suppliers lose,
+  ``L d`` with ``L = (I - T)^-1``, ``T = flows / output`` (column shares);
+- **downstream**: the buyers lose inputs ``c = 1' C``.
+
+Two cases bracket the outcome:
+
+*No-substitution bound*: nothing replaces the cut. Sellers lose all of ``d``;
+buyers lose output one-for-one with missing inputs and pass the loss on, by
+the Ghosh supply model, ``c' G`` with ``G = (I - B)^-1``, ``B = flows / output``
+(row shares).
+
+*CES substitution case*: buyers re-source from other suppliers at a higher
+price: losing a share theta of inputs raises the input price index by
+``(1 - theta)**(-1/(sigma - 1))``; the unit-cost rise (times the intermediate
+cost share) passes downstream through the Leontief price model
+``dp = (I - T')^-1 cost`` and output falls with demand elasticity eta,
+``x (1 - (1 + dp)**-eta)``. Sellers sell ``1 - income_share`` of the lost sales
+elsewhere, so only ``income_share * d`` propagates upstream.
+
+Both use first-order (linear) propagation: one LU factorisation per inverse
+serves every Monte Carlo draw. For small cuts the CES downstream loss is about
+``eta / (sigma - 1)`` of the bound's, so with sigma - 1 >= eta (the default
+ranges) the bound is the larger. Value added lost = output lost times each
+node's value-added share. Losses are capped at each node's output.
+
+References: Miller, R. E. and Blair, P. D. (2009) *Input-Output Analysis*, 2nd
+ed., ch. 12 (hypothetical extraction) and sec. 12.2 (Ghosh); Dietzenbacher, E.
+(1997) "In vindication of the Ghosh model", J. Regional Science 37(4);
+Feenstra (1994) for the CES price index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+
+from asymmetry.errors import ScenarioError
+from asymmetry.levers.scenario import Restriction
+from asymmetry.levers.uncertainty import draw, midpoint
+from asymmetry.store.ingest_icio import IcioMatrices
+
+MAX_CUT = 0.999
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkOperators:
+    """The network's matrices and LU factors, computed once per store and reused."""
+
+    m: IcioMatrices
+    country: np.ndarray  # node -> ISO3
+    sector: np.ndarray  # node -> sector code
+    va_share: np.ndarray  # value added / output
+    cost_share: np.ndarray  # intermediate inputs / output
+    leontief: tuple[np.ndarray, np.ndarray]  # LU of I - T
+    ghosh: tuple[np.ndarray, np.ndarray]  # LU of I - B
+    price: tuple[np.ndarray, np.ndarray]  # LU of I - T'
+
+    @classmethod
+    def build(cls, m: IcioMatrices) -> NetworkOperators:
+        n = len(m.output)
+        x = m.output
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(x[None, :] > 0, m.flows / x[None, :], 0.0)
+            b = np.where(x[:, None] > 0, m.flows / x[:, None], 0.0)
+        eye = np.eye(n)
+        cost_share = t.sum(axis=0)
+        return cls(
+            m,
+            np.array([m.countries[k % m.n_countries] for k in range(n)]),
+            np.array([m.sectors[k // m.n_countries] for k in range(n)]),
+            np.where(x > 0, 1.0 - cost_share, 0.0),
+            cost_share,
+            scipy.linalg.lu_factor(eye - t, check_finite=False),
+            scipy.linalg.lu_factor(eye - b, check_finite=False),
+            scipy.linalg.lu_factor(eye - t.T, check_finite=False),
+        )
+
+    def cut(self, lever: Restriction, sender: str, target: str) -> np.ndarray:
+        """Deliveries (USD, nodes x nodes) the restriction removes at fraction 1."""
+        seller, buyer = (sender, target) if lever.direction == "export" else (target, sender)
+        for c in (seller, buyer):
+            if c not in self.m.countries:
+                raise ScenarioError(
+                    f"{c} is not one of the {self.m.n_countries} ICIO economies", lever=lever.kind
+                )
+        products = (
+            np.ones(len(self.sector), bool)
+            if lever.products.all_products
+            else np.isin(self.sector, lever.products.sectors)
+        )
+        if not products.any():
+            raise ScenarioError(
+                f"product set {lever.products.label!r} names no ICIO sector",
+                lever=lever.kind,
+                field="products",
+            )
+        rows = (self.country == seller) & products
+        cols = self.country == buyer
+        cut = np.zeros_like(self.m.flows)
+        cut[np.ix_(rows, cols)] = self.m.flows[np.ix_(rows, cols)]
+        if not cut.any():
+            raise ScenarioError(
+                f"{seller} sells no intermediate inputs in {lever.products.label!r} to {buyer}",
+                lever=lever.kind,
+            )
+        return cut
+
+    def bound_output_loss(self, cut: np.ndarray) -> np.ndarray:
+        """Output lost by node, no substitution (upstream Leontief + downstream Ghosh)."""
+        up = scipy.linalg.lu_solve(self.leontief, cut.sum(axis=1), check_finite=False)
+        down = scipy.linalg.lu_solve(self.ghosh, cut.sum(axis=0), trans=1, check_finite=False)
+        loss: np.ndarray = np.minimum(up + down, self.m.output)
+        return loss
+
+    def ces_output_loss(
+        self,
+        cut: np.ndarray,
+        fraction: np.ndarray,
+        sigma: np.ndarray,
+        eta: np.ndarray,
+        income_share: np.ndarray,
+    ) -> np.ndarray:
+        """Output lost by node (nodes x draws) with substitution (see module doc)."""
+        inputs = self.m.flows.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            theta = np.where(inputs > 0, cut.sum(axis=0) / inputs, 0.0)
+        share = np.minimum(theta[:, None] * fraction[None, :], MAX_CUT)
+        price_index = (1.0 - share) ** (-1.0 / (sigma[None, :] - 1.0))
+        dp = scipy.linalg.lu_solve(
+            self.price, self.cost_share[:, None] * (price_index - 1.0), check_finite=False
+        )
+        down = self.m.output[:, None] * (1.0 - (1.0 + dp) ** (-eta[None, :]))
+        lost_sales = cut.sum(axis=1)[:, None] * (fraction * income_share)[None, :]
+        up = scipy.linalg.lu_solve(self.leontief, lost_sales, check_finite=False)
+        loss: np.ndarray = np.minimum(up + down, self.m.output[:, None])
+        return loss
+
+
+def network_costs(
+    ops: NetworkOperators,
+    lever: Restriction,
+    sender: str,
+    target: str,
+    n: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """Value added lost (draws) by target and sender in the CES case, and the bound by country.
+
+    Returns (target draws, sender draws, {country: bound value added lost, USD}).
+    """
+    cut = ops.cut(lever, sender, target)
+    fraction = draw(lever.fraction, n, rng)
+    ces = (
+        ops.ces_output_loss(
+            cut,
+            fraction,
+            draw(lever.sigma, n, rng),
+            draw(lever.eta, n, rng),
+            draw(lever.income_share, n, rng),
+        )
+        * ops.va_share[:, None]
+    )
+    bound = ops.bound_output_loss(cut * midpoint(lever.fraction)) * ops.va_share
+    by_country = {str(c): float(bound[ops.country == c].sum()) for c in np.unique(ops.country)}
+    return (
+        ces[ops.country == target].sum(axis=0),
+        ces[ops.country == sender].sum(axis=0),
+        by_country,
+    )
