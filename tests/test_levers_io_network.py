@@ -34,25 +34,34 @@ def _ban(products: str = "all", **params: object) -> Scenario:
 def test_two_node_bound_by_hand() -> None:
     ops = NetworkOperators.build(TWO)
     lever = Restriction("export", ProductSet.parse("all"))
-    cut = ops.cut(lever, "AAA", "BBB")
-    assert cut.tolist() == [[0.0, 20.0], [0.0, 0.0]]
+    lost_sales, lost_inputs = ops.cut(lever, "AAA", "BBB")
+    assert (lost_sales.tolist(), lost_inputs.tolist()) == ([20.0, 0.0], [0.0, 20.0])
     x = TWO.output
     t = TWO.flows / x[None, :]
     b = TWO.flows / x[:, None]
     upstream = np.linalg.inv(np.eye(2) - t) @ np.array([20.0, 0.0])
     downstream = np.array([0.0, 20.0]) @ np.linalg.inv(np.eye(2) - b)
-    np.testing.assert_allclose(ops.bound_output_loss(cut), np.minimum(upstream + downstream, x))
+    np.testing.assert_allclose(
+        ops.bound_output_loss(lost_sales, lost_inputs), np.minimum(upstream + downstream, x)
+    )
     # AAA loses the sale and its supplier share: 20 * 0.8 / 0.69
     assert upstream[0] == pytest.approx(20 * 0.8 / 0.69)
 
 
-def test_ces_with_no_cut_or_no_income_share_is_zero_upstream() -> None:
+def test_ces_case_zero_cut_and_first_order_ratio() -> None:
     ops = NetworkOperators.build(TWO)
-    cut = np.array([[0.0, 20.0], [0.0, 0.0]])
+    sales, inputs = np.array([20.0, 0.0]), np.array([0.0, 20.0])
     zero = ops.ces_output_loss(
-        cut, np.array([0.0]), np.array([5.0]), np.array([1.0]), np.array([0.5])
+        sales, inputs, np.array([0.0]), np.array([5.0]), np.array([1.0]), np.array([0.5])
     )
     assert np.allclose(zero, 0.0)
+    # a tiny cut: CES downstream loss ~ eta / (sigma - 1) of the bound's (module doc)
+    tiny = 1e-6
+    ces = ops.ces_output_loss(
+        sales * 0, inputs, np.array([tiny]), np.array([5.0]), np.array([1.0]), np.array([0.0])
+    )[:, 0]
+    bound = ops.bound_output_loss(sales * 0, inputs * tiny)
+    assert ces.sum() == pytest.approx(bound.sum() / 4, rel=1e-3)
 
 
 def test_bound_exceeds_ces_and_costs_rise_with_the_cut(default_store: Store) -> None:

@@ -56,6 +56,7 @@ class NetworkOperators:
 
     m: IcioMatrices
     country: np.ndarray  # node -> ISO3
+    country_index: np.ndarray  # node -> position in m.countries
     sector: np.ndarray  # node -> sector code
     va_share: np.ndarray  # value added / output
     cost_share: np.ndarray  # intermediate inputs / output
@@ -75,6 +76,7 @@ class NetworkOperators:
         return cls(
             m,
             np.array([m.countries[k % m.n_countries] for k in range(n)]),
+            np.arange(n) % m.n_countries,
             np.array([m.sectors[k // m.n_countries] for k in range(n)]),
             np.where(x > 0, 1.0 - cost_share, 0.0),
             cost_share,
@@ -83,8 +85,9 @@ class NetworkOperators:
             scipy.linalg.lu_factor(eye - t.T, check_finite=False),
         )
 
-    def cut(self, lever: Restriction, sender: str, target: str) -> np.ndarray:
-        """Deliveries (USD, nodes x nodes) the restriction removes at fraction 1."""
+    def cut(self, lever: Restriction, sender: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the restriction removes at fraction 1 (USD): each seller's lost sales
+        (``C 1``) and each buyer's lost inputs (``1' C``)."""
         seller, buyer = (sender, target) if lever.direction == "export" else (target, sender)
         for c in (seller, buyer):
             if c not in self.m.countries:
@@ -102,27 +105,31 @@ class NetworkOperators:
                 lever=lever.kind,
                 field="products",
             )
-        rows = (self.country == seller) & products
-        cols = self.country == buyer
-        cut = np.zeros_like(self.m.flows)
-        cut[np.ix_(rows, cols)] = self.m.flows[np.ix_(rows, cols)]
-        if not cut.any():
+        rows = np.flatnonzero((self.country == seller) & products)
+        cols = np.flatnonzero(self.country == buyer)
+        block = self.m.flows[np.ix_(rows, cols)]
+        if not block.any():
             raise ScenarioError(
                 f"{seller} sells no intermediate inputs in {lever.products.label!r} to {buyer}",
                 lever=lever.kind,
             )
-        return cut
+        lost_sales = np.zeros(len(self.sector))
+        lost_inputs = np.zeros(len(self.sector))
+        lost_sales[rows] = block.sum(axis=1)
+        lost_inputs[cols] = block.sum(axis=0)
+        return lost_sales, lost_inputs
 
-    def bound_output_loss(self, cut: np.ndarray) -> np.ndarray:
+    def bound_output_loss(self, lost_sales: np.ndarray, lost_inputs: np.ndarray) -> np.ndarray:
         """Output lost by node, no substitution (upstream Leontief + downstream Ghosh)."""
-        up = scipy.linalg.lu_solve(self.leontief, cut.sum(axis=1), check_finite=False)
-        down = scipy.linalg.lu_solve(self.ghosh, cut.sum(axis=0), trans=1, check_finite=False)
+        up = scipy.linalg.lu_solve(self.leontief, lost_sales, check_finite=False)
+        down = scipy.linalg.lu_solve(self.ghosh, lost_inputs, trans=1, check_finite=False)
         loss: np.ndarray = np.minimum(up + down, self.m.output)
         return loss
 
     def ces_output_loss(
         self,
-        cut: np.ndarray,
+        lost_sales: np.ndarray,
+        lost_inputs: np.ndarray,
         fraction: np.ndarray,
         sigma: np.ndarray,
         eta: np.ndarray,
@@ -131,15 +138,18 @@ class NetworkOperators:
         """Output lost by node (nodes x draws) with substitution (see module doc)."""
         inputs = self.m.flows.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            theta = np.where(inputs > 0, cut.sum(axis=0) / inputs, 0.0)
+            theta = np.where(inputs > 0, lost_inputs / inputs, 0.0)
         share = np.minimum(theta[:, None] * fraction[None, :], MAX_CUT)
         price_index = (1.0 - share) ** (-1.0 / (sigma[None, :] - 1.0))
         dp = scipy.linalg.lu_solve(
             self.price, self.cost_share[:, None] * (price_index - 1.0), check_finite=False
         )
         down = self.m.output[:, None] * (1.0 - (1.0 + dp) ** (-eta[None, :]))
-        lost_sales = cut.sum(axis=1)[:, None] * (fraction * income_share)[None, :]
-        up = scipy.linalg.lu_solve(self.leontief, lost_sales, check_finite=False)
+        up = scipy.linalg.lu_solve(
+            self.leontief,
+            lost_sales[:, None] * (fraction * income_share)[None, :],
+            check_finite=False,
+        )
         loss: np.ndarray = np.minimum(up + down, self.m.output[:, None])
         return loss
 
@@ -151,27 +161,30 @@ def network_costs(
     target: str,
     n: int,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
-    """Value added lost (draws) by target and sender in the CES case, and the bound by country.
+) -> tuple[np.ndarray, np.ndarray, dict[str, float], float]:
+    """Value added lost (draws) by target and sender in the CES case, the bound by country.
 
-    Returns (target draws, sender draws, {country: bound value added lost, USD}).
+    Returns (target draws, sender draws, {country: bound value added lost, USD}, base),
+    base being the value of the deliveries cut at fraction 1.
     """
-    cut = ops.cut(lever, sender, target)
+    lost_sales, lost_inputs = ops.cut(lever, sender, target)
     fraction = draw(lever.fraction, n, rng)
-    ces = (
-        ops.ces_output_loss(
-            cut,
-            fraction,
-            draw(lever.sigma, n, rng),
-            draw(lever.eta, n, rng),
-            draw(lever.income_share, n, rng),
-        )
-        * ops.va_share[:, None]
+    ces = ops.ces_output_loss(
+        lost_sales,
+        lost_inputs,
+        fraction,
+        draw(lever.sigma, n, rng),
+        draw(lever.eta, n, rng),
+        draw(lever.income_share, n, rng),
     )
-    bound = ops.bound_output_loss(cut * midpoint(lever.fraction)) * ops.va_share
-    by_country = {str(c): float(bound[ops.country == c].sum()) for c in np.unique(ops.country)}
+    ces *= ops.va_share[:, None]
+    scale = midpoint(lever.fraction)
+    bound = ops.bound_output_loss(lost_sales * scale, lost_inputs * scale) * ops.va_share
+    totals = np.bincount(ops.country_index, weights=bound, minlength=ops.m.n_countries)
+    by_country = {c: float(v) for c, v in zip(ops.m.countries, totals, strict=True)}
     return (
         ces[ops.country == target].sum(axis=0),
         ces[ops.country == sender].sum(axis=0),
         by_country,
+        float(lost_sales.sum()),
     )
