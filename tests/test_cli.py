@@ -283,3 +283,22 @@ def test_export_restriction_on_the_embedded_default(store_env: Path) -> None:
     text = " ".join(result.stdout.split())
     assert "partial equilibrium" in text and "leverage ratio:" in text
     assert "third countries selling more" in text
+
+
+def test_every_lever_type_on_baci_files(store_env: Path, tmp_path: Path) -> None:
+    from asymmetry.synth.baci import generate_baci
+
+    synth = generate_baci(tmp_path, rows=20_000, n_countries=30, n_products=300, seed=5)
+    assert runner.invoke(app, ["ingest", "baci", str(synth.data)]).exit_code == 0
+    common = ["lever", "--sender", "USA", "--target", "CHN", "--draws", "100", "-f", "json"]
+    for flags in (
+        ["--export-restriction", "all"],
+        ["--import-restriction", "all=50%"],
+        ["--price-discount", "all=10%:20%"],
+        ["--currency", "6.3->7.0", "--holdings", "1e9"],
+        ["--payment-friction", "2%:5%"],
+    ):
+        result = runner.invoke(app, [*common, *flags])
+        assert result.exit_code == 0, (flags, result.output)
+        data = json.loads(result.stdout)
+        assert data["basis"] == "goods trade" and data["cost_target_usd"]["median"] > 0, flags

@@ -112,12 +112,11 @@ def simulate(
     gains: dict[str, float] = {}
     for lever in scenario.levers:
         if isinstance(lever, Restriction) and operators is not None:
-            target_part, sender_part, lever_bound, base = network_costs(
+            target_part, sender_part, lever_bound, base, lever_items = network_costs(
                 operators, lever, s, t, draws, rng
             )
             for country, loss in lever_bound.items():
                 bound[country] = bound.get(country, 0.0) + loss
-            lever_items = []
         elif isinstance(lever, Restriction):
             target_part, sender_part, lever_items, base, lever_gains = restriction_costs(
                 store, basis, lever, s, t, draws, rng, product_filter(lever.products, basis)

@@ -38,6 +38,7 @@ Feenstra (1994) for the CES price index.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -161,11 +162,12 @@ def network_costs(
     target: str,
     n: int,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, dict[str, float], float]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, float], float, list[dict[str, Any]]]:
     """Value added lost (draws) by target and sender in the CES case, the bound by country.
 
-    Returns (target draws, sender draws, {country: bound value added lost, USD}, base),
-    base being the value of the deliveries cut at fraction 1.
+    Returns (target draws, sender draws, {country: bound value added lost, USD}, base,
+    the 20 country-sectors losing most value added), base being the value of the
+    deliveries cut at fraction 1.
     """
     lost_sales, lost_inputs = ops.cut(lever, sender, target)
     fraction = draw(lever.fraction, n, rng)
@@ -182,9 +184,23 @@ def network_costs(
     bound = ops.bound_output_loss(lost_sales * scale, lost_inputs * scale) * ops.va_share
     totals = np.bincount(ops.country_index, weights=bound, minlength=ops.m.n_countries)
     by_country = {c: float(v) for c, v in zip(ops.m.countries, totals, strict=True)}
+    median = np.median(ces, axis=1)
+    items = [
+        {
+            "lever": lever.kind,
+            "item": f"{ops.country[k]} {ops.sector[k]}",
+            "country": str(ops.country[k]),
+            "va_loss_usd": float(median[k]),
+            "bound_va_loss_usd": float(bound[k]),
+            "cost_target_usd": float(median[k]) if ops.country[k] == target else 0.0,
+            "cost_sender_usd": float(median[k]) if ops.country[k] == sender else 0.0,
+        }
+        for k in np.argsort(-median)[:20]
+    ]
     return (
         ces[ops.country == target].sum(axis=0),
         ces[ops.country == sender].sum(axis=0),
         by_country,
         float(lost_sales.sum()),
+        items,
     )
