@@ -75,10 +75,6 @@ class UnknownCountryError(AsymmetryError):
         super().__init__(f"unknown country {value!r}{hint}")
 
 
-class UnknownProductError(AsymmetryError):
-    """A product code or product group is not known."""
-
-
 class ScenarioError(AsymmetryError):
     """A lever or scenario is malformed; names the lever and the field."""
 

@@ -61,6 +61,7 @@ class NetworkOperators:
     sector: np.ndarray  # node -> sector code
     va_share: np.ndarray  # value added / output
     cost_share: np.ndarray  # intermediate inputs / output
+    inputs: np.ndarray  # intermediate inputs bought, USD
     leontief: tuple[np.ndarray, np.ndarray]  # LU of I - T
     ghosh: tuple[np.ndarray, np.ndarray]  # LU of I - B
     price: tuple[np.ndarray, np.ndarray]  # LU of I - T'
@@ -81,6 +82,7 @@ class NetworkOperators:
             np.array([m.sectors[k // m.n_countries] for k in range(n)]),
             np.where(x > 0, 1.0 - cost_share, 0.0),
             cost_share,
+            m.flows.sum(axis=0),
             scipy.linalg.lu_factor(eye - t, check_finite=False),
             scipy.linalg.lu_factor(eye - b, check_finite=False),
             scipy.linalg.lu_factor(eye - t.T, check_finite=False),
@@ -137,9 +139,8 @@ class NetworkOperators:
         income_share: np.ndarray,
     ) -> np.ndarray:
         """Output lost by node (nodes x draws) with substitution (see module doc)."""
-        inputs = self.m.flows.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            theta = np.where(inputs > 0, lost_inputs / inputs, 0.0)
+            theta = np.where(self.inputs > 0, lost_inputs / self.inputs, 0.0)
         share = np.minimum(theta[:, None] * fraction[None, :], MAX_CUT)
         price_index = (1.0 - share) ** (-1.0 / (sigma[None, :] - 1.0))
         dp = scipy.linalg.lu_solve(

@@ -16,7 +16,6 @@ from asymmetry.store.ingest_icio import ICIO_DATASET
 from asymmetry.store.store import Store
 
 Source = Literal["flows", "icio"]
-SOURCES: tuple[Source, ...] = ("flows", "icio")
 # What a caller may ask for: "auto" reads goods flows when the store has any,
 # else the embedded ICIO network.
 SourceChoice = Literal["auto", "flows", "icio"]

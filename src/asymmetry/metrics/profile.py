@@ -119,7 +119,7 @@ def profile(
         head.asymmetry,
         head.hhi,
         composition,
-        _series(store, basis, a, b, dataset=dataset),
+        _series(store, basis, head, a, b, dataset=dataset),
     )
 
 
@@ -191,28 +191,27 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
 
 
 def _series(
-    store: Store, basis: Basis, a: str, b: str, *, dataset: str | None
+    store: Store, basis: Basis, head: _Headline, a: str, b: str, *, dataset: str | None
 ) -> list[dict[str, Any]]:
     """The headline for every year in the store (one dataset per year, as `resolve_basis`)."""
     years = [basis.year] if basis.source == "icio" else available_years(store, dataset=dataset)
     series = []
     for year in years:
-        basis_y = (
-            basis
-            if year == basis.year
-            else resolve_basis(store, source=basis.source, year=year, dataset=dataset)
-        )
-        try:
-            head = _headline(store, basis_y, a, b)
-        except NoDataError:
-            continue  # one side has no trade that year: a gap, not an error
+        if year == basis.year:
+            basis_y, head_y = basis, head  # already computed by the caller
+        else:
+            basis_y = resolve_basis(store, source=basis.source, year=year, dataset=dataset)
+            try:
+                head_y = _headline(store, basis_y, a, b)
+            except NoDataError:
+                continue  # one side has no trade that year: a gap, not an error
         series.append(
             {
                 "year": year,
                 "dataset": basis_y.dataset,
-                **head.flows_usd,
-                **{f"share_{k}": v for k, v in head.shares.items()},
-                **{f"hhi_{k}": v for k, v in head.hhi.items()},
+                **head_y.flows_usd,
+                **{f"share_{k}": v for k, v in head_y.shares.items()},
+                **{f"hhi_{k}": v for k, v in head_y.hhi.items()},
             }
         )
     return series

@@ -30,13 +30,15 @@ from asymmetry.store.provenance import (
     record_dataset,
     sha256_file,
 )
+from asymmetry.store.schema import FLOW_COLUMNS
 from asymmetry.store.store import ProgressCallback, Store
 
 # What the CSV reader does with a row it cannot parse: raise, log it to the
 # rejects table (and skip it), or skip it silently.
 OnBadRow = Literal["fail", "log", "skip"]
 
-_CANONICAL = "year, exporter, importer, product, hs_revision, value_usd, quantity, reporter"
+# Every flow column but `source`, which the loader fills with the dataset id.
+_CANONICAL = ", ".join(c for c in FLOW_COLUMNS if c != "source")
 
 
 def bad_row_options(on_bad_row: OnBadRow, rejects_table: str) -> str:
