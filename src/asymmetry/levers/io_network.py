@@ -70,16 +70,16 @@ class NetworkOperators:
     def build(cls, m: IcioMatrices) -> NetworkOperators:
         n = len(m.output)
         x = m.output
+        t = m.technical()
         with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(x[None, :] > 0, m.flows / x[None, :], 0.0)
-            b = np.where(x[:, None] > 0, m.flows / x[:, None], 0.0)
+            b = np.where(x[:, None] > 0, m.flows / x[:, None], 0.0)  # Ghosh allocation shares
         eye = np.eye(n)
         cost_share = t.sum(axis=0)
         return cls(
             m,
-            np.array([m.countries[k % m.n_countries] for k in range(n)]),
+            m.node_countries(),
             np.arange(n) % m.n_countries,
-            np.array([m.sectors[k // m.n_countries] for k in range(n)]),
+            m.node_sectors(),
             np.where(x > 0, 1.0 - cost_share, 0.0),
             cost_share,
             m.flows.sum(axis=0),

@@ -76,8 +76,7 @@ def value_added_origin(m: IcioMatrices, origins: np.ndarray) -> np.ndarray:
     of forming the inverse.
     """
     output = m.output
-    with np.errstate(divide="ignore", invalid="ignore"):
-        technical = np.where(output[None, :] > 0, m.flows / output[None, :], 0.0)
+    technical = m.technical()
     va_coefficient = np.where(output > 0, 1.0 - technical.sum(axis=0), 0.0)
     rhs = va_coefficient[:, None] * origins
     identity_minus = np.eye(len(output)) - technical
@@ -95,7 +94,7 @@ def exposure_from_matrices(
                 f"{c} is not one of the {m.n_countries} ICIO economies; "
                 "its trade is in the rest of the world there"
             )
-    node_country = np.array([m.countries[k % m.n_countries] for k in range(len(m.output))])
+    node_country = m.node_countries()
     in_a, in_b = node_country == country, node_country == partner
     foreign = node_country != country
     inputs = m.flows.sum(axis=0)
@@ -111,7 +110,7 @@ def exposure_from_matrices(
 
     by_sector = pd.DataFrame(
         {
-            "sector": [m.sectors[k // m.n_countries] for k in np.flatnonzero(in_a)],
+            "sector": m.node_sectors()[in_a],
             "output_usd": x[in_a],
             "inputs_usd": inputs[in_a],
             "from_partner_usd": from_b[in_a],

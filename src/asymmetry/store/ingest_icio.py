@@ -63,6 +63,22 @@ class IcioMatrices:
     def node(self, country: str, sector: str) -> int:
         return self.sectors.index(sector) * self.n_countries + self.countries.index(country)
 
+    def node_countries(self) -> np.ndarray:
+        """ISO3 of every node, in node order."""
+        return np.array(self.countries)[np.arange(len(self.output)) % self.n_countries]
+
+    def node_sectors(self) -> np.ndarray:
+        """Sector code of every node, in node order."""
+        return np.array(self.sectors)[np.arange(len(self.output)) // self.n_countries]
+
+    def technical(self) -> np.ndarray:
+        """Leontief technical coefficients T = flows / buyer's output (0 for idle nodes)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t: np.ndarray = np.where(
+                self.output[None, :] > 0, self.flows / self.output[None, :], 0.0
+            )
+        return t
+
     def coefficients(self) -> np.ndarray:
         """Input coefficients A = flows / (intermediate inputs of the buyer)."""
         inputs = self.flows.sum(axis=0)
