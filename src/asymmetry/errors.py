@@ -100,3 +100,12 @@ class ScenarioError(AsymmetryError):
 
 class NoDataError(AsymmetryError):
     """The store holds no data for what was asked (year, pair, source)."""
+
+
+class DocumentError(AsymmetryError):
+    """A document cannot be read as text (binary, empty, no text layer, bad encoding)."""
+
+    def __init__(self, reason: str, *, file: str | Path | None = None) -> None:
+        self.reason = reason
+        self.file = str(file) if file is not None else None
+        super().__init__(f"{self.file}: {reason}" if self.file else reason)

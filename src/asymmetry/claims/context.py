@@ -1,0 +1,194 @@
+"""What a number in a sentence is about: its period, actors, direction, measure, product.
+
+Rules, not a model: each is a short list of the phrases analysts use, kept
+general (no rule names a seed paper). A sentence with several numbers gives
+each its own period: the year written right after the number ("$147 billion
+in 2021"), else the nearest year before it in the sentence, else the year the
+paragraph was last talking about.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final
+
+_QUARTER: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_YEAR = r"(?:19|20)\d\d"
+# Period expressions, most specific first; each gives (period text, year).
+_PERIODS: Final = re.compile(
+    rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
+    rf"|(?P<since>since\s(?P<s1>{_YEAR}))"
+    rf"|(?P<quarter>(?P<q>first|second|third|fourth)\squarter(?:\sof\s(?P<qy>{_YEAR}))?)"
+    rf"|(?P<fy>(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
+    rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
+    re.IGNORECASE,
+)
+_BIND_AFTER: Final = re.compile(
+    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s)?)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: int
+    end: int
+    text: str
+    year: int | None
+
+
+def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
+    """Period expressions in ``sentence``; a quarter without a year takes ``carry``."""
+    found: list[Period] = []
+    last_year = carry
+    for m in _PERIODS.finditer(sentence):
+        if m["range"]:
+            p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
+        elif m["since"]:
+            p = Period(m.start(), m.end(), f"since {m['s1']}", None)
+        elif m["quarter"]:
+            year = int(m["qy"]) if m["qy"] else last_year
+            q = _QUARTER[m["q"].lower()]
+            p = Period(m.start(), m.end(), f"{year}-Q{q}" if year else f"Q{q}", year)
+        elif m["fy"]:
+            y2 = m["y2"] if len(m["y2"]) == 4 else m["y1"][:2] + m["y2"]
+            if int(y2) <= int(m["y1"]):
+                continue
+            p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
+        else:
+            p = Period(m.start(), m.end(), m["year"], int(m["year"]))
+        found.append(p)
+        if p.year is not None:
+            last_year = p.year
+    return found
+
+
+def bind_period(
+    sentence: str, start: int, end: int, found: list[Period], others: list[tuple[int, int]]
+) -> Period | None:
+    """The period a quantity at [start, end) refers to (see module docstring)."""
+    for p in found:  # written right after the number: "$147 billion in 2021"
+        if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
+            return p
+    before = [p for p in found if p.end <= start]
+    if before:
+        return before[-1]
+    after = [p for p in found if p.start >= end]
+    if after and not any(end <= s and e <= after[0].start for s, e in others):
+        return after[0]
+    return None
+
+
+@cache
+def _actor_table() -> tuple[re.Pattern[str], dict[str, str]]:
+    path = resources.files("asymmetry.data").joinpath("actors.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = {row["term"]: row["iso3"] for row in csv.DictReader(fh)}
+    terms = sorted(rows, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:['’]s?)?(?!\w)"
+    )
+    return pattern, {k.lower(): v for k, v in rows.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    start: int
+    end: int
+    code: str
+    possessive: bool
+
+
+def actors(sentence: str) -> list[Actor]:
+    """Countries and groups named in ``sentence`` (adjectives and metonyms included)."""
+    pattern, table = _actor_table()
+    out = []
+    for m in pattern.finditer(sentence):
+        term = m[1]
+        if term == "US" and not re.search(r"\bUS\b(?!\$)", sentence[m.start() :]):
+            continue
+        out.append(Actor(m.start(), m.end(), table[term.lower()], m[0] != term))
+    return out
+
+
+_MEASURES: Final = (
+    # (measure, pattern on the clause around the number, units it applies to)
+    ("exchange_rate", r"to the dollar|exchange rate|depreciation|per (?:us )?dollar", ("per USD",)),
+    ("price", r"price|paid|charge|averaged|cost", (" per ",)),
+    ("settlement_currency_share", r"national currenc|in yuan|in rubles?|in dollars|priced in|"
+     r"on the ruble|settle|invoic|denominated", ("percent", "fraction")),
+    ("share_of_reserves", r"reserves", ("percent", "fraction")),
+    ("share_of_fdi", r"\bFDI\b|foreign direct investment", ("percent", "fraction")),
+    ("share_of_gdp", r"\bGDP\b", ("percent", "fraction")),
+    ("share_of_budget", r"budget", ("percent", "fraction")),
+    ("growth", r"increas|\brose\b|\brise|\bgrew\b|growth|decreas|declin|\bdrop|\bfell\b|\bfall|"
+     r"\b(?:up|down) (?:by|from)|doubl",
+     ("percent", "times")),
+    ("share_of_imports", r"import", ("percent", "fraction")),
+    ("share_of_exports", r"export", ("percent", "fraction")),
+    ("share_of_trade", r"trade|turnover", ("percent", "fraction")),
+    ("share", r".", ("percent", "fraction")),
+    ("oil_volume", r".", ("b/d", "bbl")),
+    ("gas_volume", r"gas|pipeline|LNG|cubic|bcm", ("m3",)),
+    ("capacity", r"capacity", ("m3",)),
+    ("trade_turnover", r"trade turnover|bilateral trade|total trade|"
+     r"trade (?:reach|reached|between)|reciprocal trade|trade with", ("USD", "CNY", "EUR", "RUB")),
+    ("exports_value", r"export", ("USD", "CNY", "EUR", "RUB")),
+    ("imports_value", r"import", ("USD", "CNY", "EUR", "RUB")),
+    ("fdi", r"\bFDI\b|foreign direct investment", ("USD", "CNY", "EUR", "RUB")),
+    ("investment", r"invest", ("USD", "CNY", "EUR", "RUB")),
+    ("currency_purchase", r"purchased|bought|buy", ("USD", "CNY", "EUR", "RUB")),
+    ("debt_holdings", r"debt|treasur|holdings", ("USD", "CNY", "EUR", "RUB")),
+    ("loss", r"\blos[st]\b|loss", ("USD", "CNY", "EUR", "RUB")),
+    ("settlement_value", r"national currenc", ("USD", "CNY", "EUR", "RUB")),
+    ("money", r".", ("USD", "CNY", "EUR", "RUB", "GBP")),
+    ("multiple", r".", ("times",)),
+    ("quantity", r".", ("",)),
+)  # fmt: skip
+
+
+def measure(clause: str, unit: str) -> str:
+    """What is measured ('trade_turnover', 'share_of_imports', 'gas_volume', …)."""
+    for name, pattern, units in _MEASURES:
+        if any(u in unit if u.startswith(" ") or u == "per USD" else unit == u or u == ""
+               for u in units) and re.search(pattern, clause, re.IGNORECASE):  # fmt: skip
+            return name
+    return "quantity"
+
+
+_PRODUCTS: Final = (
+    ("25-27", r"hydrocarbons and other minerals|mineral products"),
+    ("27", r"hydrocarbon|\boil\b|crude|petroleum|\bgas\b|LNG|fuels?\b|energy|coal"),
+    ("84", r"machinery|machine tools?"),
+    ("85", r"electronics|electrical|chips|semiconductor"),
+    ("87", r"vehicles?|cars?\b|automobiles?"),
+    ("44", r"timber|wood|logging"),
+    ("26", r"\bores?\b"),
+    ("72-83", r"metals?"),
+    ("high technology", r"high technology|high-tech"),
+)
+
+
+def product(clause: str) -> str | None:
+    """The HS chapter (or named group) a clause is about, if it names one."""
+    for code, pattern in _PRODUCTS:
+        if re.search(pattern, clause, re.IGNORECASE):
+            return code
+    return None
+
+
+def direction(clause: str) -> str | None:
+    """'exports', 'imports' or 'turnover' when the clause says which way goods flow."""
+    lower = clause.lower()
+    if re.search(r"turnover|bilateral trade|total trade|reciprocal trade|trade between", lower):
+        return "turnover"
+    exp, imp = lower.rfind("export"), lower.rfind("import")
+    if exp < 0 and imp < 0:
+        return None
+    return "exports" if exp > imp else "imports"

@@ -1,0 +1,284 @@
+"""The domain grammar of quantities in trade and energy writing.
+
+General-purpose parsers (quantulum3) read "mb/d" as millibarn per day, miss
+"15.4 bcm" and "fivefold", and read "($16.6 billion)" as a negative amount.
+This module recognises what analysts write about trade: money with scale words
+and currency symbols, percentages and ranges of them, oil in barrels per day,
+gas in cubic metres, prices per 1,000 m³, exchange rates, multiples ("nine
+times", "fivefold") and fractions ("two-thirds", "a fifth"). Values are
+normalised to base units: USD (not billions), b/d, m³, t, percent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Final
+
+_WORD_NUMBERS: Final = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+_FRACTIONS: Final = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_SCALES: Final = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_CURRENCY_SYMBOLS: Final = {
+    "us$": "USD", "$": "USD", "usd": "USD", "¥": "CNY", "rmb": "CNY", "cny": "CNY",
+    "€": "EUR", "eur": "EUR", "£": "GBP", "₽": "RUB", "rub": "RUB",
+}  # fmt: skip
+_CURRENCY_WORDS: Final = {
+    "dollars": "USD", "dollar": "USD", "usd": "USD", "yuan": "CNY", "renminbi": "CNY",
+    "rmb": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rub": "RUB",
+    "euros": "EUR", "euro": "EUR", "eur": "EUR", "cny": "CNY",
+}  # fmt: skip
+# Physical units: surface -> (canonical unit, factor to it).
+_PHYSICAL: Final = {
+    "mb/d": ("b/d", 1e6), "mbd": ("b/d", 1e6), "mbpd": ("b/d", 1e6), "b/d": ("b/d", 1.0),
+    "bpd": ("b/d", 1.0), "barrels per day": ("b/d", 1.0), "barrels a day": ("b/d", 1.0),
+    "bcm": ("m3", 1e9), "tcm": ("m3", 1e12), "mcm": ("m3", 1e6), "cubic meters": ("m3", 1.0),
+    "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
+    "tonnes": ("t", 1.0), "tons": ("t", 1.0), "mt": ("t", 1e6), "barrels": ("bbl", 1.0),
+}  # fmt: skip
+_PRICE_BASES: Final = {
+    "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
+    "1000 cubic meters": "1000 m3",
+    "thousand cubic meters": "1000 m3", "thousand cubic metres": "1000 m3", "1,000 m3": "1000 m3",
+    "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
+    "tonne": "t", "ton": "t", "mwh": "MWh", "mmbtu": "MMBtu",
+}  # fmt: skip
+HEDGES: Final = (
+    "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
+    "more than", "less than", "fewer than", "at least", "at most", "up to", "close to",
+    "roughly", "around", "about", "nearly", "almost", "some", "over", "under", "below",
+    "above", "barely", "perhaps", "an estimated", "estimated", "just", "only", "a record",
+)  # fmt: skip
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|bln|bn|mn|tn|k|m)\b"
+_SYM = r"(?:US\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?)"
+_CURWORD = r"(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
+_DASH = r"\s?(?:-|–|—|to)\s?"
+_PHYS = "|".join(re.escape(k) for k in sorted(_PHYSICAL, key=len, reverse=True))
+_BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=True))
+
+_MONEY = re.compile(
+    rf"(?P<sym>{_SYM})(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"(?:{_DASH}(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
+    rf"|(?P<n3>{_NUM})(?:{_DASH}(?P<n4>{_NUM}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
+    re.IGNORECASE,
+)
+_PER = re.compile(rf"^\s?(?:per|a|/)\s?(?P<base>{_BASES})\b", re.IGNORECASE)
+_PERCENT = re.compile(
+    rf"(?:between\s)?(?P<n1>{_NUM})\s?(?:%|percent\b|per cent\b)?"
+    rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUM}))?"
+    r"\s?(?P<u>%|percent\b|per cent\b|percentage points?\b)",
+    re.IGNORECASE,
+)
+_PHYSICAL_RE = re.compile(
+    rf"(?P<n1>{_NUM})(?:{_DASH}(?P<n2>{_NUM}))?\s?(?:(?P<s>{_SCALE})\s)?(?P<u>{_PHYS})(?![\w/])",
+    re.IGNORECASE,
+)
+_MULTIPLE = re.compile(
+    rf"\b(?P<n>{_NUM}|{_WORDNUM})(?:-|\s)?fold\b"
+    rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?=\s(?:greater|more|less|larger|higher|lower|smaller|"
+    r"bigger|the|as|that|what|over|fewer))"
+    r"|\b(?P<v>doubled|tripled|quadrupled|halved)\b",
+    re.IGNORECASE,
+)
+_FRACTION = re.compile(
+    rf"\b(?P<k>a|an|one|{_WORDNUM})[-\s](?P<d>{'|'.join(_FRACTIONS)})\b(?!\s(?:century|decade))",
+    re.IGNORECASE,
+)
+_VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "halved": 0.5}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit, as written: `start`/`end` index the sentence."""
+
+    start: int
+    end: int
+    value: float
+    unit: str  # USD, CNY, percent, b/d, m3, USD per 1000 m3, CNY per USD, times, fraction …
+    low: float | None = None
+    high: float | None = None
+    decimals: int = 0  # digits after the point as written: the claim's precision
+    hedge: str | None = None
+
+    def with_unit(self, unit: str) -> Quantity:
+        return replace(self, unit=unit)
+
+
+def number(text: str) -> float:
+    """'1,234.5' -> 1234.5; 'nine' -> 9."""
+    word = text.lower()
+    if word in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[word])
+    return float(text.replace(",", ""))
+
+
+def _decimals(text: str | None) -> int:
+    return len(text.split(".")[1]) if text and "." in text else 0
+
+
+def _scale(word: str | None) -> float:
+    return _SCALES[word.lower()] if word else 1.0
+
+
+def _span(lo: float, hi: float | None) -> tuple[float, float | None, float | None]:
+    """(value, low, high): a range reads as its midpoint; floats trimmed of binary noise."""
+    if hi is None:
+        return float(f"{lo:.12g}"), None, None
+    return (
+        float(f"{(lo + hi) / 2:.12g}"),
+        float(f"{min(lo, hi):.12g}"),
+        float(f"{max(lo, hi):.12g}"),
+    )
+
+
+def _year_led(m: re.Match[str], first: str) -> bool:
+    """A 'range' whose first end is a year ("in 2021 to 15.4 bcm") is not a range."""
+    return bool(m[first]) and re.fullmatch(r"(?:19|20)\d\d", m[first]) is not None
+
+
+def _reparse(pattern: re.Pattern[str], s: str, m: re.Match[str], second: str) -> re.Match[str]:
+    again = pattern.match(s, m.start(second))
+    return again if again else m
+
+
+def domain_quantities(sentence: str, *, price_unit: str | None = None) -> list[Quantity]:
+    """Every domain quantity in ``sentence``, left to right, spans not overlapping.
+
+    ``price_unit`` is the price unit of the sentence before, which bare amounts
+    listed after it inherit ("… averaged $230 per 1,000 m³. Qatar was paid $275.").
+    """
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for q in _split_changes(sentence, _candidates(sentence)):
+        if any(q.start < e and s < q.end for s, e in taken):
+            continue
+        taken.append((q.start, q.end))
+        found.append(q)
+    found.sort(key=lambda q: q.start)
+    found = _price_context(sentence, found, price_unit)
+    return [_hedged(sentence, q) for q in found]
+
+
+def _candidates(s: str) -> Iterator[Quantity]:
+    # Order matters: earlier patterns win overlapping spans.
+    for m in _MONEY.finditer(s):
+        if m["n4"] and _year_led(m, "n3"):
+            m = _reparse(_MONEY, s, m, "n4")
+        if m["sym"]:
+            unit = _CURRENCY_SYMBOLS[m["sym"].strip().lower()]
+            f1 = _scale(m["s1"])
+            f2 = _scale(m["s2"]) if m["s2"] else f1
+            v, lo, hi = _span(number(m["n1"]) * f1, number(m["n2"]) * f2 if m["n2"] else None)
+            raw = m["n1"]
+        else:
+            unit = _CURRENCY_WORDS[m["word"].lower()]
+            f = _scale(m["s3"])
+            v, lo, hi = _span(number(m["n3"]) * f, number(m["n4"]) * f if m["n4"] else None)
+            raw = m["n3"]
+        end = m.end()
+        per = _PER.match(s[end:])
+        if per:
+            unit = f"{unit} per {_PRICE_BASES[per['base'].lower()]}"
+            end += per.end()
+        yield Quantity(m.start(), end, v, unit, lo, hi, _decimals(raw))
+    for m in _PHYSICAL_RE.finditer(s):
+        if m["n2"] and _year_led(m, "n1"):
+            m = _reparse(_PHYSICAL_RE, s, m, "n2")
+        unit, factor = _PHYSICAL[m["u"].lower()]
+        factor *= _scale(m["s"])
+        n2 = number(m["n2"]) * factor if m["n2"] else None
+        v, lo, hi = _span(number(m["n1"]) * factor, n2)
+        yield Quantity(m.start(), m.end(), v, unit, lo, hi, _decimals(m["n1"]))
+    for m in _PERCENT.finditer(s):
+        if m["n2"] and _year_led(m, "n1"):
+            m = _reparse(_PERCENT, s, m, "n2")
+        unit = "pp" if m["u"].lower().startswith("percentage") else "percent"
+        v, lo, hi = _span(number(m["n1"]), number(m["n2"]) if m["n2"] else None)
+        start = m.start()
+        # "one-half of 1 percent" is half a percent
+        frac = re.search(r"(?:a|one)[-\s](half|third|quarter|fifth|tenth) of\s$", s[: m.start()])
+        if frac:
+            v, start = v / _FRACTIONS[frac[1]], frac.start()
+        yield Quantity(start, m.end(), v, unit, lo, hi, max(_decimals(m["n1"]), _decimals(m["n2"])))
+    for m in _MULTIPLE.finditer(s):
+        if m["v"]:
+            yield Quantity(m.start(), m.end(), _VERB_FACTORS[m["v"].lower()], "times")
+        else:
+            raw = m["n"] or m["m"]
+            yield Quantity(m.start(), m.end(), number(raw), "times", decimals=_decimals(raw))
+    for m in _FRACTION.finditer(s):
+        k = m["k"].lower()
+        num = 1.0 if k in ("a", "an") else number(k)
+        if k in ("a", "an") and not _share_follows(s, m):
+            continue  # "a third term", "a quarter" of a year: only "a third of X" is a share
+        yield Quantity(m.start(), m.end(), num / _FRACTIONS[m["d"].lower()], "fraction")
+
+
+def _split_changes(s: str, quantities: Iterator[Quantity]) -> Iterator[Quantity]:
+    """ "from $2.28 billion to $480 million" is a change between two amounts, not a range."""
+    for q in quantities:
+        quote = s[q.start : q.end]
+        to = quote.find(" to ")
+        if q.low is None or to < 0 or not re.search(r"\bfrom\s(?:\w+\s)?$", s[: q.start]):
+            yield q
+            continue
+        cut = q.start + to
+        for part_start, part_end in ((q.start, cut), (cut + 4, q.end)):
+            for p in _candidates(s[part_start:part_end]):
+                yield replace(p, start=p.start + part_start, end=p.end + part_start)
+
+
+def _share_follows(s: str, m: re.Match[str]) -> bool:
+    return bool(re.match(r"\s+of\b", s[m.end() :]))
+
+
+def _price_context(sentence: str, found: list[Quantity], price_unit: str | None) -> list[Quantity]:
+    """Bare amounts listed after a price inherit its unit ("$180 per 1,000 m³, Turkmen $210");
+    amounts of a currency quoted against the dollar are exchange rates ("¥6.2 to the dollar")."""
+    out: list[Quantity] = []
+    rate_of = _rate_currency(sentence)
+    for q in found:
+        if " per " in q.unit:
+            price_unit = q.unit
+        elif price_unit and q.unit == price_unit.split(" per ")[0] and q.value < 1e4:
+            q = q.with_unit(price_unit)
+        if rate_of and q.unit in ("CNY", "RUB", "EUR", "USD") and q.value < 1e3:
+            q = q.with_unit(f"{rate_of} per USD")
+        out.append(q)
+    return out
+
+
+def _rate_currency(sentence: str) -> str | None:
+    lower = sentence.lower()
+    if not re.search(r"to the (?:us )?dollar|per (?:us )?dollar|exchange rate|depreciation|"
+                     r"appreciation|devaluation", lower):  # fmt: skip
+        return None
+    m = re.search(r"\b(?:the|its)\s(yuan|renminbi|ruble|rouble|euro)\b", lower)
+    return (
+        _CURRENCY_WORDS.get({"rouble": "rubles", "ruble": "rubles"}.get(m[1], m[1])) if m else None
+    )
+
+
+def _hedged(sentence: str, q: Quantity) -> Quantity:
+    before = sentence[max(0, q.start - 24) : q.start].lower().rstrip()
+    before = re.sub(r"\b(?:of|from|to|at|by|was|is|were|be|been|with|reaching|reached)$", "",
+                    before).rstrip()  # fmt: skip
+    for hedge in HEDGES:
+        if before.endswith(hedge) and (
+            len(before) == len(hedge) or not before[-len(hedge) - 1].isalpha()
+        ):
+            return replace(q, hedge=hedge)
+    return q

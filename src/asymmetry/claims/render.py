@@ -1,0 +1,63 @@
+"""The claims report as HTML: the document with each claim highlighted by verdict."""
+
+from __future__ import annotations
+
+from html import escape
+
+import jinja2
+
+from asymmetry.claims.check import ClaimsReport
+from asymmetry.claims.extract import split_sentences
+from asymmetry.claims.verify import CheckedClaim
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("asymmetry.claims", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+)
+
+
+def render_html(report: ClaimsReport, *, title: str | None = None) -> str:
+    """A self-contained page (no external resources): text with marks, then the claims table."""
+    by_para: dict[tuple[str, int], list[CheckedClaim]] = {}
+    for c in report.checked:
+        by_para.setdefault((c.claim.document, c.claim.paragraph), []).append(c)
+    documents = []
+    for doc in report.documents:
+        paragraphs = [
+            _marked(p.text, by_para.get((doc.name, p.index), [])) for p in doc.paragraphs()
+        ]
+        documents.append({"name": doc.name, "paragraphs": paragraphs})
+    return _ENV.get_template("claims.html.j2").render(
+        title=title or ", ".join(d.name for d in report.documents) or "text",
+        counts=report.counts(),
+        inconsistencies=report.inconsistencies,
+        documents=documents,
+        claims=[c.to_dict() for c in report.checked],
+    )
+
+
+def _marked(text: str, checked: list[CheckedClaim]) -> str:
+    """``text`` escaped, with each claim's quote wrapped in <mark class=verdict>."""
+    offsets = {sentence: start for start, sentence in split_sentences(text)}
+    spans = []
+    for c in checked:
+        base = offsets.get(c.claim.sentence)
+        if base is None:
+            base = text.find(c.claim.sentence)
+        if base < 0:
+            continue
+        spans.append((base + c.claim.start, base + c.claim.end, c))
+    out, at = [], 0
+    for start, end, c in sorted(spans, key=lambda s: s[0]):
+        if start < at:
+            continue
+        ref = c.reference
+        tip = c.reason if ref is None else f"{c.reason} — {ref.source}: {ref.detail}"
+        out.append(escape(text[at:start]))
+        out.append(
+            f'<mark class="{c.verdict}" title="{escape(c.verdict + ": " + tip)}">'
+            f"{escape(text[start:end])}</mark>"
+        )
+        at = end
+    out.append(escape(text[at:]))
+    return "".join(out)

@@ -1,0 +1,63 @@
+"""The `claims` command: check the figures in documents against the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from asymmetry.cli._shell import OutputFormat, app, console, emit, open_store, out, run
+
+
+class ClaimsFormat(StrEnum):
+    table = OutputFormat.table.value
+    json = OutputFormat.json.value
+    csv = OutputFormat.csv.value
+    html = "html"
+
+
+@app.command("claims")
+def claims_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Documents: .txt, .md, .html or .pdf (text layer).")
+    ],
+    fmt: Annotated[
+        ClaimsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ClaimsFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Extract every quantitative claim from documents and verify it against the store:
+    consistent, discrepant (with the data's value and the gap) or unverifiable (and why)."""
+    from asymmetry.claims.check import check_claims
+    from asymmetry.claims.render import render_html
+
+    store = open_store()
+    report = run(lambda: check_claims(store, files))
+    if fmt is ClaimsFormat.html:
+        text = render_html(report)
+    elif fmt is ClaimsFormat.json:
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
+    elif output is not None and fmt is ClaimsFormat.csv:
+        text = report.to_frame().to_csv(index=False)
+    else:
+        frame = report.to_frame()
+        if fmt is ClaimsFormat.table:  # the terminal gets what a reader scans; data formats get all
+            frame["reference"] = frame["reference_value"].map(
+                lambda v: "" if v != v or v is None else f"{v:,.4g}"
+            )
+            frame = frame[["quote", "year", "subject", "verdict", "reference", "reason"]]
+        emit(frame, OutputFormat(fmt.value), title=report.summary())
+        for issue in report.inconsistencies:
+            out.print(f"[yellow]inconsistent ({issue.kind}):[/] {issue.message}", highlight=False)
+        return
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"{report.summary()}; written to {output}")
+    else:
+        sys.stdout.write(text + "\n")

@@ -1,0 +1,222 @@
+"""Claims verification, reading and the `claims` command."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from asymmetry.claims import check_claims, check_text, read_document
+from asymmetry.claims.consistency import check_consistency
+from asymmetry.claims.extract import extract_text
+from asymmetry.claims.tolerance import interval
+from asymmetry.cli import app
+from asymmetry.errors import DocumentError
+from asymmetry.store.store import Store
+
+AMBASSADOR = (
+    "Russia's ambassador to China stated that bilateral trade was reaching $107 billion. "
+    "He claimed that 25 percent of reciprocal trade was being conducted in national currencies "
+    "in 2020."
+)
+
+
+def test_tolerance_follows_the_written_precision() -> None:
+    lo, hi = interval(36.5, decimals=1)
+    assert lo < 36.45 and hi > 36.55 and hi - lo < 2  # a tenth written: tight
+    lo4, hi4 = interval(4, hedge="just over")
+    assert lo4 < 4 < hi4 and hi4 > 4.6 and lo4 > 3.4  # "just over 4%" is not 3%
+    assert interval(15, hedge="less than", unit="percent")[0] == 0.0
+    assert math.isinf(interval(90, hedge="more than")[1])
+
+
+def test_the_ambassadors_25_percent_is_discrepant(default_store: Store) -> None:
+    """Atlantic Council (2021), sec. 3.6: $3.3bn of $107bn in 2020 is about 3%, not 25%."""
+    report = check_text(default_store, AMBASSADOR)
+    (share,) = [c for c in report.checked if c.claim.unit == "percent"]
+    assert share.verdict == "discrepant"
+    assert share.reference is not None
+    assert share.reference.value == pytest.approx(100 * 3.3 / 107)
+    assert share.gap == pytest.approx(25 - 100 * 3.3 / 107)
+
+
+def test_turnover_is_checked_against_an_independent_source(default_store: Store) -> None:
+    report = check_text(default_store, "Sino-Russian trade turnover was $147 billion in 2021.")
+    (c,) = report.checked
+    assert c.verdict == "consistent" and c.reference is not None
+    assert "GAC" in c.reference.source  # China customs, not the paper quoting itself
+    off = check_text(default_store, "Sino-Russian trade turnover was $120 billion in 2021.")
+    assert off.checked[0].verdict == "discrepant"
+
+
+def test_a_figure_with_no_data_is_unverifiable_with_a_reason(default_store: Store) -> None:
+    (c,) = check_text(default_store, "Russia's imports from Chile were $3 billion in 1997.").checked
+    assert c.verdict == "unverifiable" and c.reason
+
+
+def test_claims_on_goods_shares_are_computed_from_flows(default_store: Store) -> None:
+    flows = [("RUS", "CHN", 40.0), ("DEU", "CHN", 60.0), ("CHN", "RUS", 10.0), ("CHN", "USA", 90.0)]
+    with default_store.transaction() as con:
+        for x, y, v in flows:
+            con.execute(
+                "INSERT INTO flows (year, exporter, importer, product, hs_revision, value_usd, "
+                "source) VALUES (2019, ?, ?, '270900', 'HS17', ?, 'test')",
+                [x, y, v],
+            )
+    text = "In 2019, Russia made up 40% of China's imports."
+    (c,) = check_text(default_store, text).checked
+    assert c.verdict == "consistent" and c.reference is not None
+    assert c.reference.value == pytest.approx(40.0)  # 40 of China's 100 imports, by hand
+    (wrong,) = check_text(default_store, text.replace("40%", "25%")).checked
+    assert wrong.verdict == "discrepant"
+
+
+def test_internal_consistency() -> None:
+    claims = extract_text(
+        "Investment has decreased by 250 percent since 2014.\n\n"
+        "It fell from $2.28 billion to $480 million, a fivefold drop.\n\n"
+        "It rose from $10 billion to $12 billion, an increase of 50%."
+    )
+    kinds = sorted(i.kind for i in check_consistency(claims))
+    # 250% decrease is impossible; 2.28 -> 0.48 is 4.75x (fivefold: fine); 10 -> 12 is 20%, not 50%
+    assert kinds == ["change", "impossible-decrease"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\x00" * 50, "binary"),
+        (b"%PDF-1.4\n%\xe2\xe3\n1 0 obj garbage", "PDF"),
+    ],
+)
+def test_bad_documents_get_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "doc.pdf" if content.startswith(b"%PDF") else tmp_path / "doc.txt"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=message) as err:
+        list(read_document(path).paragraphs())
+    assert str(path) in str(err.value)
+
+
+def test_a_pdf_without_text_layer_says_so(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "scan.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(DocumentError, match="no text layer"):
+        read_document(path)
+
+
+def _pdf_with_text(path: Path, lines: list[str]) -> None:
+    """A minimal one-page PDF with a real text layer (Helvetica), written by hand."""
+    ops = "".join(f"BT /F1 11 Tf 50 {780 - 16 * i} Td ({t}) Tj ET\n" for i, t in enumerate(lines))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(ops)} >>\nstream\n{ops}endstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = "%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    path.write_bytes(out.encode("latin-1"))
+
+
+def test_pdf_html_markdown_and_cp1252_are_read(tmp_path: Path, default_store: Store) -> None:
+    pdf = tmp_path / "paper.pdf"
+    _pdf_with_text(pdf, ["Sino-Russian trade turnover was $147 billion in 2021."])
+    html = tmp_path / "paper.html"
+    html.write_text(
+        "<html><body><nav>Menu 2024</nav><p>Gas exports to China reached 15.4 bcm in 2022"
+        "<sup>3</sup>.</p><div class='footnotes'><p>3 Reuters, 12% of 2023.</p></div></body></html>"
+    )
+    md = tmp_path / "paper.md"
+    md.write_text("# Trade\n\nRussia made up **just over 4%** of China's trade in 2023.[^1]\n\n"
+                  "[^1]: Kluge, 2024, 10% of page.\n")  # fmt: skip
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Trade turnover reached $190 billion in 2022 – a record.".encode("cp1252"))
+    report = check_claims(default_store, [pdf, html, md, latin])
+    quotes = [(c.claim.document, c.claim.quote) for c in report.checked]
+    assert quotes == [
+        ("paper.pdf", "$147 billion"),
+        ("paper.html", "15.4 bcm"),
+        ("paper.md", "4%"),
+        ("latin.txt", "$190 billion"),
+    ]
+
+
+@pytest.mark.slow
+def test_a_long_document_streams(tmp_path: Path) -> None:
+    """A 300-page report (~1 MB): paragraphs are produced lazily, claims in reading order."""
+    para = "In 2021, Russia exported 1.59 mb/d of crude oil to China, about 45% of the total. "
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(para * 4 for _ in range(3000)))
+    doc = read_document(path)
+    first = next(iter(doc.paragraphs()))
+    assert "1.59 mb/d" in first.text
+    from asymmetry.claims import extract_claims
+
+    assert sum(1 for _ in extract_claims(doc)) == 3000 * 4 * 2
+
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    monkeypatch.setenv("ASYMMETRY_STORE", str(path))
+    return path
+
+
+def test_cli_json_has_the_documented_keys(store_env: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "ambassador.txt"
+    doc.write_text(AMBASSADOR)
+    result = runner.invoke(app, ["claims", str(doc), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    claim = next(c for c in data["claims"] if c["unit"] == "percent")
+    assert {"quote", "value", "unit", "year", "subject", "verdict", "reference"} <= set(claim)
+    assert claim["verdict"] == "discrepant" and {"value", "source"} <= set(claim["reference"])
+
+
+def test_cli_html_is_self_contained(store_env: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "ambassador.txt"
+    doc.write_text(AMBASSADOR)
+    out = tmp_path / "claims.html"
+    result = runner.invoke(app, ["claims", str(doc), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert '<mark class="discrepant"' in html and "http" not in html
+
+
+def test_cli_bad_file_is_one_line_exit_2(store_env: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = runner.invoke(app, ["claims", str(empty)])
+    assert result.exit_code == 2 and "empty" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_seed_papers_end_to_end(store_env: Path, seeds: Path) -> None:
+    result = runner.invoke(app, ["claims", *map(str, sorted(seeds.glob("*.txt"))), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["claims"]) >= 100 and all(c["verdict"] for c in data["claims"])
+    ambassador = [c for c in data["claims"] if "25 percent of reciprocal trade" in c["sentence"]]
+    assert [c["verdict"] for c in ambassador if c["value"] == 25] == ["discrepant"]
