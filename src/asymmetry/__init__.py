@@ -11,6 +11,7 @@ from asymmetry.store.store import Store, open
 __version__ = "0.1.0"
 
 # Imported after __version__: provenance records it.
+from asymmetry.claims.check import check_claims
 from asymmetry.levers.engine import simulate
 from asymmetry.levers.scenario import Scenario
 from asymmetry.metrics.dependence import dependencies
@@ -22,6 +23,7 @@ __all__ = [
     "Scenario",
     "Store",
     "__version__",
+    "check_claims",
     "dependencies",
     "io_exposure",
     "open",
