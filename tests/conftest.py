@@ -57,6 +57,15 @@ def default_store(default_store_file: Path, tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture
+def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private default store, named by $ASYMMETRY_STORE for CLI tests."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    monkeypatch.setenv("ASYMMETRY_STORE", str(path))
+    return path
+
+
 def snapshot(store: Store) -> dict[str, tuple[int, int]]:
     """Row count and an order-independent content hash of every table."""
     out = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -174,14 +173,6 @@ def test_a_long_document_streams(tmp_path: Path) -> None:
 
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store.duckdb"
-    shutil.copy(default_store_file, path)
-    monkeypatch.setenv("ASYMMETRY_STORE", str(path))
-    return path
 
 
 def test_cli_json_has_the_documented_keys(store_env: Path, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +57,6 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     for command in COMMANDS:
         assert "asymmetry " + " ".join(command) in readme, command
-
-
-@pytest.fixture
-def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store.duckdb"
-    shutil.copy(default_store_file, path)
-    monkeypatch.setenv("ASYMMETRY_STORE", str(path))
-    return path
 
 
 def test_profile_json_has_the_documented_keys(store_env: Path) -> None:
