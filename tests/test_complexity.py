@@ -80,7 +80,12 @@ def test_matches_ecomplexity_on_random_matrices(seed: int, nc: int, npr: int) ->
 
 
 @settings(max_examples=10, deadline=None)
-@given(exports=arrays(float, (6, 9), elements=st.floats(0.0, 1e6)), factor=st.floats(0.01, 1e3))
+# Values near the float minimum lose digits when scaled (5e-324 * 0.5 == 0): that is float
+# arithmetic, not RCA. Trade values are zero or at least a dollar's millionth.
+@given(
+    exports=arrays(float, (6, 9), elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6))),
+    factor=st.floats(0.01, 1e3),
+)
 def test_scaling_invariance(exports: np.ndarray, factor: float) -> None:
     if (exports.sum(axis=1) == 0).any() or (exports.sum(axis=0) == 0).any():
         return
