@@ -211,3 +211,14 @@ def test_seed_papers_end_to_end(store_env: Path, seeds: Path) -> None:
     assert len(data["claims"]) >= 100 and all(c["verdict"] for c in data["claims"])
     ambassador = [c for c in data["claims"] if "25 percent of reciprocal trade" in c["sentence"]]
     assert [c["verdict"] for c in ambassador if c["value"] == 25] == ["discrepant"]
+
+
+def test_html_notes_are_skipped_whole_however_nested(tmp_path: Path) -> None:
+    page = tmp_path / "nested.html"
+    page.write_text(
+        "<html><body><p>Gas exports reached 15.4 bcm in 2022.<br></p>"
+        "<div class='footnotes'><div><p>Note: 5% in 2023.</p></div><p>Also 6% in 2021.</p>"
+        "<img src='x.png'></div><p>Oil was 2.14 mb/d in 2023.</p></body></html>"
+    )
+    texts = [p.text for p in read_document(page).paragraphs()]
+    assert texts == ["Gas exports reached 15.4 bcm in 2022.", "Oil was 2.14 mb/d in 2023."]

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from asymmetry.claims import context as ctx
 from asymmetry.claims.quantities import Quantity, domain_quantities
-from asymmetry.claims.read import Document, Paragraph
+from asymmetry.claims.read import Document, Paragraph, text_paragraphs
 
 # quantulum3 entities worth a claim; currencies, percentages and counts are ours.
 _QUANTULUM_ENTITIES: Final = {
@@ -96,24 +96,24 @@ def extract_claims(document: Document | Iterable[Paragraph], *, name: str = "") 
         measures: set[str] | None = None  # …and what its dated figures measured
         for _, sentence in split_sentences(para.text):
             named = ctx.actors(sentence)
+            found = ctx.periods(sentence, carry=carry)
             claims = list(
                 _sentence_claims(
-                    doc_name, para.index, sentence, carry, named or people, price, measures
+                    doc_name, para.index, sentence, found, carry, named or people, price, measures
                 )
             )
             yield from claims
             price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
             # what the sentence's dated figures measured (None: it had no figures)
             measures = {c.measure for c in claims if c.year is not None} if claims else None
-            years = [p.year for p in ctx.periods(sentence, carry=carry) if p.year]
+            years = [p.year for p in found if p.year]
             carry = years[-1] if years else carry
             people = named or people
 
 
 def extract_text(text: str, *, name: str = "text") -> list[Claim]:
-    """Claims in a string (one paragraph per blank-line block)."""
-    paras = [Paragraph(i, p.strip()) for i, p in enumerate(re.split(r"\n\s*\n", text)) if p.strip()]
-    return list(extract_claims(paras, name=name))
+    """Claims in a string (one paragraph per blank-line block), cleaned as documents are."""
+    return list(extract_claims(text_paragraphs(text), name=name))
 
 
 _GENERIC: Final = {"share", "money", "multiple", "quantity"}
@@ -125,6 +125,7 @@ def _sentence_claims(
     doc: str,
     para: int,
     sentence: str,
+    found: list[ctx.Period],
     carry: int | None,
     people: list[ctx.Actor],
     price: str | None = None,
@@ -138,7 +139,6 @@ def _sentence_claims(
                      sentence, re.IGNORECASE):  # fmt: skip
         return
     quantities = domain_quantities(sentence, price_unit=price)
-    found = ctx.periods(sentence, carry=carry)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
     quantities += _general_quantities(sentence, taken)
     quantities.sort(key=lambda q: q.start)
@@ -182,13 +182,12 @@ def _sentence_claims(
 
 def _first_specific(unit: str, *clauses: str) -> str:
     """The measure named nearest the number: after it, then before it, then the sentence."""
-    generic = _GENERIC
     if ctx.measure(clauses[-1], unit) == "settlement_currency_share":
         return "settlement_currency_share"  # "priced in dollars, as were 73.6% of imports"
     result = "quantity"
     for clause in clauses:
         result = ctx.measure(clause, unit)
-        if result not in generic:
+        if result not in _GENERIC:
             return result
     return result
 

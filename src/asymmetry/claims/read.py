@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -99,27 +99,37 @@ class Document:
 
     def paragraphs(self) -> Iterator[Paragraph]:
         """Body paragraphs, with note markers and citations removed."""
-        index = 0
-        pending = ""  # body text cut mid-sentence by a page break or a note block
-        for raw in _raw_paragraphs(self):
-            if _BACK_MATTER.match(raw) and len(raw) < 60:
-                break
-            for text, is_note in _clean(raw):
-                if is_note:
-                    yield Paragraph(index, text, is_note)
-                    index += 1
-                    continue
-                if pending and (text[:1].islower() or text[:1] in '”"'):
-                    text = _CITATION.sub(" ", f"{pending} {text}")
-                elif pending:
-                    yield Paragraph(index, pending)
-                    index += 1
-                pending = "" if re.search(r"[.?!:”\"’)]$", text) else text
-                if not pending:
-                    yield Paragraph(index, text)
-                    index += 1
-        if pending:
-            yield Paragraph(index, pending)
+        return body_paragraphs(_raw_paragraphs(self))
+
+
+def text_paragraphs(text: str) -> Iterator[Paragraph]:
+    """`Document.paragraphs` for a string (pasted text): blank lines separate paragraphs."""
+    return body_paragraphs(_split_paragraphs(text))
+
+
+def body_paragraphs(raws: Iterable[str]) -> Iterator[Paragraph]:
+    """Clean raw paragraphs; rejoin body text cut mid-sentence; stop at back matter."""
+    index = 0
+    pending = ""  # body text cut mid-sentence by a page break or a note block
+    for raw in raws:
+        if _BACK_MATTER.match(raw) and len(raw) < 60:
+            break
+        for text, is_note in _clean(raw):
+            if is_note:
+                yield Paragraph(index, text, is_note)
+                index += 1
+                continue
+            if pending and (text[:1].islower() or text[:1] in '”"'):
+                text = _CITATION.sub(" ", f"{pending} {text}")
+            elif pending:
+                yield Paragraph(index, pending)
+                index += 1
+            pending = "" if re.search(r"[.?!:”\"’)]$", text) else text
+            if not pending:
+                yield Paragraph(index, text)
+                index += 1
+    if pending:
+        yield Paragraph(index, pending)
 
 
 def read_document(path: str | Path) -> Document:
@@ -241,6 +251,7 @@ class _TextOfHtml(HTMLParser):
     _BLOCKS: Final = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br",
                       "section", "article", "blockquote", "figcaption", "td"}  # fmt: skip
     _SKIP: Final = {"script", "style", "nav", "footer", "header", "sup", "noscript", "aside"}
+    _VOID: Final = {"br", "img", "hr", "meta", "link", "input", "wbr", "source", "area", "col"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -248,14 +259,17 @@ class _TextOfHtml(HTMLParser):
         self._skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skipping:  # depth inside a skipped element; void tags have no end tag
+            self._skipping += tag not in self._VOID
+            return
         classes = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role")).lower()
         if tag in self._SKIP or "footnote" in classes or "endnote" in classes:
-            self._skipping += 1
+            self._skipping = 1
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._skipping and tag in (*self._SKIP, "div", "ol", "ul", "section", "p", "li"):
+        if self._skipping:
             self._skipping -= 1
         elif tag in self._BLOCKS:
             self.parts.append("\n\n")

@@ -149,11 +149,12 @@ def _check(
         low=claim.low,
         high=claim.high,
     )
+    pool = _matching_facts(claim, facts)
     refs = [
         r
         for year in _candidate_years(claim)
         for r in (
-            _fact_reference(claim, facts, doc_text, year),
+            _fact_reference(claim, pool, doc_text, year),
             _derived_reference(claim, facts, year),
         )
         if r is not None
@@ -164,7 +165,7 @@ def _check(
         refs = [flow_ref] if flow_ref else []
     if not refs:
         reason = why_not or _why_unverifiable(claim, has_flows)
-        if _only_self_quoted(claim, facts):
+        if _only_self_quoted(claim, pool):
             reason = "the only fact on it is this sentence itself (no independent source)"
         return CheckedClaim(claim, "unverifiable", reason)
     shown = f"{lo:,.4g} to {hi:,.4g}".replace("inf", "∞")
@@ -209,8 +210,8 @@ def _matching_facts(claim: Claim, facts: pd.DataFrame) -> pd.DataFrame:
     return pool
 
 
-def _only_self_quoted(claim: Claim, facts: pd.DataFrame) -> bool:
-    pool = _matching_facts(claim, facts)
+def _only_self_quoted(claim: Claim, pool: pd.DataFrame) -> bool:
+    """Every matching fact (for the claim's year) quotes the claim's own sentence."""
     if claim.year is not None:
         pool = pool[pool["year"] == claim.year]
     sentence = _norm(claim.sentence)
@@ -220,9 +221,9 @@ def _only_self_quoted(claim: Claim, facts: pd.DataFrame) -> bool:
 
 
 def _fact_reference(
-    claim: Claim, facts: pd.DataFrame, doc_text: str, year: int | None
+    claim: Claim, pool: pd.DataFrame, doc_text: str, year: int | None
 ) -> Reference | None:
-    pool = _matching_facts(claim, facts)
+    """The best fact of ``pool`` (see `_matching_facts`) for ``year``, independent first."""
     sentence = _norm(claim.sentence)
     pool = pool[pool["quote_norm"].map(lambda q: not q or q not in sentence).astype(bool)]
     hits = pool[pool["year"].isna()] if year is None else pool[pool["year"] == year]
