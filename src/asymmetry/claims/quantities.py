@@ -35,7 +35,7 @@ _CURRENCY_SYMBOLS: Final = {
 }  # fmt: skip
 _CURRENCY_WORDS: Final = {
     "dollars": "USD", "dollar": "USD", "usd": "USD", "yuan": "CNY", "renminbi": "CNY",
-    "rmb": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rub": "RUB",
+    "rmb": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rub": "RUB",
     "euros": "EUR", "euro": "EUR", "eur": "EUR", "cny": "CNY",
 }  # fmt: skip
 # Physical units: surface -> (canonical unit, factor to it).
@@ -262,14 +262,13 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
 
 
 def _rate_currency(sentence: str) -> str | None:
+    """The currency a sentence quotes against the dollar ("the yuan … to ¥7 to the dollar")."""
     lower = sentence.lower()
     if not re.search(r"to the (?:us )?dollar|per (?:us )?dollar|exchange rate|depreciation|"
                      r"appreciation|devaluation", lower):  # fmt: skip
         return None
     m = re.search(r"\b(?:the|its)\s(yuan|renminbi|ruble|rouble|euro)\b", lower)
-    return (
-        _CURRENCY_WORDS.get({"rouble": "rubles", "ruble": "rubles"}.get(m[1], m[1])) if m else None
-    )
+    return _CURRENCY_WORDS[m[1]] if m else None
 
 
 def _hedged(sentence: str, q: Quantity) -> Quantity:

@@ -54,8 +54,7 @@ def interval(
         lo, hi = value - digit, value * (1 + LOOSE + 0.05) + digit
     elif hedge in _JUST_BELOW:
         lo, hi = value * (1 - LOOSE - 0.05) - digit, value + digit
-    slack = SOURCE_SLACK
-    return (_round(lo - abs(lo) * slack), _round(hi + abs(hi) * slack))
+    return (_round(lo - abs(lo) * SOURCE_SLACK), _round(hi + abs(hi) * SOURCE_SLACK))
 
 
 def _round(x: float) -> float:
