@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## The main job: the Russia-China profile on the embedded default data.
-	$(VENV)/bin/asymmetry report RUS CHN
+run: $(STAMP)  ## The main job: the Russia-China report (out/russia-china.html) on the embedded default data.
+	$(VENV)/bin/asymmetry report RUS CHN -o out/russia-china.html
 
 test: $(STAMP)  ## ruff, mypy and the whole pytest suite (slow tests included).
 	$(VENV)/bin/ruff check $(SRC)

@@ -1,52 +1,75 @@
-"""The `report` command (the main job behind `make run`)."""
+"""The `report` command: the pair report (the main job behind `make run`)."""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from asymmetry.cli._shell import (
+    SourceOption,
     app,
     console,
     open_store,
     out,
+    progress_bar,
     run,
 )
-from asymmetry.cli.explore import print_exposure, print_profile
-from asymmetry.metrics.basis import Source
+from asymmetry.cli.explore import print_profile
 
 
 @app.command("report")
 def report_cmd(
-    a: Annotated[str, typer.Argument(help="Country A.")] = "RUS",
+    a: Annotated[
+        str, typer.Argument(help="Country A (the one whose dependence is asked).")
+    ] = "RUS",
     b: Annotated[str, typer.Argument(help="Country B.")] = "CHN",
-    year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of goods flows [default: latest].")] = None,
+    source: Annotated[
+        SourceOption, typer.Option(help="auto: goods flows when stored, and ICIO.")
+    ] = SourceOption.auto,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report: .html (self-contained), .md or .json."
+        ),
+    ] = None,
+    claims: Annotated[
+        list[Path] | None,
+        typer.Option("--claims", help="Documents whose figures to check (repeat the option)."),
+    ] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per lever.")] = 500,
+    top: Annotated[int, typer.Option(help="Rows per composition and dependence table.")] = 15,
 ) -> None:
-    """The A-B report. For now: the pair profile on goods flows when the store
-    has them and on the embedded ICIO network, then value-added exposure both ways."""
-    from asymmetry.errors import NoDataError
-    from asymmetry.metrics.io_exposure import io_exposure
-    from asymmetry.metrics.profile import profile
+    """The A-B report: headline asymmetry, trend, what flows, dependencies, the lever
+    battery both ways, claims (with --claims) and provenance. Prints the headline;
+    -o writes the whole report as one offline HTML file, Markdown or JSON."""
+    from asymmetry.report.build import build_report
+    from asymmetry.report.render import write_report
 
     store = open_store()
-    has_flows = bool(store.scalar("SELECT count(*) FROM flows"))
-    sources: list[Source] = ["flows", "icio"] if has_flows else ["icio"]
-
-    def profiles() -> list[Any]:
-        found = []
-        for src in sources:
-            try:
-                found.append(
-                    profile(store, a, b, year=year if src == "flows" else None, source=src)
-                )
-            except NoDataError as exc:
-                console.print(f"[yellow]skipped {src}:[/] {exc}")
-        return found
-
-    for result in run(profiles):
-        print_profile(result)
+    with progress_bar() as progress:
+        report = run(
+            lambda: build_report(
+                store,
+                a,
+                b,
+                year=year,
+                source=source.value,
+                claims=claims or [],
+                draws=draws,
+                top=top,
+                progress=progress,
+            )
+        )
+    out.print(report.headline_sentence())
+    out.print()
+    for profile in report.profiles:
+        print_profile(profile)
         out.print()
-    for x, y in ((a, b), (b, a)):
-        print_exposure(run(partial(io_exposure, store, x, on=y)))
+    for key, reason in report.skipped.items():
+        console.print(f"[yellow]not shown ({key}):[/] {reason}", highlight=False)
+    if output is not None:
+        path = run(lambda: write_report(report, output))
+        out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -1,0 +1,235 @@
+"""Plotly figures for the report and the dashboard, as plain JSON-able dicts.
+
+Figures are built from a `Report`'s results only (no query here), so a chart
+shows exactly the numbers of the tables beside it. They are drawn in the
+browser by plotly.js, which the HTML report inlines and the web app serves
+itself (`plotly_js`): no CDN, no network.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import plotly.graph_objects as go
+
+from asymmetry.levers.battery import Battery
+from asymmetry.metrics.io_exposure import IoExposure
+from asymmetry.metrics.profile import PairProfile
+
+Figure = dict[str, Any]
+A_COLOUR, B_COLOUR = "#c0392b", "#2c6fbb"
+_LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    "height": 360,
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+    "legend": {"orientation": "h", "y": -0.2},
+}
+
+
+@cache
+def plotly_js() -> str:
+    """The plotly.js bundle shipped inside the plotly package (offline)."""
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def _figure(fig: go.Figure, title: str, **layout: Any) -> Figure:
+    fig.update_layout({**_LAYOUT, "title": {"text": title}, **layout})
+    result: Figure = json.loads(fig.to_json())
+    return result
+
+
+def headline_chart(p: PairProfile, names: dict[str, str]) -> Figure:
+    """Each side's share in the other's imports, exports and trade: the asymmetry at a glance."""
+    sides = ["imports", "exports", "trade"]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=f"{names[p.b]} in {names[p.a]}'s",
+                x=sides,
+                y=[p.shares[f"b_in_a_{s}"] for s in sides],
+                marker_color=B_COLOUR,
+                texttemplate="%{y:.1%}",
+            ),
+            go.Bar(
+                name=f"{names[p.a]} in {names[p.b]}'s",
+                x=sides,
+                y=[p.shares[f"a_in_b_{s}"] for s in sides],
+                marker_color=A_COLOUR,
+                texttemplate="%{y:.1%}",
+            ),
+        ]
+    )
+    return _figure(
+        fig,
+        f"Who matters to whom, {p.year} ({p.basis})",
+        barmode="group",
+        yaxis={"tickformat": ".0%", "title": "share"},
+    )
+
+
+def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
+    """Both import shares and the bilateral flows over every year in the store."""
+    if len(p.series) < 2:
+        return None
+    years = [row["year"] for row in p.series]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=f"{names[p.a]} → {names[p.b]} (USD)",
+                x=years,
+                y=[row["a_to_b"] for row in p.series],
+                marker_color=A_COLOUR,
+                opacity=0.35,
+                yaxis="y2",
+            ),
+            go.Bar(
+                name=f"{names[p.b]} → {names[p.a]} (USD)",
+                x=years,
+                y=[row["b_to_a"] for row in p.series],
+                marker_color=B_COLOUR,
+                opacity=0.35,
+                yaxis="y2",
+            ),
+            go.Scatter(
+                name=f"{names[p.b]}'s share of {names[p.a]}'s imports",
+                x=years,
+                y=[row["share_b_in_a_imports"] for row in p.series],
+                line_color=B_COLOUR,
+                mode="lines+markers",
+            ),
+            go.Scatter(
+                name=f"{names[p.a]}'s share of {names[p.b]}'s imports",
+                x=years,
+                y=[row["share_a_in_b_imports"] for row in p.series],
+                line_color=A_COLOUR,
+                mode="lines+markers",
+            ),
+        ]
+    )
+    return _figure(
+        fig,
+        f"Over time ({p.basis})",
+        barmode="group",
+        yaxis={"tickformat": ".0%", "title": "share of imports"},
+        yaxis2={"overlaying": "y", "side": "right", "title": "USD", "showgrid": False},
+    )
+
+
+def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | None:
+    """Cited turnover figures by year and source (facts table), as published."""
+    turnover = [r for r in rows if r["indicator"] == "trade_turnover" and r["unit"] == "USD bn"]
+    if not turnover:
+        return None
+
+    def publisher(row: dict[str, Any]) -> str:
+        return str(row["source"]).split(" (via")[0]  # "China GAC (via TASS)" -> "China GAC"
+
+    traces = []
+    for source in dict.fromkeys(publisher(r) for r in turnover):
+        mine = [r for r in turnover if publisher(r) == source]
+        traces.append(
+            go.Scatter(
+                name=str(source)[:60],
+                x=[r["year"] for r in mine],
+                y=[r["value"] for r in mine],
+                mode="markers+lines",
+                hovertext=[r["quote"] or "" for r in mine],
+            )
+        )
+    pair = " – ".join(names.values())
+    return _figure(
+        go.Figure(traces),
+        f"{pair} trade turnover as cited (USD bn)",
+        yaxis={"title": "USD bn"},
+        xaxis={"dtick": 1},
+    )
+
+
+def composition_chart(p: PairProfile, names: dict[str, str], direction: str) -> Figure:
+    """What flows one way (``a_to_b`` or ``b_to_a``): top sections/sectors by share."""
+    x, y = (p.a, p.b) if direction == "a_to_b" else (p.b, p.a)
+    rows = p.composition[direction][::-1]
+    bar = go.Bar(
+        y=[_short(r["name"] or r["code"]) for r in rows],
+        x=[r["share"] for r in rows],
+        orientation="h",
+        marker_color=A_COLOUR if x == p.a else B_COLOUR,
+        texttemplate="%{x:.0%}",
+        hovertext=[f"USD {r['value_usd']:,.0f}" for r in rows],
+    )
+    return _figure(
+        go.Figure([bar]),
+        f"{names[x]} → {names[y]}, {p.year}",
+        height=max(300, 80 + 28 * len(rows)),
+        xaxis={"tickformat": ".0%", "title": "share of the direction's value"},
+        margin={"l": 250, "r": 20, "t": 50, "b": 50},
+        showlegend=False,
+    )
+
+
+def exposure_chart(exposure: dict[str, IoExposure], names: dict[str, str]) -> Figure | None:
+    """Gross import share next to value-added exposure, both ways."""
+    if not exposure:
+        return None
+    measures = (
+        ("gross_import_share", "gross share of imported inputs"),
+        ("foreign_value_added_share", "share of foreign value added"),
+        ("direct_input_share", "share of all inputs"),
+    )
+    traces = [
+        go.Bar(
+            name=label,
+            x=[f"{names[e.country]} on {names[e.partner]}" for e in exposure.values()],
+            y=[e.summary[key] for e in exposure.values()],
+            texttemplate="%{y:.1%}",
+        )
+        for key, label in measures
+    ]
+    return _figure(
+        go.Figure(traces),
+        "Gross and value-added exposure (ICIO 2022)",
+        barmode="group",
+        yaxis={"tickformat": ".0%"},
+    )
+
+
+def levers_chart(battery: Battery, names: dict[str, str], colours: dict[str, str]) -> Figure | None:
+    """Each lever's cost to target and sender (USD bn, median and 5-95% interval);
+    ``colours`` by country, so a country keeps its colour in every chart."""
+    if not battery.items:
+        return None
+    labels = [item.key for item in battery.items][::-1]
+
+    def bars(side: str, who: str, colour: str) -> go.Bar:
+        costs = [getattr(item.result, f"cost_{side}_usd") for item in battery.items][::-1]
+        return go.Bar(
+            name=f"cost to {names[who]}",
+            y=labels,
+            x=[c["median"] / 1e9 for c in costs],
+            orientation="h",
+            marker_color=colour,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [(c["p95"] - c["median"]) / 1e9 for c in costs],
+                "arrayminus": [(c["median"] - c["p05"]) / 1e9 for c in costs],
+            },
+        )
+
+    s, t = battery.sender, battery.target
+    return _figure(
+        go.Figure([bars("target", t, colours[t]), bars("sender", s, colours[s])]),
+        f"{names[s]}'s levers on {names[t]}: cost to each side (USD bn; negative = gain)",
+        barmode="group",
+        xaxis={"title": "USD bn, median and 5-95% interval"},
+        height=max(360, 80 + 60 * len(labels)),
+    )
+
+
+def _short(text: str, width: int = 38) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,191 @@
+"""The report as a self-contained HTML page, as Markdown and as JSON.
+
+One set of templates (`templates/`) serves the file report and the web
+dashboard: the report inlines plotly.js, the stylesheet and the table script,
+so the file opens offline; the dashboard serves the same assets itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from asymmetry.errors import AsymmetryError
+from asymmetry.report import charts
+from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
+from asymmetry.store.codes import hs_section
+
+FORMATS = ("html", "md", "json")
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    x = float(x)
+    if 0 < abs(x) < 0.001:
+        return f"{x:.2%}" if abs(x) >= 0.0001 else f"{x:.1e}"
+    return f"{x:.{digits}%}"
+
+
+def usd(x: Any) -> str:
+    """Money in the units an analyst reads: USD 1.2 bn, USD 340 m."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    x = float(x)
+    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= scale:
+            return f"USD {x / scale:,.1f} {unit}"
+    return f"USD {x:,.0f}"
+
+
+def compact(x: Any) -> str:
+    """A number with a scale word (107.8 bn) or four significant digits."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    x = float(x)
+    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(x) >= scale:
+            return f"{x / scale:,.1f} {unit}"
+    return f"{x:,.4g}"
+
+
+def num(x: Any, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{float(x):,.{digits}f}"
+
+
+def interval_usd(iv: dict[str, float] | None) -> str:
+    """Median [5%, 95%] in USD with scale words, the unit stated once."""
+    if not iv:
+        return "n/a"
+    return f"{compact(iv['median'])} [{compact(iv['p05'])}, {compact(iv['p95'])}]"
+
+
+VERDICT_ORDER = {"discrepant": 0, "consistent": 1, "unverifiable": 2}
+
+
+def by_verdict(checked: Any) -> list[Any]:
+    """Claims with discrepant first, then consistent, then unverifiable (stable)."""
+    return sorted(checked, key=lambda c: VERDICT_ORDER.get(c.verdict, 3))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("asymmetry.report", "templates"),
+        # HTML templates escape; the Markdown template must not ("Russia&#39;s").
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        pct=pct, usd=usd, num=num, compact=compact, interval_usd=interval_usd, by_verdict=by_verdict
+    )
+    env.globals.update(
+        section_of=section_of,
+        section_options=section_options,
+        definitions=DEFINITIONS,
+        caveats=CAVEATS,
+    )
+    return env
+
+
+def section_of(product: Any) -> str | None:
+    """The HS section of an HS code; None for ICIO sector codes."""
+    chapter = str(product)[:2]
+    return hs_section(chapter) if chapter.isdigit() else None
+
+
+def section_options(table: Any) -> list[str]:
+    """The HS sections present in a dependence table (its filter's choices)."""
+    found = {section_of(code) for code in table["product"]}
+    return sorted(s for s in found if s)
+
+
+def asset(name: str) -> str:
+    """A static file shipped with the report templates (stylesheet, table script)."""
+    return files("asymmetry.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def report_charts(report: Report) -> dict[str, Any]:
+    """Every figure of the report by section key (None where there is nothing to draw)."""
+    lead, names = report.headline, report.names
+    found: dict[str, Any] = {
+        "headline": charts.headline_chart(lead, names),
+        "series": charts.series_chart(lead, names),
+        "cited": charts.cited_chart(report.cited_series, names),
+        "composition_a_to_b": charts.composition_chart(lead, names, "a_to_b"),
+        "composition_b_to_a": charts.composition_chart(lead, names, "b_to_a"),
+        "exposure": charts.exposure_chart(report.exposure, names),
+    }
+    colours = {report.a: charts.A_COLOUR, report.b: charts.B_COLOUR}
+    for key, battery in report.levers.items():
+        found[f"levers_{key}"] = charts.levers_chart(battery, names, colours)
+    return found
+
+
+def render_html(report: Report, *, standalone: bool = True) -> str:
+    """The report page; ``standalone`` inlines every script and style (works offline)."""
+    template = "report.html.j2" if standalone else "_sections.html.j2"
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            r=report,
+            charts=report_charts(report),
+            inline_assets={
+                "plotly": charts.plotly_js(),
+                "style": asset("style.css"),
+                "script": asset("tables.js"),
+            }
+            if standalone
+            else None,
+        )
+    )
+
+
+def render_markdown(report: Report) -> str:
+    return environment().get_template("report.md.j2").render(r=report)
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(json_safe(report.to_dict()), indent=2, allow_nan=False)
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON types only: NaN and infinities become null, numpy scalars numbers."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    """Write the report in the format named by the file's suffix (.html, .md, .json)."""
+    target = Path(path)
+    kind = target.suffix.lower().lstrip(".")
+    kind = {"htm": "html", "markdown": "md"}.get(kind, kind)
+    if kind not in FORMATS:
+        raise AsymmetryError(
+            f"cannot write a report to {target}: use a .html, .md or .json file name"
+        )
+    text = {"html": render_html, "md": render_markdown, "json": render_json}[kind](report)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)  # a reader never sees half a report
+    return target

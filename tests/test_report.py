@@ -1,0 +1,251 @@
+"""The pair report: its numbers are the engine's, its files work offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import asymmetry
+from asymmetry.cli import app
+from asymmetry.errors import AsymmetryError
+from asymmetry.levers.battery import lever_battery, main_export_group
+from asymmetry.levers.engine import simulate
+from asymmetry.metrics.io_exposure import io_exposure
+from asymmetry.metrics.profile import profile
+from asymmetry.report.build import Report, build_report
+from asymmetry.report.render import render_html, render_json, render_markdown, write_report
+from asymmetry.store.ingest_baci import ingest_baci
+from asymmetry.store.store import Store
+from asymmetry.synth.baci import generate_baci
+
+
+@pytest.fixture(scope="module")
+def default_report(default_store_file: Path) -> Iterator[tuple[Store, Report]]:
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        yield store, build_report(store, "RUS", "CHN", draws=200)
+
+
+class _Resources(HTMLParser):
+    """Every URL the page would load: src/href attributes and CSS url()/@import."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        loads = ("src", "href", "data", "poster", "srcset", "action")
+        for name, value in attrs:
+            # Links the reader may click (<a href>) are not loads.
+            if name in loads and value and tag != "a":
+                self.urls.append(value)
+        self._in_style = tag == "style"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", data)
+            self.urls += re.findall(r"@import\s+['\"]([^'\"]+)", data)
+
+
+def shown_value(html: str, key: str) -> float:
+    """The exact value a shares-table cell carries (its data-value attribute)."""
+    found = re.search(rf'data-key="{key}" data-value="([^"]+)"', html)
+    assert found, key
+    return float(found.group(1))
+
+
+# DuckDB sums in parallel, so the last bits of a float may differ between two runs.
+EXACT = 1e-12
+
+
+def external_loads(html: str) -> list[str]:
+    parser = _Resources()
+    parser.feed(html)
+    return [u for u in parser.urls if re.match(r"^(https?:)?//", u.strip())]
+
+
+def test_headline_numbers_are_the_profile_numbers(default_report: tuple[Store, Report]) -> None:
+    store, report = default_report
+    expected = profile(store, "RUS", "CHN", source="icio")
+    assert report.headline.shares == pytest.approx(expected.shares, rel=EXACT)
+    html = render_html(report)
+    # The shares table carries the exact values; the sentence their rounding.
+    for key in ("b_in_a_imports", "a_in_b_imports", "b_in_a_trade"):
+        assert shown_value(html, key) == pytest.approx(expected.shares[key], rel=EXACT)
+    sentence = report.headline_sentence()
+    assert f"{expected.shares['b_in_a_imports']:.1%}" in sentence
+    assert f"{expected.shares['a_in_b_imports']:.1%}" in sentence
+    assert "intermediate inputs (ICIO)" in sentence and "2022" in sentence
+    shown = re.search(r'data-testid="headline">(.*?)</p>', html)
+    assert shown and unescape(shown.group(1)) == sentence
+
+
+def test_html_report_loads_nothing_from_the_network(default_report: tuple[Store, Report]) -> None:
+    html = render_html(default_report[1])
+    assert external_loads(html) == []
+    assert "<script src" not in html and "<link" not in html
+    assert "Plotly.newPlot" in html  # the charting library itself is inlined
+    assert html.count('class="chart"') >= 5
+
+
+def test_resource_finder_sees_external_loads() -> None:
+    page = (
+        '<script src="https://cdn.plot.ly/x.js"></script><img src="//a.b/c.png">'
+        "<style>@import 'http://x/y.css'; body{background:url(https://x/z.png)}</style>"
+        '<a href="https://example.org">a link is fine</a><img src="data:image/png;base64,AA">'
+    )
+    assert len(external_loads(page)) == 4
+
+
+def test_sections_hold_the_engine_results(default_report: tuple[Store, Report]) -> None:
+    store, report = default_report
+    assert set(report.levers) == {"b_over_a", "a_over_b"}
+    exposure = io_exposure(store, "RUS", on="CHN")
+    assert report.exposure["a_on_b"].summary == pytest.approx(exposure.summary, rel=EXACT)
+    again_deps = asymmetry.dependencies(store, "RUS", on="CHN", level="hs4", top=15).table
+    got = report.dependencies["a_on_b"].table
+    assert list(got["product"]) == list(again_deps["product"])
+    assert got["dependence"].to_numpy() == pytest.approx(
+        again_deps["dependence"].to_numpy(), rel=EXACT
+    )
+    # Levers: each battery item is the simulate() result of its own scenario.
+    item = report.levers["b_over_a"].items[0]
+    again = simulate(store, item.scenario, draws=200, source="icio")
+    assert again.cost_target_usd == pytest.approx(item.result.cost_target_usd, rel=EXACT)
+    # Cited series: the packaged facts for the pair, with their source.
+    turnover = [r for r in report.cited_series if r["indicator"] == "trade_turnover"]
+    assert {(r["year"], r["value"]) for r in turnover} >= {(2021, 147.0), (2023, 241.0)}
+    assert report.skipped == {"claims": "no documents given (--claims FILE...)"}
+
+
+def test_markdown_and_json(default_report: tuple[Store, Report]) -> None:
+    _, report = default_report
+    md = render_markdown(report)
+    assert md.startswith("# Russia and China")
+    assert report.headline_sentence() in md
+    assert "## Levers" in md and "| lever |" in md
+    data = json.loads(render_json(report))
+    assert data["headline"] == report.headline_sentence()
+    assert data["profiles"][0]["shares"] == report.headline.shares
+    assert data["levers"]["b_over_a"]["items"][0]["result"]["cost_target_usd"] == (
+        report.levers["b_over_a"].items[0].result.cost_target_usd
+    )
+
+
+def test_write_report_by_suffix(default_report: tuple[Store, Report], tmp_path: Path) -> None:
+    _, report = default_report
+    for suffix in ("html", "md", "json"):
+        path = write_report(report, tmp_path / "out" / f"r.{suffix}")
+        assert path.stat().st_size > 1000
+    with pytest.raises(AsymmetryError, match=r"\.html, \.md or \.json"):
+        write_report(report, tmp_path / "r.pdf")
+    assert not list(tmp_path.glob("r.pdf*"))
+
+
+def test_battery_ranks_and_explains(default_report: tuple[Store, Report]) -> None:
+    _, report = default_report
+    battery = report.levers["b_over_a"]
+    keys = [i.key for i in battery.items]
+    assert set(keys) == {"technology", "main-export", "price", "currency", "payments"}
+    # Levers the sender gains from come first, then by falling leverage ratio.
+    gains = [i for i in battery.items if i.result.cost_sender_usd["median"] <= 0]
+    assert battery.items[: len(gains)] == gains
+    ratios = [i.result.leverage_ratio or 0 for i in battery.items[len(gains) :]]
+    assert ratios == sorted(ratios, reverse=True)
+    # Russia's main export to China on ICIO is fuels (crude petroleum, sector B06).
+    assert "fuels" in next(i.title for i in battery.items if i.key == "main-export")
+    # China holds no cited rouble position: that lever is skipped, with the reason.
+    reverse = report.levers["a_over_b"]
+    assert "currency" in reverse.skipped and "holdings" in reverse.skipped["currency"]
+
+
+def test_battery_uses_given_holdings(default_store_file: Path) -> None:
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        battery = lever_battery(store, "RUS", "CHN", draws=50, holdings=10e9)
+        currency = next(i for i in battery.items if i.key == "currency")
+        # A 5-15% fall on 10 bn held: the target loses 0.5-1.5 bn, the sender gains it.
+        assert 0.5e9 <= currency.result.cost_target_usd["median"] <= 1.5e9
+        assert main_export_group(store, "CHN", "RUS", source="icio") == "electrical"
+
+
+@pytest.fixture(scope="module")
+def baci_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """Two synthetic BACI years in a store without the ICIO defaults."""
+    root = tmp_path_factory.mktemp("baci")
+    store = asymmetry.open(root / "store.duckdb", defaults=False)
+    for year in (2021, 2022):
+        synth = generate_baci(
+            root / str(year), rows=30_000, n_countries=30, n_products=400, year=year
+        )
+        ingest_baci(store, [synth.data])
+    yield store
+    store.close()
+
+
+def _busiest_pair(store: Store) -> tuple[str, str]:
+    row = store.query(
+        "SELECT exporter, importer FROM flows WHERE year = 2022 "
+        "GROUP BY ALL ORDER BY sum(value_usd) DESC LIMIT 1"
+    ).iloc[0]
+    return str(row["importer"]), str(row["exporter"])
+
+
+def test_report_on_synthetic_baci(baci_store: Store) -> None:
+    a, b = _busiest_pair(baci_store)
+    report = build_report(baci_store, a, b, draws=50)
+    expected = profile(baci_store, a, b, source="flows")
+    assert report.headline.source == "flows" and report.headline.year == 2022
+    assert report.headline.shares == pytest.approx(expected.shares, rel=EXACT)
+    assert [row["year"] for row in report.headline.series] == [2021, 2022]
+    # No ICIO network in this store: those sections say why instead of vanishing.
+    assert "ICIO" in report.skipped["profile_icio"]
+    assert "exposure_a_on_b" in report.skipped
+    assert report.dependencies["a_on_b"].level == "hs4"
+    html = render_html(report)
+    assert external_loads(html) == []
+    assert 'id="chart-series"' in html
+    assert shown_value(html, "b_in_a_imports") == pytest.approx(
+        expected.shares["b_in_a_imports"], rel=EXACT
+    )
+    # The year option picks the goods-flow year.
+    older = build_report(baci_store, a, b, year=2021, draws=20)
+    assert older.headline.shares == pytest.approx(
+        profile(baci_store, a, b, year=2021, source="flows").shares, rel=EXACT
+    )
+
+
+def test_report_with_claims(default_store_file: Path, seeds: Path) -> None:
+    paper = seeds / "atlantic-council-2021-axis-of-collusion.txt"
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        report = build_report(store, "RUS", "CHN", claims=[paper], draws=20)
+        expected = asymmetry.check_claims(store, [paper])
+    assert report.claims is not None
+    assert report.claims.summary() == expected.summary()
+    html = render_html(report)
+    assert expected.summary() in html
+    assert "discrepant" in html and "25 percent" in html
+
+
+def test_cli_report_writes_the_file(store_env: Path, tmp_path: Path) -> None:
+    target = tmp_path / "russia-china.html"
+    result = CliRunner().invoke(app, ["report", "RUS", "CHN", "--draws", "20", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "China supplied" in result.output and "wrote" in result.output
+    assert external_loads(target.read_text(encoding="utf-8")) == []
+
+
+def test_cli_report_errors(store_env: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(app, ["report", "RUS", "Narnia"])
+    assert bad.exit_code == 2 and "Narnia" in bad.output
+    suffix = runner.invoke(
+        app, ["report", "RUS", "CHN", "--draws", "5", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert suffix.exit_code == 2 and ".html, .md or .json" in suffix.output
