@@ -81,7 +81,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("asymmetry.report", "templates"),
         # HTML templates escape; the Markdown template must not ("Russia&#39;s").
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        autoescape=lambda name: (name or "").endswith(".html.j2"),
         trim_blocks=True,
         lstrip_blocks=True,
     )
