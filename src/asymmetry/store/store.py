@@ -83,6 +83,16 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def cursor(self) -> Store:
+        """A second handle on the same open database for another thread.
+
+        A DuckDB connection must not be used by two threads at once; its
+        cursors may (one each). Closing the handle closes only the cursor.
+        """
+        view = object.__new__(Store)
+        view.path, view.read_only, view.con = self.path, self.read_only, self.con.cursor()
+        return view
+
     def __enter__(self) -> Store:
         return self
 

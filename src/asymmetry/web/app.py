@@ -1,0 +1,127 @@
+"""The web dashboard and JSON API: `create_app(store_path)`, served by `asymmetry serve`.
+
+The app opens the store read-only, serves plotly.js, the report's stylesheet
+and script and the Swagger UI from installed packages (nothing from a CDN),
+limits request bodies, and turns library errors into 4xx responses: an
+unknown country is 404 with suggestions, data or scenario problems 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from asymmetry import __version__
+from asymmetry.errors import AsymmetryError, UnknownCountryError
+from asymmetry.web.limits import BodyLimit
+from asymmetry.web.state import ReadOnlyStores, ResultCache
+
+DEFAULT_MAX_UPLOAD = 5_000_000
+ASSET_TYPES = {
+    "style.css": "text/css",
+    "tables.js": "application/javascript",
+    "plotly.min.js": "application/javascript",
+}
+
+
+def create_app(
+    store_path: str | Path,
+    *,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+    cache_size: int = 256,
+    threads: int | None = None,
+) -> FastAPI:
+    """The dashboard over the (existing) store at ``store_path``, opened read-only.
+
+    ``threads`` caps the worker threads that run requests (each with its own
+    DuckDB cursor); None keeps anyio's default of 40.
+    """
+    import swagger_ui_bundle
+
+    from asymmetry.web import api, pages
+
+    stores = ReadOnlyStores(store_path)  # fails now, not at the first request
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="asymmetry",
+        version=__version__,
+        description="Two-sided trade dependence between countries: pair profiles, product "
+        "dependencies, value-added exposure, lever simulations and claims checks.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.stores = stores
+    app.state.cache = ResultCache(cache_size)
+    app.state.max_upload_bytes = max_upload_bytes
+    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount(
+        "/static/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def asset(name: str) -> Response:
+        """plotly.js and the report's stylesheet and table script (fixed names only)."""
+        from asymmetry.report.charts import plotly_js
+        from asymmetry.report.render import asset as report_asset
+
+        if name not in ASSET_TYPES:
+            return JSONResponse({"detail": f"no asset {name!r}"}, status_code=404)
+        body = plotly_js() if name == "plotly.min.js" else report_asset(name)
+        return Response(
+            body, media_type=ASSET_TYPES[name], headers={"cache-control": "max-age=86400"}
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="asymmetry API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "store": str(stores.root.path)}
+
+    @app.exception_handler(AsymmetryError)
+    def library_error(request: Request, exc: AsymmetryError) -> JSONResponse:
+        body: dict[str, object] = {"detail": str(exc)}
+        if isinstance(exc, UnknownCountryError):
+            body["suggestions"] = exc.suggestions
+        return JSONResponse(body, status_code=pages.error_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'query')}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            {"detail": "; ".join(problems), "errors": jsonable_encoder(exc.errors())},
+            status_code=422,
+        )
+
+    return app

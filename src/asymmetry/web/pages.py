@@ -1,0 +1,249 @@
+"""The dashboard's HTML pages: pair explorer, dependencies, lever simulator, claims.
+
+Pages render the report's own templates (`asymmetry.report.templates`) with
+the scripts served by the app, so a page and the file report show the same
+sections from the same results. Library errors are shown on the page, with
+the status code an API client would get.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from asymmetry.errors import AsymmetryError, DocumentError
+from asymmetry.report.render import environment
+from asymmetry.web.api import COUNTRY, YEAR, Level, Model, check_upload, countries, store
+
+router = APIRouter(include_in_schema=False)
+LEVER_KINDS = (
+    "export-restriction",
+    "import-restriction",
+    "price-discount",
+    "payment-friction",
+    "currency",
+)
+# The parameter each lever's size sets.
+SIZE_FIELD = {
+    "export-restriction": "fraction",
+    "import-restriction": "fraction",
+    "price-discount": "discount",
+    "payment-friction": "rate",
+    "currency": "move",
+}
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The report's environment (filters, globals) with the dashboard's templates first."""
+    return environment().overlay(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("asymmetry.web", "templates"),
+                jinja2.PackageLoader("asymmetry.report", "templates"),
+            ]
+        )
+    )
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("countries", countries(store(request)))
+    context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
+    html = templates().get_template(name).render(active=request.url.path, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_status(exc: AsymmetryError) -> int:
+    """The HTTP status of a library error (shared with the API's handlers)."""
+    from asymmetry.errors import NoDataError, ScenarioError, UnknownCountryError
+
+    if isinstance(exc, UnknownCountryError):
+        return 404
+    if isinstance(exc, NoDataError | ScenarioError | DocumentError):
+        return 422
+    return 400
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/pair?a=RUS&b=CHN")
+
+
+@router.get("/pair")
+def pair(
+    request: Request,
+    a: Annotated[str, COUNTRY] = "RUS",
+    b: Annotated[str, COUNTRY] = "CHN",
+    year: Annotated[int | None, YEAR] = None,
+) -> HTMLResponse:
+    from asymmetry.report.render import report_charts
+    from asymmetry.web.api import pair_report
+
+    form = {"a": a.upper(), "b": b.upper(), "year": year}
+    try:
+        report = pair_report(request, a, b, year)
+    except AsymmetryError as exc:
+        return page(request, "pair.html.j2", error_status(exc), form=form, error=str(exc))
+    form.update(a=report.a, b=report.b)
+    return page(
+        request,
+        "pair.html.j2",
+        form=form,
+        r=report,
+        charts=report_charts(report),
+        csv_links=True,
+    )
+
+
+@router.get("/dependencies")
+def dependencies_page(
+    request: Request,
+    country: Annotated[str, COUNTRY] = "RUS",
+    on: Annotated[str, COUNTRY] = "CHN",
+    year: Annotated[int | None, YEAR] = None,
+    level: Level = Level.hs4,
+    top: Annotated[int, Query(ge=1, le=10_000)] = 200,
+) -> HTMLResponse:
+    from asymmetry.metrics.dependence import dependencies
+    from asymmetry.store.codes import resolve_pair
+
+    form = {
+        "country": country.upper(),
+        "on": on.upper(),
+        "year": year,
+        "level": level.value,
+        "top": top,
+    }
+    try:
+        a, b = resolve_pair(country, on)
+        db = store(request)
+        result = request.app.state.cache.get(
+            ("dependencies-page", a, b, year, level.value, top),
+            lambda: dependencies(db, a, on=b, year=year, level=level.value, top=top),
+        )
+    except AsymmetryError as exc:
+        return page(request, "dependencies.html.j2", error_status(exc), form=form, error=str(exc))
+    form.update(country=a, on=b)
+    return page(request, "dependencies.html.j2", form=form, d=result, csv_links=True)
+
+
+@router.get("/levers")
+def levers_page(
+    request: Request,
+    sender: Annotated[str, COUNTRY] = "CHN",
+    target: Annotated[str, COUNTRY] = "RUS",
+    lever: str = "export-restriction",
+    products: Annotated[str, Query(max_length=500)] = "machinery,electrical,vehicles",
+    low: float = 0.5,
+    high: float = 1.0,
+    holdings: Annotated[float | None, Query(ge=0)] = None,
+    model: Model = Model.pe,
+    draws: Annotated[int, Query(ge=1, le=20_000)] = 1000,
+    run: bool = False,
+) -> HTMLResponse:
+    form = {
+        "sender": sender.upper(),
+        "target": target.upper(),
+        "lever": lever,
+        "products": products,
+        "low": low,
+        "high": high,
+        "holdings": holdings,
+        "model": model.value,
+        "draws": draws,
+    }
+    context: dict[str, Any] = {"form": form, "lever_kinds": LEVER_KINDS}
+    if not run:
+        return page(request, "levers.html.j2", **context)
+    try:
+        battery = _simulate_one(request, form)
+    except AsymmetryError as exc:
+        return page(request, "levers.html.j2", error_status(exc), error=str(exc), **context)
+    from asymmetry.report.build import country_names
+    from asymmetry.report.charts import A_COLOUR, B_COLOUR, levers_chart
+
+    names = country_names(store(request), battery.sender, battery.target)
+    colours = {battery.target: A_COLOUR, battery.sender: B_COLOUR}
+    figure = levers_chart(battery, names, colours)
+    return page(request, "levers.html.j2", battery=battery, figure=figure, **context)
+
+
+def _simulate_one(request: Request, form: dict[str, Any]) -> Any:
+    """The form's lever as a one-item battery (so it draws like the report's)."""
+    from asymmetry.errors import ScenarioError
+    from asymmetry.levers.battery import Battery, BatteryItem
+    from asymmetry.levers.engine import simulate
+    from asymmetry.levers.scenario import Scenario
+
+    kind = form["lever"]
+    if kind not in SIZE_FIELD:
+        raise ScenarioError(f"unknown lever {kind!r}; use one of {', '.join(LEVER_KINDS)}")
+    size = [form["low"], form["high"]] if form["high"] != form["low"] else form["low"]
+    lever: dict[str, Any] = {"type": kind, SIZE_FIELD[kind]: size}
+    if kind == "currency":
+        if form["holdings"] is None:
+            raise ScenarioError(
+                "give the target's holdings of the sender's currency (USD bn)",
+                lever=kind,
+                field="holdings",
+            )
+        lever["holdings_usd"] = form["holdings"] * 1e9
+    else:
+        lever["products"] = form["products"]
+    scenario = Scenario.from_dict(
+        {"sender": form["sender"], "target": form["target"], "levers": [lever], "name": kind}
+    )
+    db = store(request)
+    key = ("lever-page", repr(scenario), form["model"], form["draws"])
+    result = request.app.state.cache.get(
+        key, lambda: simulate(db, scenario, draws=form["draws"], model=form["model"])
+    )
+    what = lever.get("products", "holdings")
+    title = f"{scenario.sender} → {scenario.target}: {kind} on {what}, size {size}"
+    item = BatteryItem(kind, title, str(size), scenario, result)
+    return Battery(scenario.sender, scenario.target, [item])
+
+
+@router.get("/claims")
+def claims_form(request: Request) -> HTMLResponse:
+    return page(request, "claims.html.j2")
+
+
+@router.post("/claims")
+def claims_check(
+    request: Request,
+    text: Annotated[str, Form(max_length=1_000_000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    from asymmetry.claims.render import render_html
+
+    db = store(request)
+    try:
+        if file is not None and file.filename:
+            checked = check_upload(db, file)
+            title = file.filename
+        elif text.strip():
+            checked = _check_pasted(db, text)
+            title = "pasted text"
+        else:
+            raise DocumentError("paste some text or choose a file")
+    except AsymmetryError as exc:
+        return page(request, "claims.html.j2", error_status(exc), error=str(exc))
+    return HTMLResponse(render_html(checked, title=title))
+
+
+def _check_pasted(db: Any, text: str) -> Any:
+    """Pasted text as a document (so the result shows the text with its marks)."""
+    import tempfile
+    from pathlib import Path
+
+    from asymmetry.claims.check import check_claims
+
+    with tempfile.TemporaryDirectory(prefix="asymmetry-text-") as folder:
+        path = Path(folder) / "pasted-text.txt"
+        path.write_text(text, encoding="utf-8")
+        return check_claims(db, [path])
