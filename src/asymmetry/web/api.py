@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,10 +52,10 @@ class Model(StrEnum):
     network = "network"
 
 
-def store(request: Request) -> Store:
-    """The calling thread's read-only store handle."""
-    found: Store = request.app.state.stores.get()
-    return found
+def store(request: Request) -> Iterator[Store]:
+    """A read-only store handle of the request's own."""
+    with request.app.state.stores.handle() as db:
+        yield db
 
 
 def cache(request: Request) -> Any:
@@ -210,22 +212,22 @@ def battery(
 @router.get("/report")
 def report(
     request: Request,
+    db: StoreDep,
     a: Annotated[str, COUNTRY],
     b: Annotated[str, COUNTRY],
     year: Annotated[int | None, YEAR] = None,
 ) -> dict[str, Any]:
     """The whole pair report as JSON (what `asymmetry report A B -o r.json` writes)."""
-    found = pair_report(request, a, b, year)
+    found = pair_report(request, db, a, b, year)
     return dict(json_safe(found.to_dict()))
 
 
-def pair_report(request: Request, a: str, b: str, year: int | None) -> Any:
+def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -> Any:
     """The cached report for a pair (shared by the API and the pair explorer page)."""
     from asymmetry.report.build import build_report
     from asymmetry.store.codes import resolve_pair
 
     a, b = resolve_pair(a, b)
-    db = store(request)
     return request.app.state.cache.get(
         ("report", a, b, year), lambda: build_report(db, a, b, year=year, draws=500)
     )
@@ -245,23 +247,30 @@ def claims_text(
 @router.post("/claims/upload")
 def claims_upload(db: StoreDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Check every figure in an uploaded .txt, .md, .html or .pdf (size-limited)."""
-    return dict(json_safe(check_upload(db, file).to_dict()))
-
-
-def check_upload(db: Store, file: UploadFile) -> Any:
-    """Run the claims checker on an upload, written only inside a private temp dir."""
     from asymmetry.claims.check import check_claims
 
-    name = Path(file.filename or "upload").name  # no directories from the client
-    suffix = Path(name).suffix.lower()
+    with saved_document(file.filename or "upload", file.file.read()) as path:
+        return dict(json_safe(check_claims(db, [path]).to_dict()))
+
+
+@contextmanager
+def saved_document(name: str, data: bytes) -> Iterator[Path]:
+    """The bytes as a file in a private temp dir, deleted on exit.
+
+    Only the base name's safe characters and an allowed suffix are kept, so a
+    client's name ("../../x.txt") never chooses where the file goes. Documents
+    are read lazily: use them (check, render) before leaving the block.
+    """
+    base = Path(name).name
+    suffix = Path(base).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise DocumentError(
             f"cannot check a {suffix or 'suffix-less'} file; upload one of "
             + ", ".join(UPLOAD_SUFFIXES),
-            file=name,
+            file=base,
         )
+    stem = re.sub(r"[^\w-]+", "_", Path(base).stem)[:80].strip("_") or "upload"
     with tempfile.TemporaryDirectory(prefix="asymmetry-upload-") as folder:
-        stem = re.sub(r"[^\w-]+", "_", Path(name).stem)[:80].strip("_") or "upload"
         path = Path(folder) / f"{stem}{suffix}"
-        path.write_bytes(file.file.read())
-        return check_claims(db, [path])
+        path.write_bytes(data)
+        yield path

@@ -9,6 +9,7 @@ the status code an API client would get.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
@@ -17,7 +18,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from asymmetry.errors import AsymmetryError, DocumentError
 from asymmetry.report.render import environment
-from asymmetry.web.api import COUNTRY, YEAR, Level, Model, check_upload, countries, store
+from asymmetry.store.store import Store
+from asymmetry.web.api import (
+    COUNTRY,
+    YEAR,
+    Level,
+    Model,
+    StoreDep,
+    countries,
+    saved_document,
+)
 
 router = APIRouter(include_in_schema=False)
 LEVER_KINDS = (
@@ -50,8 +60,9 @@ def templates() -> jinja2.Environment:
     )
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("countries", countries(store(request)))
+def page(request: Request, db: Store, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A dashboard page; ``db`` lists the countries for the forms."""
+    context.setdefault("countries", countries(db))
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
     html = templates().get_template(name).render(active=request.url.path, **context)
     return HTMLResponse(html, status_code=status)
@@ -76,6 +87,7 @@ def home() -> RedirectResponse:
 @router.get("/pair")
 def pair(
     request: Request,
+    db: StoreDep,
     a: Annotated[str, COUNTRY] = "RUS",
     b: Annotated[str, COUNTRY] = "CHN",
     year: Annotated[int | None, YEAR] = None,
@@ -85,12 +97,13 @@ def pair(
 
     form = {"a": a.upper(), "b": b.upper(), "year": year}
     try:
-        report = pair_report(request, a, b, year)
+        report = pair_report(request, db, a, b, year)
     except AsymmetryError as exc:
-        return page(request, "pair.html.j2", error_status(exc), form=form, error=str(exc))
+        return page(request, db, "pair.html.j2", error_status(exc), form=form, error=str(exc))
     form.update(a=report.a, b=report.b)
     return page(
         request,
+        db,
         "pair.html.j2",
         form=form,
         r=report,
@@ -102,6 +115,7 @@ def pair(
 @router.get("/dependencies")
 def dependencies_page(
     request: Request,
+    db: StoreDep,
     country: Annotated[str, COUNTRY] = "RUS",
     on: Annotated[str, COUNTRY] = "CHN",
     year: Annotated[int | None, YEAR] = None,
@@ -120,20 +134,21 @@ def dependencies_page(
     }
     try:
         a, b = resolve_pair(country, on)
-        db = store(request)
         result = request.app.state.cache.get(
             ("dependencies-page", a, b, year, level.value, top),
             lambda: dependencies(db, a, on=b, year=year, level=level.value, top=top),
         )
     except AsymmetryError as exc:
-        return page(request, "dependencies.html.j2", error_status(exc), form=form, error=str(exc))
+        status = error_status(exc)
+        return page(request, db, "dependencies.html.j2", status, form=form, error=str(exc))
     form.update(country=a, on=b)
-    return page(request, "dependencies.html.j2", form=form, d=result, csv_links=True)
+    return page(request, db, "dependencies.html.j2", form=form, d=result, csv_links=True)
 
 
 @router.get("/levers")
 def levers_page(
     request: Request,
+    db: StoreDep,
     sender: Annotated[str, COUNTRY] = "CHN",
     target: Annotated[str, COUNTRY] = "RUS",
     lever: str = "export-restriction",
@@ -158,21 +173,21 @@ def levers_page(
     }
     context: dict[str, Any] = {"form": form, "lever_kinds": LEVER_KINDS}
     if not run:
-        return page(request, "levers.html.j2", **context)
+        return page(request, db, "levers.html.j2", **context)
     try:
-        battery = _simulate_one(request, form)
+        battery = _simulate_one(request, db, form)
     except AsymmetryError as exc:
-        return page(request, "levers.html.j2", error_status(exc), error=str(exc), **context)
+        return page(request, db, "levers.html.j2", error_status(exc), error=str(exc), **context)
     from asymmetry.report.build import country_names
     from asymmetry.report.charts import A_COLOUR, B_COLOUR, levers_chart
 
-    names = country_names(store(request), battery.sender, battery.target)
+    names = country_names(db, battery.sender, battery.target)
     colours = {battery.target: A_COLOUR, battery.sender: B_COLOUR}
     figure = levers_chart(battery, names, colours)
-    return page(request, "levers.html.j2", battery=battery, figure=figure, **context)
+    return page(request, db, "levers.html.j2", battery=battery, figure=figure, **context)
 
 
-def _simulate_one(request: Request, form: dict[str, Any]) -> Any:
+def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
     """The form's lever as a one-item battery (so it draws like the report's)."""
     from asymmetry.errors import ScenarioError
     from asymmetry.levers.battery import Battery, BatteryItem
@@ -197,7 +212,6 @@ def _simulate_one(request: Request, form: dict[str, Any]) -> Any:
     scenario = Scenario.from_dict(
         {"sender": form["sender"], "target": form["target"], "levers": [lever], "name": kind}
     )
-    db = store(request)
     key = ("lever-page", repr(scenario), form["model"], form["draws"])
     result = request.app.state.cache.get(
         key, lambda: simulate(db, scenario, draws=form["draws"], model=form["model"])
@@ -209,41 +223,30 @@ def _simulate_one(request: Request, form: dict[str, Any]) -> Any:
 
 
 @router.get("/claims")
-def claims_form(request: Request) -> HTMLResponse:
-    return page(request, "claims.html.j2")
+def claims_form(request: Request, db: StoreDep) -> HTMLResponse:
+    return page(request, db, "claims.html.j2")
 
 
 @router.post("/claims")
 def claims_check(
     request: Request,
+    db: StoreDep,
     text: Annotated[str, Form(max_length=1_000_000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
+    """The text or file with each claim marked by verdict (the claims checker's page)."""
+    from asymmetry.claims.check import check_claims
     from asymmetry.claims.render import render_html
 
-    db = store(request)
     try:
         if file is not None and file.filename:
-            checked = check_upload(db, file)
-            title = file.filename
+            name, data = file.filename, file.file.read()
         elif text.strip():
-            checked = _check_pasted(db, text)
-            title = "pasted text"
+            name, data = "pasted-text.txt", text.encode("utf-8")
         else:
             raise DocumentError("paste some text or choose a file")
+        with saved_document(name, data) as path:
+            checked = check_claims(db, [path])
+            return HTMLResponse(render_html(checked, title=Path(name).name))
     except AsymmetryError as exc:
-        return page(request, "claims.html.j2", error_status(exc), error=str(exc))
-    return HTMLResponse(render_html(checked, title=title))
-
-
-def _check_pasted(db: Any, text: str) -> Any:
-    """Pasted text as a document (so the result shows the text with its marks)."""
-    import tempfile
-    from pathlib import Path
-
-    from asymmetry.claims.check import check_claims
-
-    with tempfile.TemporaryDirectory(prefix="asymmetry-text-") as folder:
-        path = Path(folder) / "pasted-text.txt"
-        path.write_text(text, encoding="utf-8")
-        return check_claims(db, [path])
+        return page(request, db, "claims.html.j2", error_status(exc), error=str(exc))

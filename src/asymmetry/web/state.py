@@ -1,16 +1,17 @@
 """What the web app shares between requests: the read-only store and a result cache.
 
-The server never writes: it opens the store read-only, and each worker
-thread gets its own DuckDB cursor (a connection is not shared between
-threads). Because nothing changes under it, a computed result stays valid
-for the server's life and is cached (bounded, least recently used first out).
+The server never writes: it opens the store read-only, and each request gets
+its own DuckDB cursor (a connection must not serve two threads at once).
+Because nothing changes under it, a computed result stays valid for the
+server's life and is cached (bounded, least recently used first out).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,28 +21,24 @@ T = TypeVar("T")
 
 
 class ReadOnlyStores:
-    """One read-only connection to the store, one cursor per worker thread."""
+    """One read-only connection to the store; a fresh cursor for each request.
+
+    A cursor is made per request (about 0.2 ms), not per thread: FastAPI may
+    resolve a dependency in one worker thread and run the endpoint in another.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.root = Store(path, read_only=True)
-        self._local = threading.local()
-        self._views: list[Store] = []
-        self._lock = threading.Lock()
 
-    def get(self) -> Store:
-        view: Store | None = getattr(self._local, "store", None)
-        if view is None:
-            view = self.root.cursor()
-            self._local.store = view
-            with self._lock:
-                self._views.append(view)
-        return view
+    @contextmanager
+    def handle(self) -> Iterator[Store]:
+        view = self.root.cursor()
+        try:
+            yield view
+        finally:
+            view.close()
 
     def close(self) -> None:
-        with self._lock:
-            for view in self._views:
-                view.close()
-            self._views.clear()
         self.root.close()
 
 

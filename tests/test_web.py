@@ -1,0 +1,228 @@
+"""The web app over real HTTP: a running `asymmetry serve`, called with httpx."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import shutil
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+import asymmetry
+from asymmetry.errors import StoreError
+from asymmetry.metrics.profile import profile
+from asymmetry.web.app import create_app
+from tests.live_server import serve
+
+pytestmark = pytest.mark.slow
+LIMIT_MB = 1.0
+EXACT = 1e-12
+
+
+@pytest.fixture(scope="module")
+def store_copy(default_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_copy: Path) -> Iterator[str]:
+    with serve(store_copy, "--max-upload-mb", str(LIMIT_MB)) as url:
+        yield url
+
+
+@pytest.fixture
+def client(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=60.0) as c:
+        yield c
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_profile_api_equals_the_library(client: httpx.Client, default_store_file: Path) -> None:
+    got = client.get("/api/profile", params={"a": "Russia", "b": "CHN"})
+    assert got.status_code == 200
+    body = got.json()
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        expected = profile(store, "RUS", "CHN")
+    assert body["a"] == "RUS" and body["year"] == 2022 and body["source"] == "icio"
+    assert body["shares"] == pytest.approx(expected.shares, rel=EXACT)
+    assert body["turnover_usd"] == pytest.approx(expected.turnover_usd, rel=EXACT)
+
+
+def test_bad_parameters_get_4xx(client: httpx.Client) -> None:
+    unknown = client.get("/api/profile", params={"a": "RUS", "b": "Narnia"})
+    assert unknown.status_code == 404
+    assert "Narnia" in unknown.json()["detail"] and unknown.json()["suggestions"]
+    for year in ("abc", "1800", "2015"):  # not a number, out of range, no data that year
+        bad = client.get("/api/profile", params={"a": "RUS", "b": "CHN", "year": year})
+        assert bad.status_code == 422, year
+        assert "year" in bad.json()["detail"] or "2015" in bad.json()["detail"]
+    assert client.get("/api/profile", params={"a": "RUS"}).status_code == 422  # b missing
+    same = client.get("/api/profile", params={"a": "RUS", "b": "Russia"})
+    assert same.status_code == 400 and "two different countries" in same.json()["detail"]
+    top = client.get("/api/dependencies", params={"country": "RUS", "on": "CHN", "top": 0})
+    assert top.status_code == 422
+    page = client.get("/pair", params={"a": "RUS", "b": "Narnia"})
+    assert page.status_code == 404 and "did you mean" in page.text
+
+
+def test_dependencies_json_and_csv(client: httpx.Client) -> None:
+    params = {"country": "RUS", "on": "CHN", "top": 5}
+    data = client.get("/api/dependencies", params=params).json()
+    assert data["country"] == "RUS" and len(data["items"]) == 5
+    scores = [row["dependence"] for row in data["items"]]
+    assert scores == sorted(scores, reverse=True)
+    csv = client.get("/api/dependencies", params={**params, "format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    lines = csv.text.strip().splitlines()
+    assert lines[0].startswith("product,name,") and len(lines) == 6
+    assert lines[1].split(",")[0] == data["items"][0]["product"]
+
+
+def test_levers_api(client: httpx.Client) -> None:
+    scenario = {
+        "sender": "CHN",
+        "target": "RUS",
+        "levers": [{"type": "export-restriction", "products": "84,85,87"}],
+    }
+    result = client.post("/api/levers", json=scenario, params={"draws": 200})
+    assert result.status_code == 200
+    body = result.json()
+    assert body["sender"] == "CHN" and body["draws"] == 200
+    assert body["cost_target_usd"]["p05"] <= body["cost_target_usd"]["median"]
+    bad = {**scenario, "levers": [{"type": "blockade"}]}
+    refused = client.post("/api/levers", json=bad)
+    assert refused.status_code == 422 and "unknown lever type" in refused.json()["detail"]
+    not_json = client.post(
+        "/api/levers", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert not_json.status_code == 422
+    battery = client.get("/api/battery", params={"sender": "CHN", "target": "RUS", "draws": 50})
+    assert {i["key"] for i in battery.json()["items"]} >= {"technology", "payments"}
+
+
+def test_claims_text_and_upload(client: httpx.Client, tmp_path: Path) -> None:
+    text = "The ambassador said 25 percent of trade in 2020 was settled in national currencies."
+    pasted = client.post("/api/claims", json={"text": text})
+    assert pasted.status_code == 200
+    claims = pasted.json()["claims"]
+    assert [c["verdict"] for c in claims] == ["discrepant"]
+    upload = client.post(
+        "/api/claims/upload", files={"file": ("../../etc/note.txt", text.encode(), "text/plain")}
+    )
+    assert upload.status_code == 200
+    assert upload.json()["summary"]["discrepant"] == 1
+    assert upload.json()["documents"][0].endswith("/note.txt")  # written in a temp dir
+    assert not Path("/etc/note.txt").exists()
+    exe = client.post("/api/claims/upload", files={"file": ("x.exe", b"MZ\x00\x00", "x/y")})
+    assert exe.status_code == 422 and ".exe" in exe.json()["detail"]
+    binary = client.post("/api/claims/upload", files={"file": ("x.txt", b"\x00\x01\x02", "t/p")})
+    assert binary.status_code == 422
+    page = client.post("/claims", data={"text": text})
+    assert page.status_code == 200 and '<mark class="discrepant"' in page.text
+    empty = client.post("/claims", data={"text": "  "})
+    assert empty.status_code == 422 and "paste some text" in empty.text
+
+
+def test_oversized_requests_get_413(server: str) -> None:
+    big = b"x" * int(LIMIT_MB * 1e6 + 10)
+    with httpx.Client(base_url=server, timeout=60.0) as c:
+        declared = c.post("/api/claims/upload", files={"file": ("big.txt", big, "text/plain")})
+        assert declared.status_code == 413 and "too large" in declared.json()["detail"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
+            for start in range(0, len(big), 65536):
+                yield big[start : start + 65536]
+
+        streamed = c.post(
+            "/api/claims", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413
+        assert c.get("/healthz").status_code == 200  # still serving
+
+
+def _raw_get(server: str, path: str) -> int:
+    """GET a path exactly as written (clients normalise ../ away)."""
+    parts = urlparse(server)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_path_traversal_is_refused(server: str) -> None:
+    for path in (
+        "/static/../../../../etc/passwd",
+        "/static/swagger/../../../../etc/passwd",
+        "/static/swagger/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+    ):
+        assert _raw_get(server, path) in (400, 404), path
+    assert _raw_get(server, "/static/plotly.min.js") == 200
+
+
+def test_garbage_request_line_does_not_crash(server: str) -> None:
+    parts = urlparse(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as s:
+        s.sendall(b"NONSENSE \x00\xff HTTP/9\r\n\r\n")
+        reply = s.recv(100)
+    assert reply.startswith(b"HTTP/1.1 4")
+    assert httpx.get(f"{server}/healthz").status_code == 200
+
+
+def test_docs_and_assets_are_local(client: httpx.Client) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert {"/api/profile", "/api/dependencies", "/api/levers", "/api/claims"} <= set(spec["paths"])
+    page = client.get("/pair", params={"a": "RUS", "b": "CHN"})
+    assert page.status_code == 200
+    assert (
+        'src="/static/plotly.min.js"' in page.text
+        and "https://" not in page.text.split("<main>")[0]
+    )
+    assert client.get("/static/nothing.js").status_code == 404
+
+
+def test_concurrent_requests_and_read_only_store(client: httpx.Client, store_copy: Path) -> None:
+    before = sha256(store_copy)
+    urls = [
+        "/api/profile?a=RUS&b=CHN",
+        "/api/profile?a=DEU&b=CHN",
+        "/api/exposure?country=RUS&on=CHN",
+        "/api/dependencies?country=DEU&on=USA&top=10",
+        "/api/countries",
+        "/api/years",
+    ] * 5
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda u: client.get(u).status_code, urls))
+    assert statuses == [200] * len(urls)
+    assert sha256(store_copy) == before  # the server never writes
+
+
+def test_app_opens_the_store_read_only(store_copy: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "s.duckdb"
+    shutil.copy(store_copy, copy)
+    app = create_app(copy)
+    assert app.state.stores.root.read_only
+    with app.state.stores.handle() as db, pytest.raises(Exception, match=r"read-only|read only"):
+        db.query("CREATE TABLE x (a INT)")
+    app.state.stores.close()
+    with pytest.raises(StoreError, match="does not exist"):
+        create_app(tmp_path / "missing.duckdb")
