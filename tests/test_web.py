@@ -72,6 +72,8 @@ def test_bad_parameters_get_4xx(client: httpx.Client) -> None:
     assert same.status_code == 400 and "two different countries" in same.json()["detail"]
     top = client.get("/api/dependencies", params={"country": "RUS", "on": "CHN", "top": 0})
     assert top.status_code == 422
+    blank = client.get("/pair", params={"a": "RUS", "b": "CHN", "year": ""})  # an empty form field
+    assert blank.status_code == 200
     page = client.get("/pair", params={"a": "RUS", "b": "Narnia"})
     assert page.status_code == 404 and "did you mean" in page.text
 

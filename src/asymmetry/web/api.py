@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BeforeValidator, Field
 
 from asymmetry.errors import DocumentError
 from asymmetry.report.render import json_safe
@@ -25,7 +26,19 @@ from asymmetry.store.store import Store
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-YEAR = Query(ge=1900, le=2100, description="Year of goods flows [default: latest].")
+
+def blank_is_none(value: Any) -> Any:
+    """An empty form field ("year=") means "not given", as in HTML forms."""
+    return None if value == "" else value
+
+
+# The range sits on the int itself: on the optional it would be applied to None.
+Year = Annotated[int, Field(ge=1900, le=2100)]
+OptionalYear = Annotated[
+    Year | None,
+    BeforeValidator(blank_is_none),
+    Query(description="Year of goods flows [default: latest]."),
+]
 COUNTRY = Query(min_length=2, max_length=60, description="ISO3 code or name, e.g. RUS.")
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 
@@ -93,7 +106,7 @@ def profile(
     results: CacheDep,
     a: Annotated[str, COUNTRY],
     b: Annotated[str, COUNTRY],
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
     source: Source = Source.auto,
 ) -> dict[str, Any]:
     """Two-sided pair profile: flows, shares both ways, asymmetry, HHI, composition, series."""
@@ -114,7 +127,7 @@ def dependencies(
     results: CacheDep,
     country: Annotated[str, COUNTRY],
     on: Annotated[str, COUNTRY],
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
     level: Level = Level.hs4,
     source: Source = Source.auto,
     top: Annotated[int, Query(ge=1, le=10_000)] = 50,
@@ -196,7 +209,7 @@ def battery(
     sender: Annotated[str, COUNTRY],
     target: Annotated[str, COUNTRY],
     draws: Annotated[int, Query(ge=1, le=5000)] = 500,
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
 ) -> dict[str, Any]:
     """The standard lever battery of ``sender`` on ``target``, ranked by leverage."""
     from asymmetry.levers.battery import lever_battery
@@ -215,7 +228,7 @@ def report(
     db: StoreDep,
     a: Annotated[str, COUNTRY],
     b: Annotated[str, COUNTRY],
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
 ) -> dict[str, Any]:
     """The whole pair report as JSON (what `asymmetry report A B -o r.json` writes)."""
     found = pair_report(request, db, a, b, year)

@@ -15,16 +15,18 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BeforeValidator, Field
 
 from asymmetry.errors import AsymmetryError, DocumentError
 from asymmetry.report.render import environment
 from asymmetry.store.store import Store
 from asymmetry.web.api import (
     COUNTRY,
-    YEAR,
     Level,
     Model,
+    OptionalYear,
     StoreDep,
+    blank_is_none,
     countries,
     saved_document,
 )
@@ -90,7 +92,7 @@ def pair(
     db: StoreDep,
     a: Annotated[str, COUNTRY] = "RUS",
     b: Annotated[str, COUNTRY] = "CHN",
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
 ) -> HTMLResponse:
     from asymmetry.report.render import report_charts
     from asymmetry.web.api import pair_report
@@ -118,7 +120,7 @@ def dependencies_page(
     db: StoreDep,
     country: Annotated[str, COUNTRY] = "RUS",
     on: Annotated[str, COUNTRY] = "CHN",
-    year: Annotated[int | None, YEAR] = None,
+    year: OptionalYear = None,
     level: Level = Level.hs4,
     top: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> HTMLResponse:
@@ -155,7 +157,9 @@ def levers_page(
     products: Annotated[str, Query(max_length=500)] = "machinery,electrical,vehicles",
     low: float = 0.5,
     high: float = 1.0,
-    holdings: Annotated[float | None, Query(ge=0)] = None,
+    holdings: Annotated[
+        Annotated[float, Field(ge=0)] | None, BeforeValidator(blank_is_none), Query()
+    ] = None,
     model: Model = Model.pe,
     draws: Annotated[int, Query(ge=1, le=20_000)] = 1000,
     run: bool = False,

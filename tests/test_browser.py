@@ -1,0 +1,171 @@
+"""The dashboard and the file report in a real browser (Playwright driving Debian's Chromium).
+
+Screenshots are kept in ``test-artifacts/``. Without /usr/bin/chromium the tests
+skip, unless ASYMMETRY_REQUIRE_BROWSER is set (CI sets it: there, a missing
+browser is a failure, not a skip).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+import asymmetry
+from asymmetry.report.build import build_report
+from asymmetry.report.render import write_report
+from tests.live_server import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.slow
+
+if not CHROMIUM.exists():
+    if os.environ.get("ASYMMETRY_REQUIRE_BROWSER"):
+        raise RuntimeError(f"{CHROMIUM} is missing; `apt-get install chromium`")
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(default_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("browser") / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    with serve(path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page that records every request and script error; screenshot at the end."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.requests, tab.errors = [], []
+    tab.on("request", lambda r: tab.requests.append(r.url))
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def only_local(urls: list[str]) -> list[str]:
+    """The requests that left the machine (anything but loopback, file: and data:)."""
+    return [
+        u
+        for u in urls
+        if not u.startswith(("data:", "file:", "blob:"))
+        and urlparse(u).hostname not in ("127.0.0.1", "localhost")
+    ]
+
+
+def test_pair_explorer_renders_the_chart(page: Any, server: str) -> None:
+    page.goto(f"{server}/pair?a=DEU&b=USA")
+    page.select_option("select[name=a]", "RUS")
+    page.select_option("select[name=b]", "CHN")
+    page.click("[data-testid=pair-form] button")
+    page.wait_for_url("**/pair?a=RUS&b=CHN*")
+    headline = page.locator("[data-testid=headline]").inner_text()
+    assert "China supplied" in headline and "of Russia's imports" in headline
+    chart = page.locator("#chart-headline svg.main-svg").first
+    chart.wait_for()
+    bars = page.locator("#chart-headline .bars path")
+    assert bars.count() == 6  # 3 measures x 2 sides
+    assert page.locator("div.chart svg.main-svg").count() >= 5
+    assert page.errors == []
+    assert only_local(page.requests) == []
+
+
+def _column(page: Any, table: str, index: int) -> list[float]:
+    cells = page.locator(f"{table} tbody tr:not([hidden]) td:nth-child({index})")
+    return [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.value)")]
+
+
+def test_dependencies_table_sorts_and_filters(page: Any, server: str) -> None:
+    page.goto(f"{server}/dependencies?country=RUS&on=CHN&top=40")
+    header = page.locator("#deps thead th", has_text="from CHN")
+    header.click()
+    ascending = _column(page, "#deps", 3)
+    assert len(ascending) == 40 and ascending == sorted(ascending)
+    header.click()
+    descending = _column(page, "#deps", 3)
+    assert descending == sorted(ascending, reverse=True)
+    assert header.get_attribute("aria-sort") == "descending"
+    rows = page.locator("#deps tbody tr")
+    flagged = page.locator("#deps tbody tr[data-ec='1']").count()
+    page.check("[data-filter-for=deps][data-filter=ec]")
+    visible = page.locator("#deps tbody tr:not([hidden])").count()
+    assert visible == flagged < rows.count()
+    link = page.locator("a[download]").get_attribute("href")
+    assert link.startswith("/api/dependencies?") and "format=csv" in link
+    assert page.errors == []
+
+
+def test_lever_form_submits_and_shows_intervals(page: Any, server: str) -> None:
+    page.goto(f"{server}/levers")
+    page.select_option("select[name=sender]", "CHN")
+    page.select_option("select[name=target]", "RUS")
+    page.select_option("select[name=lever]", "price-discount")
+    page.fill("input[name=products]", "fuels")
+    page.fill("input[name=low]", "0.1")
+    page.fill("input[name=high]", "0.3")
+    page.fill("input[name=draws]", "300")
+    page.click("[data-testid=lever-form] button")
+    result = page.locator("[data-testid=lever-result]")
+    result.wait_for()
+    assert "price-discount on fuels" in result.inner_text()
+    assert page.locator("[data-testid=cost-target]").inner_text().startswith("USD")
+    page.locator("#chart-lever svg.main-svg").first.wait_for()
+    assert "the sender gains" in result.inner_text()  # a discount moves money to the buyer
+    # A bad form value is shown on the page with the API's status.
+    bad = page.goto(f"{server}/levers?run=1&lever=price-discount&products=nonsense")
+    assert bad.status == 422
+    assert "unknown product group" in page.locator("[data-testid=error]").inner_text()
+
+
+def test_claims_paste_is_annotated(page: Any, server: str) -> None:
+    page.goto(f"{server}/claims")
+    page.fill(
+        "textarea[name=text]",
+        "In 2020 only 25 percent of trade was settled in national currencies.",
+    )
+    page.click("[data-testid=claims-form] button")
+    mark = page.locator("mark.discrepant[title]")
+    mark.wait_for()
+    assert mark.inner_text() == "25 percent"
+
+
+def test_file_report_works_offline(page: Any, default_store_file: Path, tmp_path: Path) -> None:
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        report = build_report(store, "RUS", "CHN", draws=100)
+    path = write_report(report, tmp_path / "russia-china.html")
+    page.goto(path.as_uri())
+    page.locator("#chart-headline svg.main-svg").first.wait_for()
+    assert page.locator("div.chart svg.main-svg").count() >= 6
+    assert only_local(page.requests) == []
+    assert page.errors == []
