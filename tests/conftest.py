@@ -71,6 +71,7 @@ def snapshot(store: Store) -> dict[str, tuple[int, int]]:
     out = {}
     for table in (
         "flows",
+        "flow_pairs",
         "countries",
         "country_codes",
         "products",

@@ -15,6 +15,7 @@ from asymmetry.claims.extract import extract_text
 from asymmetry.claims.tolerance import interval
 from asymmetry.cli import app
 from asymmetry.errors import DocumentError
+from asymmetry.store.ingest_flows import refresh_flow_pairs
 from asymmetry.store.store import Store
 
 AMBASSADOR = (
@@ -66,6 +67,7 @@ def test_claims_on_goods_shares_are_computed_from_flows(default_store: Store) ->
                 "source) VALUES (2019, ?, ?, '270900', 'HS17', ?, 'test')",
                 [x, y, v],
             )
+        refresh_flow_pairs(con, "test")  # what every ingest does
     text = "In 2019, Russia made up 40% of China's imports."
     (c,) = check_text(default_store, text).checked
     assert c.verdict == "consistent" and c.reference is not None

@@ -151,3 +151,45 @@ def test_empty_and_binary_files(empty_store: Store, tmp_path: Path) -> None:
         ingest_table(empty_store, binary, hs_revision="HS17")
     with pytest.raises(IngestError, match="file not found"):
         ingest_table(empty_store, tmp_path / "nope.csv", hs_revision="HS17")
+
+
+def _pairs_by_hand(store: Store) -> list[tuple[object, ...]]:
+    return sorted(
+        store.con.execute(
+            "SELECT source, year, exporter, importer, coalesce(reporter, ''), sum(value_usd), "
+            "count(*) FROM flows GROUP BY ALL"
+        ).fetchall()
+    )
+
+
+def _pairs_stored(store: Store) -> list[tuple[object, ...]]:
+    return sorted(
+        store.con.execute(
+            "SELECT source, year, exporter, importer, coalesce(reporter, ''), value_usd, n_rows "
+            "FROM flow_pairs"
+        ).fetchall()
+    )
+
+
+def test_pair_sums_follow_every_ingest(empty_store: Store, tmp_path: Path) -> None:
+    good = _write(tmp_path, GOOD)
+    ingest_table(empty_store, good, hs_revision="HS17")
+    assert _pairs_stored(empty_store) == _pairs_by_hand(empty_store)
+    assert len(_pairs_stored(empty_store)) == 3  # 4 rows; the two RUS->CHN rows are one pair
+    # A lenient load drops bad rows before the sums are taken.
+    lenient = _write(
+        tmp_path,
+        "year,exporter,importer,product,value_usd\n2022,RUS,CHN,2709,1\n2022,CHN,RUS,8471,-1\n",
+        "lenient.csv",
+    )
+    ingest_table(empty_store, lenient, hs_revision="HS17", strict=False)
+    assert _pairs_stored(empty_store) == _pairs_by_hand(empty_store)
+    # Replacing a file replaces its sums; a failed ingest changes none of them.
+    good.write_text(GOOD.replace("1000.5", "7"))
+    ingest_table(empty_store, good, hs_revision="HS17")
+    assert _pairs_stored(empty_store) == _pairs_by_hand(empty_store)
+    before = snapshot(empty_store)
+    good.write_text(GOOD + "2022,Narnia,CHN,2709,1\n")
+    with pytest.raises(IngestError):
+        ingest_table(empty_store, good, hs_revision="HS17")
+    assert snapshot(empty_store) == before

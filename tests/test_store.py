@@ -10,6 +10,7 @@ import pytest
 import asymmetry
 from asymmetry.errors import StoreError
 from asymmetry.store.schema import SCHEMA_VERSION
+from asymmetry.store.store import Store
 
 
 def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
@@ -50,6 +51,22 @@ def test_version_1_store_is_migrated(default_store_file: Path, tmp_path: Path) -
             "SELECT sum(value_usd) FROM io_trade WHERE seller_country = 'CHN' "
             "AND buyer_country = 'RUS'"
         ) == pytest.approx(by_hand)
+
+
+def test_version_3_store_gets_its_pair_sums(empty_store: Store, tmp_path: Path) -> None:
+    path = empty_store.path
+    empty_store.con.execute(
+        "INSERT INTO flows (year, exporter, importer, product, hs_revision, value_usd, source) "
+        "VALUES (2022, 'RUS', 'CHN', '270900', 'HS17', 5, 'x'), "
+        "(2022, 'RUS', 'CHN', '271121', 'HS17', 2, 'x')"
+    )
+    empty_store.con.execute("DROP TABLE flow_pairs")
+    empty_store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    empty_store.close()
+    with asymmetry.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        rows = store.con.execute("SELECT exporter, importer, value_usd, n_rows FROM flow_pairs")
+        assert rows.fetchall() == [("RUS", "CHN", 7.0, 2)]
 
 
 def test_unopenable_path_gives_a_clear_error(tmp_path: Path) -> None:

@@ -17,16 +17,20 @@ from asymmetry.levers.scenario import Scenario
 from asymmetry.metrics.dependence import dependencies
 from asymmetry.metrics.io_exposure import io_exposure
 from asymmetry.metrics.profile import profile
+from asymmetry.report.build import build_report
+from asymmetry.report.render import write_report
 
 __all__ = [
     "AsymmetryError",
     "Scenario",
     "Store",
     "__version__",
+    "build_report",
     "check_claims",
     "dependencies",
     "io_exposure",
     "open",
     "profile",
     "simulate",
+    "write_report",
 ]

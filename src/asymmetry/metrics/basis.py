@@ -33,6 +33,9 @@ class Basis:
     dataset: str
     sql: str  # SELECT exporter, importer, item, value_usd (named params in `params`)
     params: dict[str, Any]
+    # SELECT exporter, importer, value_usd summed over items (same params): the
+    # few thousand rows that pair-level metrics need, read from `flow_pairs`.
+    pairs_sql: str = ""
 
     @property
     def label(self) -> str:
@@ -59,9 +62,11 @@ def resolve_basis(
             SELECT seller_country AS exporter, buyer_country AS importer,
                    seller_sector AS item, value_usd
             FROM io_trade WHERE seller_country <> buyer_country"""
-        return Basis("icio", ICIO_YEAR, ICIO_DATASET, sql, {})
+        pairs = f"SELECT exporter, importer, sum(value_usd) AS value_usd FROM ({sql}) GROUP BY ALL"
+        return Basis("icio", ICIO_YEAR, ICIO_DATASET, sql, {}, pairs)
     coverage = store.query(
-        "SELECT source, year, count(*) AS n FROM flows GROUP BY ALL ORDER BY year DESC, n DESC"
+        "SELECT source, year, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL "
+        "ORDER BY year DESC, n DESC"
     )
     if coverage.empty:
         raise NoDataError(
@@ -82,34 +87,46 @@ def resolve_basis(
     # largest one is read, never the sum of both.
     chosen = str(in_year["source"].iloc[0])
     kind = store.scalar("SELECT kind FROM datasets WHERE id = ?", [chosen])
+    reported = kind == "reported"
     sql = (
-        RECONCILED_SQL
-        if kind == "reported"
+        reconciled_sql("flows", "product AS item, value_usd")
+        if reported
         else """
         SELECT exporter, importer, product AS item, value_usd
         FROM flows WHERE source = $dataset AND year = $year AND exporter <> importer"""
     )
-    return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year})
+    pairs = (
+        reconciled_sql("flow_pairs", "value_usd")
+        if reported
+        else """
+        SELECT exporter, importer, value_usd
+        FROM flow_pairs WHERE source = $dataset AND year = $year AND exporter <> importer"""
+    )
+    pairs = f"SELECT exporter, importer, sum(value_usd) AS value_usd FROM ({pairs}) GROUP BY ALL"
+    return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year}, pairs)
 
 
 # Declarations by reporter hold most flows twice (the exporter's and the
 # importer's report). One of them is kept, as BACI does: the importer's
 # declaration, and the exporter's (mirror) where the importer reported no
 # imports that year (Russia since 2022). Mirror values are FOB, not CIF.
-RECONCILED_SQL = """
-    SELECT exporter, importer, product AS item, value_usd
-    FROM flows
+def reconciled_sql(table: str, columns: str) -> str:
+    """The reconciled rows of ``table`` (flows, or their pair sums in flow_pairs)."""
+    return f"""
+    SELECT exporter, importer, {columns}
+    FROM {table}
     WHERE source = $dataset AND year = $year AND exporter <> importer
       AND (reporter = importer
            OR (reporter = exporter AND importer NOT IN (
-                SELECT DISTINCT reporter FROM flows
+                SELECT DISTINCT reporter FROM flow_pairs
                 WHERE source = $dataset AND year = $year AND reporter = importer)))"""
 
 
 def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
     """Years with goods flows in the store (in one dataset if given), ascending."""
     frame = store.query(
-        "SELECT DISTINCT year FROM flows WHERE $dataset IS NULL OR source = $dataset ORDER BY year",
+        "SELECT DISTINCT year FROM flow_pairs WHERE $dataset IS NULL OR source = $dataset "
+        "ORDER BY year",
         {"dataset": dataset},
     )
     return [int(y) for y in frame["year"]]
@@ -121,7 +138,7 @@ def all_years_sql() -> str:
         SELECT f.year, f.exporter, f.importer, f.product, f.value_usd
         FROM flows f
         JOIN (SELECT year, arg_max(source, n) AS source
-              FROM (SELECT year, source, count(*) AS n FROM flows GROUP BY ALL)
+              FROM (SELECT year, source, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL)
               GROUP BY year) chosen
           ON chosen.year = f.year AND chosen.source = f.source
         WHERE f.exporter <> f.importer"""

@@ -136,9 +136,8 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
     """Bilateral flows, both sides' totals, shares and partner HHI in one query."""
     sides = store.query(
         f"""
-        WITH t AS ({basis.sql}),
-        pairs AS (SELECT exporter, importer, sum(value_usd) AS v FROM t
-                  WHERE exporter IN ($a, $b) OR importer IN ($a, $b) GROUP BY ALL)
+        WITH pairs AS (SELECT exporter, importer, value_usd AS v FROM ({basis.pairs_sql})
+                       WHERE exporter IN ($a, $b) OR importer IN ($a, $b))
         SELECT 'imports' AS side, importer AS country, sum(v) AS total,
                sum(v * v) / (sum(v) * sum(v)) AS hhi
         FROM pairs WHERE importer IN ($a, $b) GROUP BY importer

@@ -30,7 +30,7 @@ from asymmetry.store.provenance import (
     record_dataset,
     sha256_file,
 )
-from asymmetry.store.schema import FLOW_COLUMNS
+from asymmetry.store.schema import FLOW_COLUMNS, FLOW_PAIRS_SQL
 from asymmetry.store.store import ProgressCallback, Store
 
 # What the CSV reader does with a row it cannot parse: raise, log it to the
@@ -197,6 +197,7 @@ def _insert(
         n_skipped = sum(skipped.values())
         if rows == 0:
             raise IngestError("no valid rows to load", file=source.file)
+        refresh_flow_pairs(con, source.dataset_id)
         record_dataset(
             con,
             dataset_id=source.dataset_id,
@@ -223,6 +224,13 @@ def _insert(
         timer(),
         dict(timer.stages),
     )
+
+
+def refresh_flow_pairs(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+    """Recompute the dataset's pair sums (`flow_pairs`) from its committed-to-be flows."""
+    for statement in FLOW_PAIRS_SQL.split(";"):
+        if statement.strip():
+            con.execute(statement, {"dataset": dataset_id})
 
 
 def _count_rows(con: duckdb.DuckDBPyConnection, dataset_id: str) -> int:

@@ -38,7 +38,15 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
+
+# Rebuild one dataset's pair sums from its flows ($dataset).
+FLOW_PAIRS_SQL: Final = """
+    DELETE FROM flow_pairs WHERE source = $dataset;
+    INSERT INTO flow_pairs
+    SELECT source, year, exporter, importer, reporter, sum(value_usd), count(*)
+    FROM flows WHERE source = $dataset GROUP BY ALL;
+"""
 
 DDL: Final = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -60,6 +68,19 @@ CREATE TABLE IF NOT EXISTS flows (
     -- the country whose customs declared the row (UN Comtrade style data);
     -- NULL for reconciled datasets such as BACI, one row per flow
     reporter VARCHAR
+);
+
+-- flows summed by pair, kept in step with flows by every ingest (same
+-- transaction): pair-level metrics (profile headline, coverage) read these few
+-- rows instead of scanning every product line.
+CREATE TABLE IF NOT EXISTS flow_pairs (
+    source VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    exporter VARCHAR NOT NULL,
+    importer VARCHAR NOT NULL,
+    reporter VARCHAR,
+    value_usd DOUBLE NOT NULL,
+    n_rows BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS countries (

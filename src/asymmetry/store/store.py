@@ -155,6 +155,11 @@ class Store:
             con.execute(DDL)  # new tables and views; existing ones are kept
             if version < 2:
                 con.execute(IO_TRADE_SQL)
+            if version < 4:
+                con.execute(
+                    "INSERT INTO flow_pairs SELECT source, year, exporter, importer, reporter, "
+                    "sum(value_usd), count(*) FROM flows GROUP BY ALL"
+                )
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
@@ -166,6 +171,7 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         names = [
             "flows",
+            "flow_pairs",
             "countries",
             "country_codes",
             "products",
