@@ -133,6 +133,18 @@ def reference_countries() -> pd.DataFrame:
     return pd.concat([frame, extra], ignore_index=True).drop_duplicates("iso3")
 
 
+@cache
+def _iso_tables() -> tuple[frozenset[str], dict[str, str]]:
+    """ISO3 codes and ISO numeric -> ISO3, built once (resolution runs per request)."""
+    reference = reference_countries()
+    by_numeric = {
+        str(int(n)): c
+        for n, c in zip(reference["iso_numeric"], reference["iso3"], strict=True)
+        if not pd.isna(n)
+    }
+    return frozenset(reference["iso3"]), by_numeric
+
+
 def resolve_countries(
     values: Iterable[str], *, scheme_codes: dict[str, str] | None = None
 ) -> dict[str, str | None]:
@@ -142,13 +154,7 @@ def resolve_countries(
     special numeric codes, ISO3, ISO numeric, then names via `country_converter`
     ("Russia", "Russian Federation", "China, People's Rep.").
     """
-    reference = reference_countries()
-    iso3 = set(reference["iso3"])
-    by_numeric = {
-        str(int(n)): c
-        for n, c in zip(reference["iso_numeric"], reference["iso3"], strict=True)
-        if not pd.isna(n)
-    }
+    iso3, by_numeric = _iso_tables()
     scheme_codes = scheme_codes or {}
     out: dict[str, str | None] = {}
     names: list[str] = []

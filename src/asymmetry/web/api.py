@@ -8,21 +8,24 @@ library (countries, years, scenarios), whose errors become 4xx responses in
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator, Field
 
 from asymmetry.errors import DocumentError
 from asymmetry.report.render import json_safe
 from asymmetry.store.store import Store
+from asymmetry.web.state import ResultCache
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -71,60 +74,83 @@ def store(request: Request) -> Iterator[Store]:
         yield db
 
 
-def cache(request: Request) -> Any:
-    return request.app.state.cache
-
-
 StoreDep = Annotated[Store, Depends(store)]
-CacheDep = Annotated[Any, Depends(cache)]
 
 
-@router.get("/countries")
-def countries(db: StoreDep) -> list[dict[str, str]]:
+async def cached_json(request: Request, key: Hashable, compute: Callable[[Store], Any]) -> Response:
+    """The JSON of ``compute(store).to_dict()``, computed once per key.
+
+    A repeated request is answered on the event loop from the cached bytes
+    (no thread, no store, no serialisation); the first one runs in a worker
+    thread with a store handle of its own. Library errors propagate to the
+    app's handlers (4xx) and are not cached.
+    """
+    cache: ResultCache = request.app.state.cache
+    body = cache.peek(key)
+    if body is None:
+
+        def work() -> bytes:
+            with request.app.state.stores.handle() as db:
+                result = compute(db)
+                data = result.to_dict() if hasattr(result, "to_dict") else result
+                return json.dumps(json_safe(data), allow_nan=False).encode()
+
+        body = await run_in_threadpool(cache.get, key, work)
+    return Response(body, media_type="application/json")
+
+
+def list_countries(db: Store) -> list[dict[str, str]]:
     """Countries with data in the store (goods flows or the ICIO network)."""
     frame = db.query(
         """SELECT c.iso3, c.name FROM countries c
-           WHERE c.iso3 IN (SELECT DISTINCT exporter FROM flows
+           WHERE c.iso3 IN (SELECT DISTINCT exporter FROM flow_pairs
                             UNION SELECT DISTINCT country FROM io_nodes)
            ORDER BY c.name"""
     )
     return [{"iso3": str(r.iso3), "name": str(r.name)} for r in frame.itertuples()]
 
 
-@router.get("/years")
-def years(db: StoreDep) -> dict[str, Any]:
+@router.get("/countries", response_class=JSONResponse)
+async def countries(request: Request) -> Response:
+    """Countries with data in the store (goods flows or the ICIO network)."""
+    return await cached_json(request, ("countries",), list_countries)
+
+
+@router.get("/years", response_class=JSONResponse)
+async def years(request: Request) -> Response:
     """Years of goods flows in the store, and the ICIO network's year."""
     from asymmetry.metrics.basis import ICIO_YEAR, available_years
 
-    has_icio = bool(db.scalar("SELECT count(*) FROM io_nodes"))
-    return {"flows": available_years(db), "icio": ICIO_YEAR if has_icio else None}
+    def compute(db: Store) -> dict[str, Any]:
+        has_icio = bool(db.scalar("SELECT count(*) FROM io_nodes"))
+        return {"flows": available_years(db), "icio": ICIO_YEAR if has_icio else None}
+
+    return await cached_json(request, ("years",), compute)
 
 
-@router.get("/profile")
-def profile(
-    db: StoreDep,
-    results: CacheDep,
+@router.get("/profile", response_class=JSONResponse)
+async def profile(
+    request: Request,
     a: Annotated[str, COUNTRY],
     b: Annotated[str, COUNTRY],
     year: OptionalYear = None,
     source: Source = Source.auto,
-) -> dict[str, Any]:
+) -> Response:
     """Two-sided pair profile: flows, shares both ways, asymmetry, HHI, composition, series."""
     from asymmetry.metrics.profile import profile as compute
     from asymmetry.store.codes import resolve_pair
 
     a, b = resolve_pair(a, b)
-    result = results.get(
+    return await cached_json(
+        request,
         ("profile", a, b, year, source.value),
-        lambda: compute(db, a, b, year=year, source=source.value),
+        lambda db: compute(db, a, b, year=year, source=source.value),
     )
-    return dict(json_safe(result.to_dict()))
 
 
-@router.get("/dependencies", response_model=None)
-def dependencies(
-    db: StoreDep,
-    results: CacheDep,
+@router.get("/dependencies", response_class=JSONResponse)
+async def dependencies(
+    request: Request,
     country: Annotated[str, COUNTRY],
     on: Annotated[str, COUNTRY],
     year: OptionalYear = None,
@@ -132,40 +158,46 @@ def dependencies(
     source: Source = Source.auto,
     top: Annotated[int, Query(ge=1, le=10_000)] = 50,
     format: TableFormat = TableFormat.json,
-) -> dict[str, Any] | Response:
+) -> Response:
     """Products ``country`` imports from ``on``, most dependent first (JSON or CSV)."""
     from asymmetry.metrics.dependence import dependencies as compute
     from asymmetry.store.codes import resolve_pair
 
     a, b = resolve_pair(country, on)
-    result = results.get(
-        ("dependencies", a, b, year, level.value, source.value, top),
-        lambda: compute(db, a, on=b, year=year, level=level.value, source=source.value, top=top),
-    )
-    if format is TableFormat.csv:
+
+    def table(db: Store) -> Any:
+        return compute(db, a, on=b, year=year, level=level.value, source=source.value, top=top)
+
+    key = ("dependencies", a, b, year, level.value, source.value, top)
+    if format is TableFormat.json:
+        return await cached_json(request, key, table)
+
+    def csv() -> tuple[str, str]:
+        with request.app.state.stores.handle() as db:
+            result = table(db)
         name = f"dependencies-{a}-on-{b}-{result.year}-{result.level.replace(' ', '-')}.csv"
-        return Response(
-            result.to_frame().to_csv(index=False),
-            media_type="text/csv",
-            headers={"content-disposition": f'attachment; filename="{name}"'},
-        )
-    return dict(json_safe(result.to_dict()))
+        return name, result.to_frame().to_csv(index=False)
+
+    name, text = await run_in_threadpool(request.app.state.cache.get, (*key, "csv"), csv)
+    return Response(
+        text,
+        media_type="text/csv",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
-@router.get("/exposure")
-def exposure(
-    db: StoreDep,
-    results: CacheDep,
+@router.get("/exposure", response_class=JSONResponse)
+async def exposure(
+    request: Request,
     country: Annotated[str, COUNTRY],
     on: Annotated[str, COUNTRY],
-) -> dict[str, Any]:
+) -> Response:
     """Value-added exposure of ``country`` to ``on`` on the ICIO 2022 network."""
     from asymmetry.metrics.io_exposure import io_exposure
     from asymmetry.store.codes import resolve_pair
 
     a, b = resolve_pair(country, on)
-    result = results.get(("exposure", a, b), lambda: io_exposure(db, a, on=b))
-    return dict(json_safe(result.to_dict()))
+    return await cached_json(request, ("exposure", a, b), lambda db: io_exposure(db, a, on=b))
 
 
 SCENARIO_EXAMPLE = {
@@ -175,64 +207,64 @@ SCENARIO_EXAMPLE = {
 }
 
 
-@router.post("/levers")
-def levers(
-    db: StoreDep,
-    results: CacheDep,
+@router.post("/levers", response_class=JSONResponse)
+async def levers(
+    request: Request,
     scenario: Annotated[dict[str, Any], Body(examples=[SCENARIO_EXAMPLE])],
     draws: Annotated[int, Query(ge=1, le=20_000)] = 1000,
     seed: Annotated[int, Query(ge=0)] = 0,
     model: Model = Model.pe,
     source: Source = Source.auto,
-) -> dict[str, Any]:
+) -> Response:
     """Simulate a scenario (sender, target, levers: the `asymmetry lever` file layout)."""
-    import json
-
     from asymmetry.levers.engine import simulate
     from asymmetry.levers.scenario import Scenario
 
     parsed = Scenario.from_dict(scenario)
-    key = ("levers", json.dumps(scenario, sort_keys=True), draws, seed, model.value, source.value)
-    result = results.get(
+    key = ("levers", repr(parsed), draws, seed, model.value, source.value)
+    return await cached_json(
+        request,
         key,
-        lambda: simulate(
+        lambda db: simulate(
             db, parsed, draws=draws, seed=seed, model=model.value, source=source.value
         ),
     )
-    return dict(json_safe(result.to_dict()))
 
 
-@router.get("/battery")
-def battery(
-    db: StoreDep,
-    results: CacheDep,
+@router.get("/battery", response_class=JSONResponse)
+async def battery(
+    request: Request,
     sender: Annotated[str, COUNTRY],
     target: Annotated[str, COUNTRY],
     draws: Annotated[int, Query(ge=1, le=5000)] = 500,
     year: OptionalYear = None,
-) -> dict[str, Any]:
+) -> Response:
     """The standard lever battery of ``sender`` on ``target``, ranked by leverage."""
     from asymmetry.levers.battery import lever_battery
     from asymmetry.store.codes import resolve_pair
 
     s, t = resolve_pair(sender, target)
-    result = results.get(
-        ("battery", s, t, draws, year), lambda: lever_battery(db, s, t, draws=draws, year=year)
+    return await cached_json(
+        request,
+        ("battery", s, t, draws, year),
+        lambda db: lever_battery(db, s, t, draws=draws, year=year),
     )
-    return dict(json_safe(result.to_dict()))
 
 
-@router.get("/report")
-def report(
+@router.get("/report", response_class=JSONResponse)
+async def report(
     request: Request,
-    db: StoreDep,
     a: Annotated[str, COUNTRY],
     b: Annotated[str, COUNTRY],
     year: OptionalYear = None,
-) -> dict[str, Any]:
+) -> Response:
     """The whole pair report as JSON (what `asymmetry report A B -o r.json` writes)."""
-    found = pair_report(request, db, a, b, year)
-    return dict(json_safe(found.to_dict()))
+    from asymmetry.store.codes import resolve_pair
+
+    a, b = resolve_pair(a, b)
+    return await cached_json(
+        request, ("report-json", a, b, year), lambda db: pair_report(request, db, a, b, year)
+    )
 
 
 def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -> Any:

@@ -80,7 +80,7 @@ def create_app(
     )
 
     @app.get("/static/{name}", include_in_schema=False)
-    def asset(name: str) -> Response:
+    async def asset(name: str) -> Response:
         """plotly.js and the report's stylesheet and table script (fixed names only)."""
         from asymmetry.report.charts import plotly_js
         from asymmetry.report.render import asset as report_asset
@@ -103,7 +103,7 @@ def create_app(
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "store": str(stores.root.path)}
 
     @app.exception_handler(AsymmetryError)

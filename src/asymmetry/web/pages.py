@@ -27,7 +27,7 @@ from asymmetry.web.api import (
     OptionalYear,
     StoreDep,
     blank_is_none,
-    countries,
+    list_countries,
     saved_document,
 )
 
@@ -64,7 +64,9 @@ def templates() -> jinja2.Environment:
 
 def page(request: Request, db: Store, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A dashboard page; ``db`` lists the countries for the forms."""
-    context.setdefault("countries", countries(db))
+    context.setdefault(
+        "countries", request.app.state.cache.get(("countries-list",), lambda: list_countries(db))
+    )
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
     html = templates().get_template(name).render(active=request.url.path, **context)
     return HTMLResponse(html, status_code=status)

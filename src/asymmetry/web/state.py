@@ -55,6 +55,15 @@ class ResultCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
+    def peek(self, key: Hashable) -> Any:
+        """The cached value, or None when the key was never computed."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return self._items[key]
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._items:
