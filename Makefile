@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## The main job: the Russia-China report (out/russia-china.html) on the embedded default data.
+run: $(STAMP)  ## The main job: the Russia-China report and evidence brief (out/) on the embedded default data.
 	$(VENV)/bin/asymmetry report RUS CHN -o out/russia-china.html
+	$(VENV)/bin/asymmetry brief RUS CHN -o out/russia-china-brief.html
 
 test: $(STAMP)  ## ruff, mypy and the whole pytest suite (slow tests included).
 	$(VENV)/bin/ruff check $(SRC)

@@ -200,6 +200,8 @@ def test_docs_and_assets_are_local(client: httpx.Client) -> None:
         and "https://" not in page.text.split("<main>")[0]
     )
     assert client.get("/static/nothing.js").status_code == 404
+    brief = client.get("/brief", params={"a": "RUS", "b": "CHN"})
+    assert brief.status_code == 200 and brief.text.count('data-testid="section-') == 7
 
 
 def test_concurrent_requests_and_read_only_store(client: httpx.Client, store_copy: Path) -> None:

@@ -106,6 +106,11 @@ def relief(
     if not 0.0 <= restored <= 1.0:
         raise AsymmetryError(f"restored must be a share in [0, 1], got {restored}")
     members = tuple(m for m in partner_group(group) if m not in (a, b))
+    if not store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flow_pairs LIMIT 1)"):
+        raise NoDataError(
+            "the store holds no goods flows (the ICIO network has one year); ingest BACI "
+            "or Comtrade flows (`asymmetry ingest baci FILE`)"
+        )
     year = resolve_basis(store, source="flows", year=year).year
     if year <= before_year:
         raise AsymmetryError(

@@ -37,7 +37,7 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
-def _figure(fig: go.Figure, title: str, **layout: Any) -> Figure:
+def styled(fig: go.Figure, title: str, **layout: Any) -> Figure:
     fig.update_layout({**_LAYOUT, "title": {"text": title}, **layout})
     result: Figure = json.loads(fig.to_json())
     return result
@@ -64,7 +64,7 @@ def headline_chart(p: PairProfile, names: dict[str, str]) -> Figure:
             ),
         ]
     )
-    return _figure(
+    return styled(
         fig,
         f"Who matters to whom, {p.year} ({p.basis})",
         barmode="group",
@@ -111,7 +111,7 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
             ),
         ]
     )
-    return _figure(
+    return styled(
         fig,
         f"Over time ({p.basis})",
         barmode="group",
@@ -142,7 +142,7 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
             )
         )
     pair = " – ".join(names.values())
-    return _figure(
+    return styled(
         go.Figure(traces),
         f"{pair} trade turnover as cited (USD bn)",
         yaxis={"title": "USD bn"},
@@ -162,7 +162,7 @@ def composition_chart(p: PairProfile, names: dict[str, str], direction: str) -> 
         texttemplate="%{x:.0%}",
         hovertext=[f"USD {r['value_usd']:,.0f}" for r in rows],
     )
-    return _figure(
+    return styled(
         go.Figure([bar]),
         f"{names[x]} → {names[y]}, {p.year}",
         height=max(300, 80 + 28 * len(rows)),
@@ -190,7 +190,7 @@ def exposure_chart(exposure: dict[str, IoExposure], names: dict[str, str]) -> Fi
         )
         for key, label in measures
     ]
-    return _figure(
+    return styled(
         go.Figure(traces),
         "Gross and value-added exposure (ICIO 2022)",
         barmode="group",
@@ -222,7 +222,7 @@ def levers_chart(battery: Battery, names: dict[str, str], colours: dict[str, str
         )
 
     s, t = battery.sender, battery.target
-    return _figure(
+    return styled(
         go.Figure([bars("target", t, colours[t]), bars("sender", s, colours[s])]),
         f"{names[s]}'s levers on {names[t]}: cost to each side (USD bn; negative = gain)",
         barmode="group",

@@ -56,6 +56,7 @@ def templates() -> jinja2.Environment:
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.PackageLoader("asymmetry.web", "templates"),
+                jinja2.PackageLoader("asymmetry.brief", "templates"),
                 jinja2.PackageLoader("asymmetry.report", "templates"),
             ]
         )
@@ -113,6 +114,39 @@ def pair(
         r=report,
         charts=report_charts(report),
         csv_links=True,
+    )
+
+
+@router.get("/brief")
+def brief_page(
+    request: Request,
+    db: StoreDep,
+    a: Annotated[str, COUNTRY] = "RUS",
+    b: Annotated[str, COUNTRY] = "CHN",
+    year: OptionalYear = None,
+) -> HTMLResponse:
+    """The evidence brief for a pair (seed papers checked for RUS/CHN when present)."""
+    from asymmetry.brief.build import build_brief
+    from asymmetry.brief.render import brief_charts
+    from asymmetry.store.codes import resolve_pair
+
+    form = {"a": a.upper(), "b": b.upper(), "year": year}
+    try:
+        x, y = resolve_pair(a, b)
+        found = request.app.state.cache.get(
+            ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
+        )
+    except AsymmetryError as exc:
+        return page(request, db, "brief_page.html.j2", error_status(exc), form=form, error=str(exc))
+    form.update(a=x, b=y)
+    return page(
+        request,
+        db,
+        "brief_page.html.j2",
+        form=form,
+        brief=found,
+        r=found.report,
+        charts=brief_charts(found),
     )
 
 

@@ -1,0 +1,143 @@
+"""The evidence brief: each answer is the underlying call's number, and gaps are explained."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import asymmetry
+from asymmetry.brief.build import Brief, build_brief, default_documents
+from asymmetry.brief.render import render_html, render_json, render_markdown, write_brief
+from asymmetry.cli import app
+from asymmetry.metrics.io_exposure import io_exposure
+from asymmetry.metrics.profile import profile
+from asymmetry.metrics.relief import relief
+from asymmetry.store.ingest_tidy import ingest_table
+from asymmetry.store.store import Store
+from tests.test_relief_replacement import FLOWS
+from tests.test_report import EXACT, external_loads
+
+KEYS = ["dependence", "flows", "substitutes", "leverage", "replacement", "relief", "claims"]
+
+
+@pytest.fixture(scope="module")
+def ru_cn(default_store_file: Path, seeds: Path) -> Iterator[tuple[Store, Brief]]:
+    papers = sorted(seeds.glob("*.txt"))
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        yield store, build_brief(store, "RUS", "CHN", claims=papers, draws=200)
+
+
+def test_seven_sections_in_order(ru_cn: tuple[Store, Brief]) -> None:
+    _, brief = ru_cn
+    assert [s.key for s in brief.sections] == KEYS
+    for s in brief.sections:
+        assert (s.answer is None) == (s.skipped is not None), s.key
+        if s.answer:
+            assert s.caveat and s.sources, s.key
+
+
+def test_dependence_numbers_are_the_engines(ru_cn: tuple[Store, Brief]) -> None:
+    store, brief = ru_cn
+    s = brief.section("dependence")
+    assert s.numbers["shares"] == pytest.approx(profile(store, "RUS", "CHN").shares, rel=EXACT)
+    exposure = io_exposure(store, "RUS", on="CHN").summary
+    assert s.numbers["value_added"]["a_on_b"] == pytest.approx(exposure, rel=EXACT)
+    assert f"{exposure['foreign_value_added_share']:.1%}" in (s.answer or "")
+
+
+def test_fuels_share_by_hand_from_the_icio_table(ru_cn: tuple[Store, Brief]) -> None:
+    store, brief = ru_cn
+    fuels = store.scalar(
+        """SELECT sum(value_usd) FILTER (WHERE seller_sector IN ('B05', 'B06', 'C19'))
+                  / sum(value_usd)
+           FROM io_trade WHERE seller_country = 'RUS' AND buyer_country = 'CHN'"""
+    )
+    got = brief.group_shares["2022"]["a_to_b"]["fuels"]
+    assert got == pytest.approx(fuels, rel=1e-9)
+    assert f"{fuels:.1%}" in (brief.section("flows").answer or "")
+
+
+def test_leverage_and_replacement(ru_cn: tuple[Store, Brief]) -> None:
+    _, brief = ru_cn
+    ranked = brief.section("leverage").numbers["ranked"]
+    battery = brief.report.levers["b_over_a"]
+    assert [r["lever"] for r in ranked] == [i.key for i in battery.items]
+    assert ranked[0]["cost_target_usd"] == battery.items[0].result.cost_target_usd
+    replacement = brief.section("replacement")
+    # 175-180 bcm to Europe at the peak less 38 + 50 bcm of pipeline to China.
+    assert replacement.numbers["gap_bcm"] == {"value": 89.5, "low": 87.0, "high": 92.0}
+    assert "87-92 bcm" in (replacement.answer or "")
+
+
+def test_relief_and_claims_sections(ru_cn: tuple[Store, Brief]) -> None:
+    store, brief = ru_cn
+    assert "no goods flows" in (brief.section("relief").skipped or "")
+    claims = brief.section("claims")
+    expected = asymmetry.check_claims(store, brief.documents)
+    assert claims.numbers["counts"] == expected.counts()
+    assert claims.numbers["counts"]["discrepant"] >= 1
+    assert "25 percent" in (claims.answer or "")
+
+
+def test_rendered_brief(ru_cn: tuple[Store, Brief], tmp_path: Path) -> None:
+    _, brief = ru_cn
+    html = render_html(brief)
+    assert external_loads(html) == []
+    assert html.count('data-testid="section-') == 7
+    assert 'id="chart-replacement"' in html
+    md = render_markdown(brief)
+    assert "## 5. Can China replace Russia's lost market?" in md
+    data = json.loads(render_json(brief))
+    assert [s["key"] for s in data["sections"]] == KEYS
+    assert write_brief(brief, tmp_path / "b.md").read_text(encoding="utf-8") == md
+
+
+@pytest.fixture
+def break_store(empty_store: Store, tmp_path: Path) -> Store:
+    path = tmp_path / "flows.csv"
+    path.write_text(FLOWS)
+    ingest_table(empty_store, path, hs_revision="HS17")
+    return empty_store
+
+
+@pytest.mark.parametrize("restored", [0.0, 1.0])
+def test_relief_section_on_goods_flows(break_store: Store, restored: float) -> None:
+    brief = build_brief(
+        break_store, "RUS", "CHN", claims=[], restored=restored, before_year=2021, draws=20
+    )
+    section = brief.section("relief")
+    expected = relief(break_store, "RUS", "CHN", restored=restored, before_year=2021)
+    assert section.numbers["shares_relief"] == pytest.approx(expected.shares_relief)
+    if restored == 0.0:  # nothing restored: today's shares
+        assert section.numbers["shares_relief"] == pytest.approx(section.numbers["shares_now"])
+    else:  # Germany back at its 2021 level (by hand in test_relief_replacement)
+        assert section.numbers["shares_relief"]["b_in_a_imports"] == pytest.approx(90 / 200)
+    # No ICIO network and no gas facts in this store: those parts say why.
+    assert "pipeline_gas_exports" in (brief.section("replacement").skipped or "")
+    assert "exposure_a_on_b" in brief.report.skipped
+    assert brief.section("claims").skipped
+
+
+def test_seed_papers_are_the_default_only_for_their_pair(
+    seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASYMMETRY_SEEDS", str(seeds))
+    assert len(default_documents("RUS", "CHN")) == 2
+    assert default_documents("DEU", "CHN") == []
+    monkeypatch.setenv("ASYMMETRY_SEEDS", str(seeds / "missing"))
+    assert default_documents("RUS", "CHN") == []
+
+
+def test_cli_brief(store_env: Path, tmp_path: Path) -> None:
+    target = tmp_path / "brief.html"
+    result = CliRunner().invoke(
+        app, ["brief", "RUS", "CHN", "--no-claims", "--draws", "20", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1. How dependent is Russia on China" in result.output
+    assert "87-92 bcm" in result.output
+    assert external_loads(target.read_text(encoding="utf-8")) == []
