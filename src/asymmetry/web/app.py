@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError, UnknownCountryError
+from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
 from asymmetry.web.state import ReadOnlyStores, ResultCache
 
@@ -111,7 +112,7 @@ def create_app(
         body: dict[str, object] = {"detail": str(exc)}
         if isinstance(exc, UnknownCountryError):
             body["suggestions"] = exc.suggestions
-        return JSONResponse(body, status_code=pages.error_status(exc))
+        return JSONResponse(body, status_code=error_status(exc))
 
     @app.exception_handler(RequestValidationError)
     def bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:

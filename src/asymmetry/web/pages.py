@@ -1,4 +1,4 @@
-"""The dashboard's HTML pages: pair explorer, dependencies, lever simulator, claims.
+"""The dashboard's HTML pages: pair explorer, brief, dependencies, levers, claims.
 
 Pages render the report's own templates (`asymmetry.report.templates`) with
 the scripts served by the app, so a page and the file report show the same
@@ -30,6 +30,7 @@ from asymmetry.web.api import (
     list_countries,
     saved_document,
 )
+from asymmetry.web.errors import error_status
 
 router = APIRouter(include_in_schema=False)
 LEVER_KINDS = (
@@ -71,17 +72,6 @@ def page(request: Request, db: Store, name: str, status: int = 200, **context: A
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
     html = templates().get_template(name).render(active=request.url.path, **context)
     return HTMLResponse(html, status_code=status)
-
-
-def error_status(exc: AsymmetryError) -> int:
-    """The HTTP status of a library error (shared with the API's handlers)."""
-    from asymmetry.errors import NoDataError, ScenarioError, UnknownCountryError
-
-    if isinstance(exc, UnknownCountryError):
-        return 404
-    if isinstance(exc, NoDataError | ScenarioError | DocumentError):
-        return 422
-    return 400
 
 
 @router.get("/")
