@@ -61,3 +61,37 @@ def comtrade_cmd(
         )
     out.print(result.summary())
     report_ingest(result.ingests)
+
+
+@fetch_app.command("baci")
+def baci_cmd(
+    release: Annotated[str, typer.Option(help="BACI release, YYYYMM.")] = "202501",
+    hs: Annotated[str, typer.Option(help="Nomenclature: HS92, HS96 ... HS22.")] = "HS92",
+    years: Annotated[
+        str | None, typer.Option(help="Years to ingest: 2021-2023 [default: all].")
+    ] = None,
+    sha256: Annotated[
+        str | None, typer.Option(help="Expected SHA-256 of the zip, if published.")
+    ] = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Where the zip is kept [default: beside the store].")
+    ] = None,
+) -> None:
+    """Download a BACI release from CEPII (resumable, with a progress bar), verify the zip,
+    then ingest the years asked for, one dataset per year."""
+    from asymmetry.fetch.baci import fetch_baci
+
+    store = open_store()
+    with progress_bar() as progress:
+        reports = run(
+            lambda: fetch_baci(
+                store,
+                release=release,
+                hs=hs,
+                years=years,
+                sha256=sha256,
+                cache_dir=cache_dir,
+                progress=progress,
+            )
+        )
+    report_ingest(reports)
