@@ -95,3 +95,20 @@ def baci_cmd(
             )
         )
     report_ingest(reports)
+
+
+@fetch_app.command("gdp")
+def gdp_cmd(
+    countries: Annotated[str, typer.Option(help="Countries, comma-separated: RUS,CHN.")],
+    years: Annotated[str, typer.Option(help="Years: 2015-2023.")],
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Answers cache [default: beside the store].")
+    ] = None,
+) -> None:
+    """GDP in current USD from the World Bank (NY.GDP.MKTP.CD) into the facts table,
+    for "% of GDP" figures; without it, ICIO 2022 value added is the fallback."""
+    from asymmetry.fetch.worldbank import fetch_gdp
+
+    store = open_store()
+    names = [c.strip() for c in countries.split(",") if c.strip()]
+    report_ingest([run(lambda: fetch_gdp(store, names, years, cache_dir=cache_dir))])
