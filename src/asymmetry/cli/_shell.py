@@ -51,6 +51,21 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class EngineOption(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[
+    EngineOption,
+    typer.Option(
+        "--engine",
+        help="duckdb: the local store. spark: the same SQL on Spark ($ASYMMETRY_SPARK_MASTER, "
+        "default local[*]; tables from $ASYMMETRY_SPARK_DATABASE or the local store).",
+    ),
+]
+
+
 class SourceOption(StrEnum):
     auto = "auto"
     flows = "flows"
@@ -124,6 +139,24 @@ def open_store() -> Store:
         with progress_bar() as progress:
             return run(lambda: Store(path, progress=progress))
     return run(lambda: Store(path))
+
+
+def open_engine(engine: EngineOption) -> Store:
+    """The store the metrics read: DuckDB, or Spark on the configured tables."""
+    if engine is EngineOption.duckdb:
+        return open_store()
+    import os
+
+    from asymmetry.store.spark import DATABASE_ENV, SparkStore, spark_session
+
+    session = run(spark_session)
+    session.sparkContext.setLogLevel("ERROR")
+    database = os.environ.get(DATABASE_ENV)
+    if database:
+        return run(lambda: SparkStore(session, database=database))
+    console.print("spark: reading this store's tables (local mode); set "
+                  f"${DATABASE_ENV} to read a cluster's tables")  # fmt: skip
+    return SparkStore.from_store(session, open_store())
 
 
 def emit(frame: pd.DataFrame, fmt: OutputFormat, *, title: str | None = None) -> None:

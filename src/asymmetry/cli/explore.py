@@ -13,11 +13,14 @@ import typer
 from rich.table import Table
 
 from asymmetry.cli._shell import (
+    EngineOpt,
+    EngineOption,
     FormatOpt,
     OutputFormat,
     SourceOption,
     app,
     emit,
+    open_engine,
     open_store,
     out,
     run,
@@ -133,11 +136,12 @@ def profile_cmd(
     ] = None,
     top: Annotated[int, typer.Option(help="Items per composition list.")] = 10,
     fmt: FormatOpt = OutputFormat.table,
+    engine: EngineOpt = EngineOption.duckdb,
 ) -> None:
     """Two-sided dependence of A and B: flows, shares both ways, HHI, composition."""
     from asymmetry.metrics.profile import profile
 
-    store = open_store()
+    store = open_engine(engine)
     src: SourceChoice = source.value
     result = run(lambda: profile(store, a, b, year=year, source=src, dataset=dataset, top=top))
     if fmt is OutputFormat.json:
@@ -173,12 +177,13 @@ def dependencies_cmd(
     ] = SourceOption.auto,
     dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    engine: EngineOpt = EngineOption.duckdb,
 ) -> None:
     """Products A imports from B: B's share, supplier and world concentration,
     alternative suppliers' capacity, EC-2021/GeoDep/CHPL flags, dependence score."""
     from asymmetry.metrics.dependence import Dependencies, dependencies
 
-    store = open_store()
+    store = open_engine(engine)
     src: SourceChoice = source.value
 
     def table(x: str, y: str) -> Dependencies:

@@ -46,6 +46,8 @@ class Store:
     ...     store.query("SELECT count(*) AS n FROM io_network")
     """
 
+    engine = "duckdb"  # what runs the SQL (`asymmetry.store.spark.SparkStore`: "spark")
+
     def __init__(
         self,
         path: str | Path | None = None,
