@@ -177,9 +177,44 @@ def test_bad_answers_are_named(
 def test_a_full_answer_is_cut_short_and_refused(empty_store: Store, tmp_path: Path) -> None:
     one = recorded("rus_chn_2020_M.json")["data"][0]  # type: ignore[index]
     respx.get(PREVIEW_URL).mock(return_value=httpx.Response(200, json={"data": [one] * 500}))
-    with pytest.raises(FetchError, match="cut short"):
+    with pytest.raises(FetchError, match="the most one call returns, for a single reporter"):
         fetch(empty_store, tmp_path, Waits(), key=None, years="2020", flows=("import",))
     assert empty_store.scalar("SELECT count(*) FROM flows") == 0
+
+
+@respx.mock
+def test_cut_short_answers_are_asked_again_in_parts(empty_store: Store, tmp_path: Path) -> None:
+    """Mirror mode, keyless (500 records a call): every reporter at once is too much, so
+    reporters are asked in batches of 40, and the batch holding both China and Chile
+    (300 records each) is halved until they are asked apart."""
+    template = recorded("mirror_rus_2023.json")["data"][0]  # type: ignore[index]
+    asked: list[tuple[str, ...]] = []
+
+    def by_reporters(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        assert params["partnerCode"] == "643" and params["flowCode"] == "X"
+        if "reporterCode" not in params:
+            return httpx.Response(200, json={"data": [template] * 500})
+        reporters = tuple(params["reporterCode"].split(","))
+        asked.append(reporters)
+        data = []
+        for code in ("156", "152", "842"):  # China, Chile, the USA: 300 products each
+            if code in reporters:
+                data += [{**template, "reporterCode": int(code), "cmdCode": f"{300000 + i}"}
+                         for i in range(300)]  # fmt: skip
+        return httpx.Response(200, json={"data": data[:500]})
+
+    respx.get(PREVIEW_URL).mock(side_effect=by_reporters)
+    report = fetch(empty_store, tmp_path, Waits(), key=None, partner=None, years="2023",
+                   mirror=True, flows=("export",))  # fmt: skip
+    reporters = {code for batch in asked for code in batch}
+    assert "643" not in reporters and len(reporters) > 200  # every country but Russia
+    assert max(len(b) for b in asked) == 40
+    together = [b for b in asked if "152" in b and "156" in b]
+    assert together and all(len(b) > 1 for b in together)  # halved until apart
+    assert report.split == 1 + len(together)  # type: ignore[attr-defined]
+    flows = empty_store.query("SELECT reporter, count(*) AS n FROM flows GROUP BY ALL ORDER BY ALL")
+    assert flows.set_index("reporter")["n"].to_dict() == {"CHL": 300, "CHN": 300, "USA": 300}
 
 
 @respx.mock

@@ -1,14 +1,17 @@
 """UN Comtrade connector: declarations by reporter, fetched, cached, then ingested.
 
-One query per (year, flow) keeps each answer under the API's record limit
+One query per (year, flow) keeps most answers under the API's record limit
 (100,000 records per call with a subscription key, 500 on the keyless
-preview endpoint); an answer that reaches the limit was cut short and
-raises `FetchError` asking for a narrower query instead of loading part of a
-year. Answers are cached by query (`QueryCache`), so a run that stops half
-way resumes where it stopped and a repeated run makes no request. Only when
-every query has answered are the records written out as a declarations file
-(one per HS revision) and ingested with `ingest_reported`, in one
-transaction each: nothing half-fetched reaches the store.
+preview endpoint). An answer that reaches the limit was cut short: it is
+never used, and the query is asked again in parts (every reporter or
+partner becomes batches of 40 countries, a batch is halved) until each part
+fits; a single reporter-partner pair that still does not fit raises
+`FetchError` (ask at HS4, or with a key). Answers are cached by query
+(`QueryCache`), so a run that stops half way resumes where it stopped and a
+repeated run makes no request. Only when every query has answered are the
+records written out as a declarations file (one per HS revision) and
+ingested with `ingest_reported`, in one transaction each: nothing
+half-fetched reaches the store.
 
 Mirror mode asks every other country for its declarations of trade *with*
 ``partner`` (the way to rebuild a non-reporter's trade, e.g. Russia since
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,7 @@ MAX_RECORDS = 100_000  # per call with a (free) subscription key
 PREVIEW_MAX_RECORDS = 500  # per call without a key
 LEVELS = {"hs2": "AG2", "hs4": "AG4", "hs6": "AG6"}
 FLOW_CODES = {"import": "M", "export": "X"}
+BATCH = 40  # countries per query when an "all" side is split
 # Comtrade's classificationCode of "as reported" HS data -> our revision names.
 REVISIONS = {
     "H0": "HS92",
@@ -91,12 +95,12 @@ def parse_years(spec: str | Iterable[int]) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """One API call: a year and a flow, for a reporter (or all, in mirror mode)."""
+    """One API call: a year and a flow, for some reporters and partners (None = all)."""
 
     year: int
     flow: str
-    reporter: str | None  # Comtrade code; None = every reporter
-    partner: str | None  # Comtrade code; None = every partner
+    reporters: tuple[str, ...] | None  # Comtrade codes; None = every reporter
+    partners: tuple[str, ...] | None  # Comtrade codes; None = every partner
     level: str
 
     def params(self, max_records: int) -> dict[str, Any]:
@@ -111,15 +115,53 @@ class Query:
             "format": "JSON",
             "includeDesc": "false",
         }
-        if self.reporter is not None:
-            params["reporterCode"] = self.reporter
-        if self.partner is not None:
-            params["partnerCode"] = self.partner
+        if self.reporters is not None:
+            params["reporterCode"] = ",".join(self.reporters)
+        if self.partners is not None:
+            params["partnerCode"] = ",".join(self.partners)
         return params
 
     def label(self) -> str:
-        who = f"reporter {self.reporter or 'all'}, partner {self.partner or 'all'}"
+        def side(codes: tuple[str, ...] | None) -> str:
+            if codes is None:
+                return "all"
+            return ",".join(codes) if len(codes) <= 3 else f"{len(codes)} countries"
+
+        who = f"reporter {side(self.reporters)}, partner {side(self.partners)}"
         return f"Comtrade {self.year} {self.flow}s ({who}, {self.level})"
+
+    def narrower(self, everyone: tuple[str, ...]) -> list[Query]:
+        """Smaller queries covering this one, for an answer cut short at the record limit:
+        an "all" side becomes batches of countries, a batch is halved. Empty if this
+        query is one reporter and one partner already."""
+
+        def batches(fixed: tuple[str, ...] | None) -> list[tuple[str, ...]]:
+            pool = tuple(c for c in everyone if not fixed or c not in fixed)
+            return [pool[i : i + BATCH] for i in range(0, len(pool), BATCH)]
+
+        def halves(codes: tuple[str, ...]) -> list[tuple[str, ...]]:
+            return [codes[: len(codes) // 2], codes[len(codes) // 2 :]]
+
+        if self.reporters is None:
+            return [replace(self, reporters=b) for b in batches(self.partners)]
+        if self.partners is None:
+            return [replace(self, partners=b) for b in batches(self.reporters)]
+        if len(self.reporters) > 1:
+            return [replace(self, reporters=h) for h in halves(self.reporters)]
+        if len(self.partners) > 1:
+            return [replace(self, partners=h) for h in halves(self.partners)]
+        return []
+
+
+def every_country_code() -> tuple[str, ...]:
+    """Comtrade codes of every country in the reference table (the pool batches come from)."""
+    codes = set()
+    for iso3 in reference_countries()["iso3"]:
+        try:
+            codes.add(comtrade_code(str(iso3)))
+        except AsymmetryError:
+            continue  # no numeric code: Comtrade cannot be asked about it
+    return tuple(sorted(codes, key=int))
 
 
 @dataclass
@@ -129,15 +171,17 @@ class FetchReport:
     queries: int = 0
     from_cache: int = 0
     requested: int = 0
+    split: int = 0  # answers cut short at the record limit and asked again in parts
     records: int = 0
     files: list[Path] = field(default_factory=list)
     ingests: list[IngestReport] = field(default_factory=list)
 
     def summary(self) -> str:
         loaded = ", ".join(f"{r.dataset} ({r.status}, {r.rows:,} rows)" for r in self.ingests)
+        split = f", {self.split} cut short and split" if self.split else ""
         return (
             f"{self.queries} queries ({self.from_cache} from the cache, {self.requested} "
-            f"requested), {self.records:,} records; {loaded or 'nothing ingested'}"
+            f"requested{split}), {self.records:,} records; {loaded or 'nothing ingested'}"
         )
 
 
@@ -167,8 +211,8 @@ def fetch_comtrade(
     for flow in flows:
         if flow not in FLOW_CODES:
             raise AsymmetryError(f"unknown flow {flow!r}; use import or export")
-    country = comtrade_code(reporter)
-    other = comtrade_code(partner) if partner else None
+    country = (comtrade_code(reporter),)
+    other = (comtrade_code(partner),) if partner else None
     queries = [
         Query(year, flow, None, country, level)
         if mirror
@@ -180,24 +224,40 @@ def fetch_comtrade(
     headers = {"Ocp-Apim-Subscription-Key": key} if key else {}
     folder = Path(cache_dir) if cache_dir else store.path.parent / "cache" / "comtrade"
     cache = QueryCache(folder / "answers")
-    report = FetchReport(queries=len(queries))
+    report = FetchReport()
     records: list[dict[str, Any]] = []
+    pending = list(reversed(queries))
+    everyone: tuple[str, ...] = ()
     with http_client(client) as http:
-        for done, query in enumerate(queries):
+        while pending:
+            query = pending.pop()
+            report.queries += 1
             params = query.params(limit)
             cache_key = QueryCache.key(url, params)
             answer = cache.get(cache_key)
             if answer is None:
                 response = get(http, url, params=params, headers=headers, policy=policy,
                                what=query.label())  # fmt: skip
-                answer = _checked(response, query, limit)
-                cache.put(cache_key, answer)
+                answer = _checked(response, query)
                 report.requested += 1
+                if len(answer["data"]) >= limit:  # cut short: ask again in smaller parts
+                    everyone = everyone or every_country_code()
+                    parts = query.narrower(everyone)
+                    if not parts:
+                        raise FetchError(
+                            f"{query.label()}: {len(answer['data']):,} records, the most one "
+                            "call returns, for a single reporter and partner; use --level "
+                            "hs4 or a subscription key (--key)"
+                        )
+                    report.split += 1
+                    pending += reversed(parts)
+                    continue
+                cache.put(cache_key, answer)
             else:
                 report.from_cache += 1
             records += answer["data"]
             if progress is not None:
-                progress("fetching Comtrade", (done + 1) / len(queries))
+                progress("fetching Comtrade", 1 - len(pending) / (len(pending) + report.queries))
     report.records = len(records)
     if not records:
         raise FetchError(f"Comtrade returned no records for {queries[0].label()} and the rest")
@@ -208,8 +268,8 @@ def fetch_comtrade(
     return report
 
 
-def _checked(response: httpx.Response, query: Query, limit: int) -> dict[str, Any]:
-    """The answer's JSON if it is complete and well formed; else a `FetchError` saying why."""
+def _checked(response: httpx.Response, query: Query) -> dict[str, Any]:
+    """The answer's JSON if it is well formed; else a `FetchError` saying why."""
     try:
         answer = response.json()
     except ValueError as exc:
@@ -222,11 +282,6 @@ def _checked(response: httpx.Response, query: Query, limit: int) -> dict[str, An
         missing = [f for f in RECORD_FIELDS if not isinstance(record, dict) or f not in record]
         if missing:
             raise FetchError(f"{query.label()}: record {i} lacks {', '.join(missing)}")
-    if len(answer["data"]) >= limit:
-        raise FetchError(
-            f"{query.label()}: {len(answer['data']):,} records, the most one call returns, so "
-            "the answer is cut short; narrow the query (a partner, --level hs4) or use a key"
-        )
     return answer
 
 
