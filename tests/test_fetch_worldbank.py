@@ -11,7 +11,10 @@ import respx
 
 from asymmetry.errors import NoDataError
 from asymmetry.fetch.http import FetchError, RetryPolicy
-from asymmetry.fetch.worldbank import GDP_INDICATOR, WB_URL, fetch_gdp, gdp_usd
+from asymmetry.fetch.worldbank import GDP_INDICATOR, WB_URL, fetch_gdp
+from asymmetry.levers.engine import simulate
+from asymmetry.levers.scenario import Scenario
+from asymmetry.metrics.gdp import gdp_usd
 from asymmetry.store.store import Store
 from tests.conftest import snapshot
 
@@ -50,6 +53,15 @@ def test_gdp_pages_become_facts(default_store: Store, tmp_path: Path) -> None:
     assert "2025-07-01" in facts["locator"].iloc[0]
     fetch(default_store, tmp_path)  # cached: no new request, unchanged ingest
     assert route.call_count == 2
+    # Lever costs as a share of GDP now divide by the World Bank figure for 2022.
+    scenario = Scenario.from_dict(
+        {"sender": "CHN", "target": "RUS", "levers": [{"type": "payment-friction", "rate": 0.02}]}
+    )
+    result = simulate(default_store, scenario, draws=10)
+    assert result.gdp_source["RUS"].startswith("World Bank") and "2022" in result.gdp_source["RUS"]
+    share = result.cost_target_share
+    assert share is not None
+    assert share["median"] == pytest.approx(result.cost_target_usd["median"] / 2.2e12)
 
 
 @respx.mock

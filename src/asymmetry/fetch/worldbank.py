@@ -9,8 +9,8 @@ recorded reply. The answer is written as a facts file (indicator
 ``gdp_usd``, USD bn, with the API's last-update date) and ingested with
 `ingest_facts`, so it carries provenance like any cited figure.
 
-`gdp_usd` reads a country's GDP back, falling back to its value added in
-the embedded ICIO 2022 network when no World Bank figure is stored (offline).
+`asymmetry.metrics.gdp` reads it back, falling back to value added in the
+embedded ICIO 2022 network when no World Bank figure is stored (offline).
 
 Reference: World Bank, World Development Indicators, NY.GDP.MKTP.CD,
 https://datahelpdesk.worldbank.org/knowledgebase/articles/898581 (API v2 basic calls).
@@ -25,11 +25,10 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from asymmetry.errors import NoDataError
 from asymmetry.fetch.cache import QueryCache
 from asymmetry.fetch.comtrade import parse_years
 from asymmetry.fetch.http import FetchError, RetryPolicy, get, http_client
-from asymmetry.metrics.basis import ICIO_YEAR
+from asymmetry.metrics.gdp import GDP_FACT, WORLD_BANK
 from asymmetry.store.codes import resolve_country
 from asymmetry.store.ingest_facts import ingest_facts
 from asymmetry.store.provenance import IngestReport
@@ -37,8 +36,6 @@ from asymmetry.store.store import Store
 
 WB_URL = "https://api.worldbank.org/v2/country/{countries}/indicator/{indicator}"
 GDP_INDICATOR = "NY.GDP.MKTP.CD"
-GDP_FACT = "gdp_usd"
-SOURCE = "World Bank, World Development Indicators (NY.GDP.MKTP.CD, GDP current US$)"
 PER_PAGE = 1000
 
 
@@ -85,7 +82,7 @@ def fetch_gdp(
             "period": [str(r["date"]) for r in rows],
             "value": [float(r["value"]) / 1e9 for r in rows],
             "unit": "USD bn",
-            "source": SOURCE,
+            "source": WORLD_BANK,
             "locator": f"API v2, last updated {updated}" if updated else "API v2",
             "url": url,
         }
@@ -119,22 +116,3 @@ def _checked(response: httpx.Response, page: int) -> list[Any]:
         if len(answer) == 1 or answer[1] is None:  # no data for the query
             return [answer[0], []]
     raise FetchError(f"World Bank page {page}: unrecognised answer layout")
-
-
-def gdp_usd(store: Store, country: str, year: int) -> tuple[float, str]:
-    """GDP in USD and where it comes from: a World Bank fact, else ICIO 2022 value added."""
-    iso3 = resolve_country(country)
-    value = store.scalar(
-        "SELECT value FROM facts WHERE indicator = ? AND country = ? AND year = ? "
-        "AND unit = 'USD bn' LIMIT 1",
-        [GDP_FACT, iso3, year],
-    )
-    if value is not None:
-        return float(value) * 1e9, SOURCE
-    added = store.scalar("SELECT sum(value_added_usd) FROM io_nodes WHERE country = ?", [iso3])
-    if added:
-        return float(added), f"value added in the OECD ICIO {ICIO_YEAR} network (GDP proxy)"
-    raise NoDataError(
-        f"no GDP for {iso3} in {year}: run `asymmetry fetch gdp --countries {iso3} "
-        f"--years {year}` (network) or load the ICIO network"
-    )

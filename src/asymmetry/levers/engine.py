@@ -20,6 +20,7 @@ from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
 from asymmetry.levers.uncertainty import Interval, interval
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.gdp import gdp
 from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
 
@@ -30,8 +31,9 @@ Model = Literal["pe", "network"]
 class LeverResult:
     """Costs of a scenario to both sides (USD; positive = a loss), with intervals.
 
-    ``cost_*_share`` divides by the country's value added in the ICIO 2022 network
-    (a GDP proxy; None when the country is not one of its 80 economies).
+    ``cost_*_share`` divides by the country's GDP (`asymmetry.metrics.gdp`): the
+    World Bank figure for the basis year when fetched, else its value added in the
+    ICIO 2022 network (None when it has neither); ``gdp_source`` says which.
     ``leverage_ratio`` = target's relative cost / sender's relative cost, at the
     median; None when the sender does not lose (it gains or breaks even).
     """
@@ -56,6 +58,8 @@ class LeverResult:
     third_countries: list[dict[str, Any]] = field(default_factory=list)
     # network model: value added lost by country with no substitution (the bound)
     bound_va_loss_usd: dict[str, float] = field(default_factory=dict)
+    # what each country's cost share divides by (source and year of its GDP)
+    gdp_source: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -138,9 +142,14 @@ def simulate(
                 "cost_sender_usd": interval(sender_part),
             }
         )
-    va_t, va_s = value_added(store, t), value_added(store, s)
-    share_t = interval(cost_target / va_t) if va_t else None
-    share_s = interval(cost_sender / va_s) if va_s else None
+    gdp_t, gdp_s = gdp(store, t, basis.year), gdp(store, s, basis.year)
+    share_t = interval(cost_target / gdp_t.value_usd) if gdp_t else None
+    share_s = interval(cost_sender / gdp_s.value_usd) if gdp_s else None
+    denominators = {
+        country: f"{found.source}, {found.year}"
+        for country, found in ((t, gdp_t), (s, gdp_s))
+        if found is not None
+    }
     leverage = None
     if share_t and share_s and share_s["median"] > 0:
         leverage = share_t["median"] / share_s["median"]
@@ -174,4 +183,5 @@ def simulate(
         by_lever,
         third,
         top_bound,
+        denominators,
     )

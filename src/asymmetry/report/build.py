@@ -49,8 +49,8 @@ DEFINITIONS = {
     "world exports by others over A's imports from B",
     "value-added exposure": "B's share of the value added embodied in A's output through all "
     "routes of the ICIO network (Leontief inverse)",
-    "leverage ratio": "the target's cost as a share of its value added divided by the sender's; "
-    "median of the Monte Carlo draws",
+    "leverage ratio": "the target's cost as a share of its GDP divided by the sender's (World "
+    "Bank GDP when fetched, else ICIO 2022 value added); median of the Monte Carlo draws",
 }
 
 CAVEATS = (
