@@ -19,6 +19,7 @@ from asymmetry.fetch.comtrade import (
     parse_years,
 )
 from asymmetry.fetch.http import FetchError, RetryPolicy
+from asymmetry.metrics.mirror import mirror_trade
 from asymmetry.store.codes import OTHER_ASIA
 from asymmetry.store.store import Store
 from tests.conftest import snapshot
@@ -249,3 +250,7 @@ def test_mirror_mode_asks_every_reporter(empty_store: Store, tmp_path: Path) -> 
     assert (usa["exporter"], usa["importer"]) == ("USA", "RUS")
     france = flows[flows["reporter"] == "FRA"].iloc[0]
     assert (france["exporter"], france["importer"]) == ("RUS", "FRA")
+    # Russia's trade rebuilt from its partners' declarations (the mirror metric).
+    rebuilt = mirror_trade(empty_store, "RUS").table.set_index("partner")
+    assert rebuilt.loc["USA", "imports_mirror_usd"] == pytest.approx(3.0e8)  # US exports to RUS
+    assert rebuilt.loc["FRA", "exports_mirror_usd"] == pytest.approx(1.2e9)  # FR imports from RUS

@@ -93,7 +93,8 @@ class SparkStore(Store):
         target.mkdir(parents=True, exist_ok=True)
         for table in TABLES:
             path = target / f"{table}.parquet"
-            store.con.execute(f"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet)")
+            quoted = str(path).replace("'", "''")  # COPY takes no parameter for its target
+            store.con.execute(f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT parquet)")
             session.read.parquet(str(path)).createOrReplaceTempView(table)
         return cls(session)
 
