@@ -1,11 +1,11 @@
 """The evidence brief: the seed papers' seven questions, answered from the store.
 
-Each section holds one question, the results of the library calls that
-answer it (the pair report's profile, dependencies, exposure and lever
-battery; `market_replacement`; `relief`; `circumvention_screen`; the claims
-check), one plain sentence, its sources and what it does not tell you. No
-number is computed twice: a sentence formats a value taken from a result. A
-section without the data it needs says so (``skipped``) instead of guessing.
+`build_brief` makes the library calls that answer the questions (the pair
+report's profile, dependencies, exposure and lever battery;
+`market_replacement`; `relief`; `circumvention_screen`; the claims check)
+and hands each result to its section (`asymmetry.brief.sections`). No number
+is computed twice: a sentence formats a value taken from a result. A section
+without the data it needs says so (``skipped``) instead of guessing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asymmetry.brief.sections import (
+    SEEDS_ENV,
+    Section,
+    claims_section,
+    dependence_section,
+    flows_section,
+    leverage_section,
+    relief_section,
+    replacement_section,
+    substitutes_section,
+)
 from asymmetry.errors import AsymmetryError
 from asymmetry.levers.scenario import GROUPS
 from asymmetry.metrics.circumvention import Screen, circumvention_screen
@@ -23,27 +34,12 @@ from asymmetry.metrics.profile import PairProfile, profile
 from asymmetry.metrics.relief import Relief, relief
 from asymmetry.metrics.replacement import Replacement, market_replacement
 from asymmetry.report.build import Report, build_report
-from asymmetry.report.render import json_safe, pct, usd
+from asymmetry.report.render import json_safe
 from asymmetry.store.store import ProgressCallback, Store
 
-SEEDS_ENV = "ASYMMETRY_SEEDS"
 # The two papers the brief's questions come from; they are about this pair.
 SEED_PAIR = ("RUS", "CHN")
 PRODUCT_GROUPS = ("fuels", "machinery", "electrical", "vehicles", "metals", "chemicals")
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    key: str
-    question: str
-    answer: str | None
-    numbers: dict[str, Any]
-    sources: list[str]
-    caveat: str
-    skipped: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +143,13 @@ def build_brief(
             f"({break_year}); the store has only the ICIO network"
         )
     sections = [
-        _dependence(report),
-        _flows(report, groups),
-        _substitutes(report, screen, failures.get("screen")),
-        _leverage(report),
-        _replacement(n, a, b, replacement, failures.get("replacement")),
-        _relief(n, relieved, _failure(failures, "relief"), restored, relief_group),
-        _claims(report, documents),
+        dependence_section(report),
+        flows_section(report, groups),
+        substitutes_section(report, screen, failures.get("screen")),
+        leverage_section(report),
+        replacement_section(n, a, b, replacement, failures.get("replacement")),
+        relief_section(n, relieved, _failure(failures, "relief"), restored, relief_group),
+        claims_section(report, documents),
     ]
     return Brief(
         report, sections, groups, replacement, relieved, screen, [str(d) for d in documents]
@@ -201,248 +197,3 @@ def _group_shares(
             for direction in ("a_to_b", "b_to_a")
         }
     return found
-
-
-def _basis(report: Report) -> list[str]:
-    return [f"{p.basis} {p.year} ({p.dataset})" for p in report.profiles]
-
-
-def _dependence(report: Report) -> Section:
-    p, n = report.headline, report.names
-    exposure = report.exposure
-    numbers: dict[str, Any] = {
-        "shares": p.shares,
-        "asymmetry": p.asymmetry,
-        "series_years": [row["year"] for row in p.series],
-    }
-    answer = report.headline_sentence()
-    if "a_on_b" in exposure and "b_on_a" in exposure:
-        ab, ba = exposure["a_on_b"].summary, exposure["b_on_a"].summary
-        numbers["value_added"] = {"a_on_b": ab, "b_on_a": ba}
-        answer += (
-            f" Counting value added through the whole production network, {n[p.b]} is "
-            f"{pct(ab['foreign_value_added_share'])} of the foreign value added in "
-            f"{n[p.a]}'s output, and {n[p.a]} {pct(ba['foreign_value_added_share'])} of "
-            f"{n[p.b]}'s."
-        )
-    return Section(
-        "dependence",
-        f"How dependent is {n[p.a]} on {n[p.b]}, and {n[p.b]} on {n[p.a]}?",
-        answer,
-        numbers,
-        _basis(report),
-        "Shares of recorded goods trade (or intermediate inputs) only: services, finance, "
-        "arms and unrecorded trade are not in them, and a share says nothing about how "
-        "essential the goods are.",
-    )
-
-
-def _flows(report: Report, groups: dict[str, dict[str, dict[str, float]]]) -> Section:
-    p, n = report.headline, report.names
-    if not groups:
-        return Section(
-            "flows", "What flows each way?", None, {}, [], "", "no composition could be read"
-        )
-    latest = groups[str(p.year)]
-    fuels = latest["a_to_b"]["fuels"]
-    tech = sum(latest["b_to_a"][g] for g in ("machinery", "electrical", "vehicles"))
-    answer = (
-        f"In {p.year}, fuels were {pct(fuels)} of {n[p.a]}'s exports to {n[p.b]}; machinery, "
-        f"electrical goods and vehicles were {pct(tech)} of its imports from {n[p.b]}."
-    )
-    first = min(groups, key=int)
-    if first != str(p.year):
-        then = groups[first]["a_to_b"]["fuels"]
-        answer += f" In {first} fuels were {pct(then)} of its exports to {n[p.b]}."
-    return Section(
-        "flows",
-        "What flows each way?",
-        answer,
-        {"group_shares": groups, "composition": p.composition},
-        _basis(report),
-        "Groups are HS chapters (fuels: 27; machinery: 84; electrical: 85; vehicles: 87) or, "
-        "on the ICIO basis, the sectors making them; values, not volumes, so price swings "
-        "move the shares.",
-    )
-
-
-def _substitutes(report: Report, screen: Screen | None, screen_reason: str | None) -> Section:
-    n = report.names
-    a, b = report.a, report.b
-    deps = report.dependencies.get("a_on_b")
-    if deps is None:
-        reason = report.skipped.get("dependencies_a_on_b", "no dependence table")
-        return Section("substitutes", "Where are there no substitutes?", None, {}, [], "", reason)
-    table = deps.table.sort_values("alternative_capacity").head(10)
-    hardest = table.iloc[0]
-    flagged = int(deps.table["chpl_tier"].notna().sum())
-    answer = (
-        f"Of the products {n[a]} buys from {n[b]}, {hardest['product']} "
-        f"({hardest['name']}) is the hardest to replace: the rest of the world exports "
-        f"{hardest['alternative_capacity']:.1f} times what {n[a]} buys from {n[b]}, and "
-        f"{n[b]} supplies {pct(hardest['partner_share'])} of it."
-    )
-    numbers: dict[str, Any] = {
-        "hardest_to_replace": table.to_dict("records"),
-        "chpl_items_in_top": flagged,
-    }
-    if screen is not None and not screen.table.empty:
-        top = screen.table.iloc[0]
-        numbers["parallel_imports"] = screen.table.head(10).to_dict("records")
-        answer += (
-            f" After {screen.break_year}, the largest rise in dual-use (CHPL) goods reaching "
-            f"{n[a]} came from {top['exporter']} ({top['product']})."
-        )
-    elif screen_reason:
-        numbers["parallel_imports_skipped"] = screen_reason
-    return Section(
-        "substitutes",
-        "Where are there no substitutes?",
-        answer,
-        numbers,
-        [f"{deps.basis} {deps.year} ({deps.dataset})", "Common High Priority List (CHPL)"],
-        "World export capacity is an upper bound on substitution: it ignores contracts, "
-        "standards, sanctions on the other suppliers and the time it takes to switch.",
-    )
-
-
-def _leverage(report: Report) -> Section:
-    n = report.names
-    battery = report.levers.get("b_over_a")
-    if battery is None or not battery.items:
-        reason = report.skipped.get("levers_b_over_a", "no lever could be run")
-        return Section("leverage", "What leverage does B hold?", None, {}, [], "", reason)
-    top = battery.items[0]
-    r = top.result
-    sender_cost = r.cost_sender_usd["median"]
-    other_side = (
-        f"{n[battery.sender]} {usd(sender_cost)}, a leverage ratio of {r.leverage_ratio:.1f}"
-        if r.leverage_ratio is not None
-        else f"while {n[battery.sender]} gains {usd(-sender_cost)}"
-        if sender_cost < 0
-        else f"{n[battery.sender]} {usd(sender_cost)}"
-    )
-    answer = (
-        f"{n[battery.sender]}'s strongest lever ({top.title}; {top.assumption}) would cost "
-        f"{n[battery.target]} {usd(r.cost_target_usd['median'])} "
-        f"[{usd(r.cost_target_usd['p05'])}, {usd(r.cost_target_usd['p95'])}], "
-        f"{other_side}."
-    )
-    ranked = [
-        {
-            "lever": item.key,
-            "title": item.title,
-            "assumption": item.assumption,
-            "cost_target_usd": item.result.cost_target_usd,
-            "cost_sender_usd": item.result.cost_sender_usd,
-            "leverage_ratio": item.result.leverage_ratio,
-        }
-        for item in battery.items
-    ]
-    return Section(
-        "leverage",
-        f"What leverage does {n[battery.sender]} hold, and what would using it cost it?",
-        answer,
-        {"ranked": ranked, "skipped": battery.skipped},
-        [f"{r.model}, {r.basis} {r.year} ({r.dataset}), {r.draws} draws"],
-        "First-round costs under stated ranges, one lever at a time: retaliation, "
-        "third-country rerouting over time and political costs are not modelled.",
-    )
-
-
-def _replacement(
-    n: dict[str, str], a: str, b: str, r: Replacement | None, reason: str | None
-) -> Section:
-    question = f"Can {n[b]} replace {n[a]}'s lost market?"
-    if r is None:
-        return Section("replacement", question, None, {}, [], "", reason)
-    answer = (
-        f"{n[a]} sent {r.lost_bcm['low']:g}-{r.lost_bcm['high']:g} bcm of pipeline gas a year "
-        f"to {r.lost_market} ({r.lost_period}); the routes to {n[b]} carry at most "
-        f"{r.capacity_bcm:g} bcm, leaving a gap of {r.gap_bcm['low']:g}-{r.gap_bcm['high']:g} "
-        "bcm a year"
-    )
-    if r.latest_bcm is not None and r.volumes:
-        answer += f"; {n[b]} took {r.latest_bcm:g} bcm in {r.volumes[-1]['year']}"
-    answer += "."
-    if r.price is not None and r.price["cost_usd"] is not None:
-        more = "less" if r.price["difference"] > 0 else "more"
-        answer += (
-            f" In {r.price['year']} {n[b]} paid {r.price['to_partner']:g} USD per 1000 m3 "
-            f"against {r.price['to_lost_market']:g} in {r.lost_market}: {n[a]} earned "
-            f"{usd(abs(r.price['cost_usd']))} {more} that year on its gas to {n[b]}."
-        )
-    return Section(
-        "replacement",
-        question,
-        answer,
-        r.to_dict(),
-        r.sources,
-        "Cited figures, not flows: capacity is what pipelines are built or planned to carry, "
-        "prices are single-year averages, and LNG is left out.",
-    )
-
-
-def _relief(
-    n: dict[str, str],
-    r: Relief | None,
-    reason: str | None,
-    restored: float,
-    group: str | Sequence[str],
-) -> Section:
-    label = group if isinstance(group, str) else ", ".join(group)
-    question = "Would relief from third parties reduce the dependence?"
-    if r is None:
-        return Section("relief", question, None, {"restored": restored}, [], "", reason)
-    answer = (
-        f"Restoring {restored:.0%} of the trade {n[r.country]} lost with {label} between "
-        f"{r.before_year} and {r.year} would bring {n[r.partner]}'s share of its imports "
-        f"from {pct(r.shares_now['b_in_a_imports'])} to "
-        f"{pct(r.shares_relief['b_in_a_imports'])} (it was "
-        f"{pct(r.shares_before['b_in_a_imports'])} in {r.before_year}), and of its exports "
-        f"from {pct(r.shares_now['b_in_a_exports'])} to "
-        f"{pct(r.shares_relief['b_in_a_exports'])}."
-    )
-    return Section(
-        "relief",
-        question,
-        answer,
-        r.to_dict(),
-        [f"goods trade {r.before_year} ({r.dataset_before}), {r.year} ({r.dataset})"],
-        "Static arithmetic: restored trade is added on top of today's, with no price or "
-        "substitution response, and trade rerouted through third countries is not undone.",
-    )
-
-
-def _claims(report: Report, documents: list[str | Path]) -> Section:
-    question = "Are the figures people quote true?"
-    checked = report.claims
-    if checked is None:
-        reason = report.skipped.get(
-            "claims",
-            "no documents given (--claims FILE...); for RUS/CHN the seed papers are read "
-            f"from ${SEEDS_ENV} or ../shared/seeds when present",
-        )
-        return Section("claims", question, None, {}, [], "", reason)
-    counts = checked.counts()
-    wrong = [c for c in checked.checked if c.verdict == "discrepant"]
-    answer = f"{checked.summary()}."
-    if wrong:
-        first = wrong[0]
-        ref = first.reference
-        answer += f' For instance "{first.claim.quote}"' + (
-            f" against {ref.value:.3g} ({ref.source})." if ref is not None else "."
-        )
-    return Section(
-        "claims",
-        question,
-        answer,
-        {
-            "counts": counts,
-            "discrepant": [c.to_dict() for c in wrong],
-            "inconsistencies": [i.message for i in checked.inconsistencies],
-        },
-        [str(d) for d in documents],
-        "Unverifiable means the store holds no independent reference for the figure, "
-        "not that it is wrong; load more flows or facts to check more of them.",
-    )
