@@ -133,6 +133,7 @@ def test_claims_text_and_upload(client: httpx.Client, tmp_path: Path) -> None:
     assert binary.status_code == 422
     page = client.post("/claims", data={"text": text})
     assert page.status_code == 200 and '<mark class="discrepant"' in page.text
+    assert '<nav class="top">' in page.text  # shown in the dashboard's layout
     empty = client.post("/claims", data={"text": "  "})
     assert empty.status_code == 422 and "paste some text" in empty.text
 

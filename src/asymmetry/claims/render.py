@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import jinja2
 
@@ -18,6 +19,11 @@ _ENV = jinja2.Environment(
 
 def render_html(report: ClaimsReport, *, title: str | None = None) -> str:
     """A self-contained page (no external resources): text with marks, then the claims table."""
+    return _ENV.get_template("claims.html.j2").render(**render_context(report, title=title))
+
+
+def render_context(report: ClaimsReport, *, title: str | None = None) -> dict[str, Any]:
+    """What `_claims_body.html.j2` shows (the dashboard renders it in its own layout)."""
     by_para: dict[tuple[str, int], list[CheckedClaim]] = {}
     for c in report.checked:
         by_para.setdefault((c.claim.document, c.claim.paragraph), []).append(c)
@@ -27,13 +33,13 @@ def render_html(report: ClaimsReport, *, title: str | None = None) -> str:
             _marked(p.text, by_para.get((doc.name, p.index), [])) for p in doc.paragraphs()
         ]
         documents.append({"name": doc.name, "paragraphs": paragraphs})
-    return _ENV.get_template("claims.html.j2").render(
-        title=title or ", ".join(d.name for d in report.documents) or "text",
-        counts=report.counts(),
-        inconsistencies=report.inconsistencies,
-        documents=documents,
-        claims=[c.to_dict() for c in report.checked],
-    )
+    return {
+        "title": title or ", ".join(d.name for d in report.documents) or "text",
+        "counts": report.counts(),
+        "inconsistencies": report.inconsistencies,
+        "documents": documents,
+        "claims": [c.to_dict() for c in report.checked],
+    }
 
 
 def _marked(text: str, checked: list[CheckedClaim]) -> str:

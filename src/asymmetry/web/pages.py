@@ -59,6 +59,7 @@ def templates() -> jinja2.Environment:
                 jinja2.PackageLoader("asymmetry.web", "templates"),
                 jinja2.PackageLoader("asymmetry.brief", "templates"),
                 jinja2.PackageLoader("asymmetry.report", "templates"),
+                jinja2.PackageLoader("asymmetry.claims", "templates"),
             ]
         )
     )
@@ -266,7 +267,7 @@ def claims_check(
 ) -> HTMLResponse:
     """The text or file with each claim marked by verdict (the claims checker's page)."""
     from asymmetry.claims.check import check_claims
-    from asymmetry.claims.render import render_html
+    from asymmetry.claims.render import render_context
 
     try:
         if file is not None and file.filename:
@@ -277,6 +278,7 @@ def claims_check(
             raise DocumentError("paste some text or choose a file")
         with saved_document(name, data) as path:
             checked = check_claims(db, [path])
-            return HTMLResponse(render_html(checked, title=Path(name).name))
+            shown = render_context(checked, title=Path(name).name)  # reads the file: inside
+        return page(request, db, "claims_result.html.j2", **shown)
     except AsymmetryError as exc:
         return page(request, db, "claims.html.j2", error_status(exc), error=str(exc))
