@@ -8,6 +8,7 @@ the status code an API client would get.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,6 +81,29 @@ def home() -> RedirectResponse:
     return RedirectResponse("/pair?a=RUS&b=CHN")
 
 
+def pair_view(
+    request: Request,
+    db: Store,
+    template: str,
+    a: str,
+    b: str,
+    year: int | None,
+    compute: Callable[[str, str], Any],
+    context: Callable[[Any], dict[str, Any]],
+) -> HTMLResponse:
+    """A page about a pair: its form, and ``compute``'s result or the error it raised."""
+    from asymmetry.store.codes import resolve_pair
+
+    form = {"a": a.upper(), "b": b.upper(), "year": year}
+    try:
+        x, y = resolve_pair(a, b)
+        found = compute(x, y)
+    except AsymmetryError as exc:
+        return page(request, db, template, error_status(exc), form=form, error=str(exc))
+    form.update(a=x, b=y)
+    return page(request, db, template, form=form, **context(found))
+
+
 @router.get("/pair")
 def pair(
     request: Request,
@@ -88,23 +112,19 @@ def pair(
     b: Annotated[str, COUNTRY] = "CHN",
     year: OptionalYear = None,
 ) -> HTMLResponse:
+    """The report's sections for a pair, with interactive charts."""
     from asymmetry.report.render import report_charts
     from asymmetry.web.api import pair_report
 
-    form = {"a": a.upper(), "b": b.upper(), "year": year}
-    try:
-        report = pair_report(request, db, a, b, year)
-    except AsymmetryError as exc:
-        return page(request, db, "pair.html.j2", error_status(exc), form=form, error=str(exc))
-    form.update(a=report.a, b=report.b)
-    return page(
+    return pair_view(
         request,
         db,
         "pair.html.j2",
-        form=form,
-        r=report,
-        charts=report_charts(report),
-        csv_links=True,
+        a,
+        b,
+        year,
+        lambda x, y: pair_report(request, db, x, y, year),
+        lambda found: {"r": found, "charts": report_charts(found), "csv_links": True},
     )
 
 
@@ -119,25 +139,18 @@ def brief_page(
     """The evidence brief for a pair (seed papers checked for RUS/CHN when present)."""
     from asymmetry.brief.build import build_brief
     from asymmetry.brief.render import brief_charts
-    from asymmetry.store.codes import resolve_pair
 
-    form = {"a": a.upper(), "b": b.upper(), "year": year}
-    try:
-        x, y = resolve_pair(a, b)
-        found = request.app.state.cache.get(
-            ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
-        )
-    except AsymmetryError as exc:
-        return page(request, db, "brief_page.html.j2", error_status(exc), form=form, error=str(exc))
-    form.update(a=x, b=y)
-    return page(
+    return pair_view(
         request,
         db,
         "brief_page.html.j2",
-        form=form,
-        brief=found,
-        r=found.report,
-        charts=brief_charts(found),
+        a,
+        b,
+        year,
+        lambda x, y: request.app.state.cache.get(
+            ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
+        ),
+        lambda found: {"brief": found, "r": found.report, "charts": brief_charts(found)},
     )
 
 
