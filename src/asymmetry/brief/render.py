@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,7 @@ import jinja2
 
 from asymmetry.brief import charts
 from asymmetry.brief.build import Brief
-from asymmetry.errors import AsymmetryError
-from asymmetry.report.charts import plotly_js
-from asymmetry.report.render import asset, environment, report_charts
-
-FORMATS = ("html", "md", "json")
+from asymmetry.report.render import environment, inline_assets, report_charts, write_rendered
 
 
 @cache
@@ -44,17 +40,14 @@ def brief_charts(brief: Brief) -> dict[str, Any]:
     return found
 
 
-def render_html(brief: Brief, *, standalone: bool = True) -> str:
-    template = "brief.html.j2" if standalone else "_brief.html.j2"
-    assets = (
-        {"plotly": plotly_js(), "style": asset("style.css"), "script": asset("tables.js")}
-        if standalone
-        else None
-    )
+def render_html(brief: Brief) -> str:
+    """The brief as one page with every script and style inlined (works offline)."""
     return (
         brief_environment()
-        .get_template(template)
-        .render(brief=brief, r=brief.report, charts=brief_charts(brief), inline_assets=assets)
+        .get_template("brief.html.j2")
+        .render(
+            brief=brief, r=brief.report, charts=brief_charts(brief), inline_assets=inline_assets()
+        )
     )
 
 
@@ -68,15 +61,5 @@ def render_json(brief: Brief) -> str:
 
 def write_brief(brief: Brief, path: str | Path) -> Path:
     """Write the brief in the format named by the suffix (.html, .md, .json)."""
-    target = Path(path)
-    kind = {"htm": "html", "markdown": "md"}.get(
-        target.suffix.lower().lstrip("."), target.suffix.lower().lstrip(".")
-    )
-    if kind not in FORMATS:
-        raise AsymmetryError(f"cannot write a brief to {target}: use a .html, .md or .json name")
-    text = {"html": render_html, "md": render_markdown, "json": render_json}[kind](brief)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
+    return write_rendered(path, {k: partial(f, brief) for k, f in renderers.items()}, "brief")

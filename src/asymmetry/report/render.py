@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,6 @@ from asymmetry.errors import AsymmetryError
 from asymmetry.report import charts
 from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
 from asymmetry.store.codes import hs_section
-
-FORMATS = ("html", "md", "json")
 
 
 def pct(x: Any, digits: int = 1) -> str:
@@ -131,23 +130,17 @@ def report_charts(report: Report) -> dict[str, Any]:
     return found
 
 
-def render_html(report: Report, *, standalone: bool = True) -> str:
-    """The report page; ``standalone`` inlines every script and style (works offline)."""
-    template = "report.html.j2" if standalone else "_sections.html.j2"
+def inline_assets() -> dict[str, str]:
+    """plotly.js, the stylesheet and the table script, for pages that must work offline."""
+    return {"plotly": charts.plotly_js(), "style": asset("style.css"), "script": asset("tables.js")}
+
+
+def render_html(report: Report) -> str:
+    """The report as one page with every script and style inlined (works offline)."""
     return (
         environment()
-        .get_template(template)
-        .render(
-            r=report,
-            charts=report_charts(report),
-            inline_assets={
-                "plotly": charts.plotly_js(),
-                "style": asset("style.css"),
-                "script": asset("tables.js"),
-            }
-            if standalone
-            else None,
-        )
+        .get_template("report.html.j2")
+        .render(r=report, charts=report_charts(report), inline_assets=inline_assets())
     )
 
 
@@ -176,16 +169,22 @@ def json_safe(value: Any) -> Any:
 
 def write_report(report: Report, path: str | Path) -> Path:
     """Write the report in the format named by the file's suffix (.html, .md, .json)."""
+    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
+    return write_rendered(path, {k: partial(f, report) for k, f in renderers.items()}, "report")
+
+
+def write_rendered(path: str | Path, renderers: dict[str, Callable[[], str]], what: str) -> Path:
+    """Render the format the suffix names and write it whole (a reader never sees half)."""
     target = Path(path)
     kind = target.suffix.lower().lstrip(".")
     kind = {"htm": "html", "markdown": "md"}.get(kind, kind)
-    if kind not in FORMATS:
+    if kind not in renderers:
         raise AsymmetryError(
-            f"cannot write a report to {target}: use a .html, .md or .json file name"
+            f"cannot write a {what} to {target}: use a .html, .md or .json file name"
         )
-    text = {"html": render_html, "md": render_markdown, "json": render_json}[kind](report)
+    text = renderers[kind]()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)  # a reader never sees half a report
+    tmp.replace(target)
     return target
