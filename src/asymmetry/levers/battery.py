@@ -4,9 +4,9 @@ The papers ask what B could do to A (stop selling it technology, stop buying
 its main export, squeeze the price, let its currency fall while A holds it,
 make payments harder) and what each would cost B. The battery builds those
 scenarios for any sender/target pair from the store itself, runs them
-through `simulate`, and ranks them by leverage ratio (target's relative cost
-over the sender's), so that reports, the dashboard and the brief all read the
-same numbers.
+through `simulate`, and ranks them: levers the sender gains from first (by
+the target's cost), then by leverage ratio (target's relative cost over the
+sender's), so that reports, the dashboard and the brief read the same numbers.
 
 The sizes are stated assumptions, not estimates, and are part of the result:
 a full cut of the technology goods, a full cut of the main export, a 10-30%
