@@ -66,12 +66,6 @@ EngineOpt = Annotated[
 ]
 
 
-class SourceOption(StrEnum):
-    auto = "auto"
-    flows = "flows"
-    icio = "icio"
-
-
 _state: dict[str, Any] = {"store": None}
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from functools import partial
 from typing import Annotated, Any
 
@@ -12,12 +11,12 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from asymmetry.choices import LevelOption, SourceOption
 from asymmetry.cli._shell import (
     EngineOpt,
     EngineOption,
     FormatOpt,
     OutputFormat,
-    SourceOption,
     app,
     emit,
     open_engine,
@@ -150,12 +149,6 @@ def profile_cmd(
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
         print_profile(result)
-
-
-class LevelOption(StrEnum):
-    hs6 = "hs6"
-    hs4 = "hs4"
-    hs2 = "hs2"
 
 
 @app.command("dependencies")

@@ -12,10 +12,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from asymmetry.choices import SourceOption
 from asymmetry.cli._shell import (
     FormatOpt,
     OutputFormat,
-    SourceOption,
     app,
     open_store,
     out,

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from asymmetry.choices import SourceOption
 from asymmetry.cli._shell import (
-    SourceOption,
     app,
     console,
     open_store,

@@ -22,6 +22,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator, Field
 
+from asymmetry.choices import LevelOption as Level
+from asymmetry.choices import SourceOption as Source
 from asymmetry.errors import DocumentError
 from asymmetry.report.render import json_safe
 from asymmetry.store.store import Store
@@ -44,18 +46,6 @@ OptionalYear = Annotated[
 ]
 COUNTRY = Query(min_length=2, max_length=60, description="ISO3 code or name, e.g. RUS.")
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
-
-
-class Source(StrEnum):
-    auto = "auto"
-    flows = "flows"
-    icio = "icio"
-
-
-class Level(StrEnum):
-    hs6 = "hs6"
-    hs4 = "hs4"
-    hs2 = "hs2"
 
 
 class TableFormat(StrEnum):

@@ -18,12 +18,12 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BeforeValidator, Field
 
+from asymmetry.choices import LevelOption as Level
 from asymmetry.errors import AsymmetryError, DocumentError
 from asymmetry.report.render import environment
 from asymmetry.store.store import Store
 from asymmetry.web.api import (
     COUNTRY,
-    Level,
     Model,
     OptionalYear,
     StoreDep,
