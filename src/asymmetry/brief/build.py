@@ -129,7 +129,7 @@ def build_brief(
     groups = _group_shares(store, lead, attempt)
     replacement = attempt("replacement", lambda: market_replacement(store, a, b))
     relieved = attempt(
-        f"relief: needs goods flows for {before_year} and a later year",
+        "relief",
         lambda: relief(store, a, b, group=relief_group, restored=restored, before_year=before_year),
     )
     screen = (
@@ -148,20 +148,12 @@ def build_brief(
         substitutes_section(report, screen, failures.get("screen")),
         leverage_section(report),
         replacement_section(n, a, b, replacement, failures.get("replacement")),
-        relief_section(n, relieved, _failure(failures, "relief"), restored, relief_group),
+        relief_section(n, relieved, failures.get("relief"), restored, relief_group, before_year),
         claims_section(report, documents),
     ]
     return Brief(
         report, sections, groups, replacement, relieved, screen, [str(d) for d in documents]
     )
-
-
-def _failure(failures: dict[str, str], key: str) -> str | None:
-    """The reason recorded under ``key`` (a key may carry its context after a colon)."""
-    for name, reason in failures.items():
-        if name.split(":")[0] == key:
-            return f"{name.split(': ', 1)[1]}; {reason}" if ": " in name else reason
-    return None
 
 
 def _group_shares(

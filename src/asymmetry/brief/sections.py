@@ -224,11 +224,13 @@ def relief_section(
     reason: str | None,
     restored: float,
     group: str | Sequence[str],
+    before_year: int,
 ) -> Section:
     label = group if isinstance(group, str) else ", ".join(group)
     question = "Would relief from third parties reduce the dependence?"
     if r is None:
-        return Section("relief", question, None, {"restored": restored}, [], "", reason)
+        why = f"needs goods flows for {before_year} and a later year; {reason}"
+        return Section("relief", question, None, {"restored": restored}, [], "", why)
     answer = (
         f"Restoring {restored:.0%} of the trade {n[r.country]} lost with {label} between "
         f"{r.before_year} and {r.year} would bring {n[r.partner]}'s share of its imports "

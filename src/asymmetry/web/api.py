@@ -258,11 +258,9 @@ async def report(
 
 
 def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -> Any:
-    """The cached report for a pair (shared by the API and the pair explorer page)."""
+    """The cached report for a pair of ISO3 codes (the API's and the pair explorer's)."""
     from asymmetry.report.build import build_report
-    from asymmetry.store.codes import resolve_pair
 
-    a, b = resolve_pair(a, b)
     return request.app.state.cache.get(
         ("report", a, b, year), lambda: build_report(db, a, b, year=year, draws=500)
     )
