@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SRC := src tests benchmarks
+SRC := src tests benchmarks tools
 
 .PHONY: run test lint bench clean
 

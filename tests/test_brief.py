@@ -49,16 +49,36 @@ def test_dependence_numbers_are_the_engines(ru_cn: tuple[Store, Brief]) -> None:
     assert f"{exposure['foreign_value_added_share']:.1%}" in (s.answer or "")
 
 
-def test_fuels_share_by_hand_from_the_icio_table(ru_cn: tuple[Store, Brief]) -> None:
-    store, brief = ru_cn
-    fuels = store.scalar(
-        """SELECT sum(value_usd) FILTER (WHERE seller_sector IN ('B05', 'B06', 'C19'))
-                  / sum(value_usd)
-           FROM io_trade WHERE seller_country = 'RUS' AND buyer_country = 'CHN'"""
-    )
+def test_crude_share_by_hand_from_the_aggregates(ru_cn: tuple[Store, Brief]) -> None:
+    """On official aggregates, Q2 names only what the figures give: crude oil's value over
+    Russia's exports to China, both China GAC 2023 (USD 60.6 bn / 129.14 bn, by hand)."""
+    _, brief = ru_cn
+    answer = brief.section("flows").answer or ""
+    assert f"{60.6 / 129.14:.1%}" in answer and "crude oil alone" in answer
+    assert "fetch baci" in answer  # where the full composition comes from
+
+
+def test_fuels_share_by_hand_from_the_icio_table(default_store_file: Path) -> None:
+    """A pair without official aggregates answers Q2 on ICIO sectors (USA-MEX)."""
+    with asymmetry.open(default_store_file, read_only=True) as store:
+        fuels = store.scalar(
+            """SELECT sum(value_usd) FILTER (WHERE seller_sector IN ('B05', 'B06', 'C19'))
+                      / sum(value_usd)
+               FROM io_trade WHERE seller_country = 'MEX' AND buyer_country = 'USA'"""
+        )
+        brief = build_brief(store, "MEX", "USA", claims=[], draws=20)
+    assert brief.report.headline.source == "icio"
     got = brief.group_shares["2022"]["a_to_b"]["fuels"]
     assert got == pytest.approx(fuels, rel=1e-9)
     assert f"{fuels:.1%}" in (brief.section("flows").answer or "")
+
+
+def test_substitutes_never_name_a_hardest_item_when_none_is_scarce(
+    ru_cn: tuple[Store, Brief],
+) -> None:
+    answer = ru_cn[1].section("substitutes").answer or ""
+    assert answer.startswith("ICIO sectors only, not products")
+    assert "hardest" not in answer and "is scarce by this measure" in answer
 
 
 def test_leverage_and_replacement(ru_cn: tuple[Store, Brief]) -> None:

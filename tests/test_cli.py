@@ -208,7 +208,7 @@ def test_embedded_default_needs_no_source_flag(store_env: Path) -> None:
     assert deps.exit_code == 0, deps.output
     assert json.loads(deps.stdout)["basis"] == "intermediate inputs (ICIO)"
     prof = runner.invoke(app, ["profile", "RUS", "CHN", "--format", "json"])
-    assert json.loads(prof.stdout)["source"] == "icio"
+    assert json.loads(prof.stdout)["source"] == "aggregates"  # the basis ladder
 
 
 def test_lever_json_has_the_documented_keys(store_env: Path) -> None:

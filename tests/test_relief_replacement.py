@@ -82,7 +82,8 @@ def test_market_replacement_gas_gap(default_store: Store) -> None:
     assert r.lost_bcm == {"value": 177.5, "low": 175.0, "high": 180.0}
     assert r.capacity_bcm == 38 + 50
     assert r.gap_bcm == {"value": 177.5 - 88, "low": 175.0 - 88, "high": 180.0 - 88}
-    assert r.latest_bcm == 22.7 and r.unused_capacity_bcm == pytest.approx(88 - 22.7)
+    # Gazprom via TASS (packaged aggregates): 31.12 bcm through Power of Siberia in 2024.
+    assert r.latest_bcm == 31.12 and r.unused_capacity_bcm == pytest.approx(88 - 31.12)
     # Atlantic Council (2021): 2020 prices, China 150.2 vs Europe 143 USD per 1000 m3.
     assert r.price is not None and r.price["year"] == 2020
     assert r.price["difference"] == pytest.approx(143 - 150.2)

@@ -73,7 +73,9 @@ def external_loads(html: str) -> list[str]:
 
 def test_headline_numbers_are_the_profile_numbers(default_report: tuple[Store, Report]) -> None:
     store, report = default_report
-    expected = profile(store, "RUS", "CHN", source="icio")
+    # The lead is the best basis stored: official aggregates (customs), latest full year.
+    expected = profile(store, "RUS", "CHN")
+    assert expected.source == "aggregates" and expected.year == 2023
     assert report.headline.shares == pytest.approx(expected.shares, rel=EXACT)
     html = render_html(report)
     # The shares table carries the exact values; the sentence their rounding.
@@ -82,7 +84,14 @@ def test_headline_numbers_are_the_profile_numbers(default_report: tuple[Store, R
     sentence = report.headline_sentence()
     assert f"{expected.shares['b_in_a_imports']:.1%}" in sentence
     assert f"{expected.shares['a_in_b_imports']:.1%}" in sentence
-    assert "intermediate inputs (ICIO)" in sentence and "2022" in sentence
+    assert "customs goods trade (official aggregates)" in sentence and "2023" in sentence
+    assert "China GAC" in sentence and "Russia FCS" in sentence
+    # The ICIO figure stands beside it, with the reason they differ.
+    icio = profile(store, "RUS", "CHN", source="icio")
+    assert report.profiles[1].source == "icio"
+    assert f"{icio.shares['b_in_a_imports']:.1%}" in sentence
+    assert "intermediate inputs only" in sentence and "goods and services" in sentence
+    assert 'id="basis-compare"' in html
     shown = re.search(r'data-testid="headline">(.*?)</p>', html)
     assert shown and unescape(shown.group(1)) == sentence
 
@@ -109,7 +118,10 @@ def test_sections_hold_the_engine_results(default_report: tuple[Store, Report]) 
     assert set(report.levers) == {"b_over_a", "a_over_b"}
     exposure = io_exposure(store, "RUS", on="CHN")
     assert report.exposure["a_on_b"].summary == pytest.approx(exposure.summary, rel=EXACT)
-    again_deps = asymmetry.dependencies(store, "RUS", on="CHN", level="hs4", top=15).table
+    # No goods flows: the dependence tables are ICIO sectors, and say so first.
+    again_deps = asymmetry.dependencies(store, "RUS", on="CHN", top=15).table
+    assert report.dependencies["a_on_b"].notes
+    assert 'data-testid="dependencies-basis"' in render_html(report)
     got = report.dependencies["a_on_b"].table
     assert list(got["product"]) == list(again_deps["product"])
     assert got["dependence"].to_numpy() == pytest.approx(
@@ -122,7 +134,8 @@ def test_sections_hold_the_engine_results(default_report: tuple[Store, Report]) 
     # Cited series: the packaged facts for the pair, with their source.
     turnover = [r for r in report.cited_series if r["indicator"] == "trade_turnover"]
     assert {(r["year"], r["value"]) for r in turnover} >= {(2021, 147.0), (2023, 241.0)}
-    assert report.skipped == {"claims": "no documents given (--claims FILE...)"}
+    assert set(report.skipped) == {"claims", "profile_flows"}
+    assert "no goods flows" in report.skipped["profile_flows"]
 
 
 def test_markdown_and_json(default_report: tuple[Store, Report]) -> None:

@@ -54,7 +54,7 @@ def test_profile_api_equals_the_library(client: httpx.Client, default_store_file
     body = got.json()
     with asymmetry.open(default_store_file, read_only=True) as store:
         expected = profile(store, "RUS", "CHN")
-    assert body["a"] == "RUS" and body["year"] == 2022 and body["source"] == "icio"
+    assert body["a"] == "RUS" and body["year"] == 2023 and body["source"] == "aggregates"
     assert body["shares"] == pytest.approx(expected.shares, rel=EXACT)
     assert body["turnover_usd"] == pytest.approx(expected.turnover_usd, rel=EXACT)
 
@@ -63,10 +63,10 @@ def test_bad_parameters_get_4xx(client: httpx.Client) -> None:
     unknown = client.get("/api/profile", params={"a": "RUS", "b": "Narnia"})
     assert unknown.status_code == 404
     assert "Narnia" in unknown.json()["detail"] and unknown.json()["suggestions"]
-    for year in ("abc", "1800", "2015"):  # not a number, out of range, no data that year
+    for year in ("abc", "1800", "2010"):  # not a number, out of range, no data that year
         bad = client.get("/api/profile", params={"a": "RUS", "b": "CHN", "year": year})
         assert bad.status_code == 422, year
-        assert "year" in bad.json()["detail"] or "2015" in bad.json()["detail"]
+        assert "year" in bad.json()["detail"] or "2010" in bad.json()["detail"]
     assert client.get("/api/profile", params={"a": "RUS"}).status_code == 422  # b missing
     same = client.get("/api/profile", params={"a": "RUS", "b": "Russia"})
     assert same.status_code == 400 and "two different countries" in same.json()["detail"]

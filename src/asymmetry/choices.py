@@ -14,6 +14,7 @@ class SourceOption(StrEnum):
 
     auto = "auto"
     flows = "flows"
+    aggregates = "aggregates"
     icio = "icio"
 
 

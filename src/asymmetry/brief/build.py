@@ -23,12 +23,14 @@ from asymmetry.brief.sections import (
     dependence_section,
     flows_section,
     leverage_section,
+    official_flows_section,
     relief_section,
     replacement_section,
     substitutes_section,
 )
 from asymmetry.errors import AsymmetryError
 from asymmetry.levers.scenario import GROUPS
+from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen, circumvention_screen
 from asymmetry.metrics.profile import PairProfile, profile
 from asymmetry.metrics.relief import Relief, relief
@@ -126,7 +128,9 @@ def build_brief(
             failures[key] = str(exc)
             return None
 
-    groups = _group_shares(store, lead, attempt)
+    official = lead.source == "aggregates"
+    groups = {} if official else _group_shares(store, lead, attempt)
+    first = _first_official(store, lead, attempt) if official else None
     replacement = attempt("replacement", lambda: market_replacement(store, a, b))
     relieved = attempt(
         "relief",
@@ -139,12 +143,12 @@ def build_brief(
     )
     if lead.source != "flows":
         failures["screen"] = (
-            "needs goods flows before and after the break "
-            f"({break_year}); the store has only the ICIO network"
+            f"needs goods flows before and after the break ({break_year}); the store has "
+            f"only the ICIO network and official aggregates: {FETCH_HINT}"
         )
     sections = [
         dependence_section(report),
-        flows_section(report, groups),
+        official_flows_section(report, first) if official else flows_section(report, groups),
         substitutes_section(report, screen, failures.get("screen")),
         leverage_section(report),
         replacement_section(n, a, b, replacement, failures.get("replacement")),
@@ -154,6 +158,20 @@ def build_brief(
     return Brief(
         report, sections, groups, replacement, relieved, screen, [str(d) for d in documents]
     )
+
+
+def _first_official(store: Store, lead: PairProfile, attempt: Any) -> PairProfile | None:
+    """The earliest year whose official aggregates name a product of A's exports to B."""
+    for row in lead.series:
+        if row["year"] >= lead.year:
+            break
+        p = attempt(
+            f"composition_{row['year']}",
+            lambda y=row["year"]: profile(store, lead.a, lead.b, year=y, source="aggregates"),
+        )
+        if p is not None and p.composition["a_to_b"]:
+            return p  # type: ignore[no-any-return]
+    return None
 
 
 def _group_shares(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen
 from asymmetry.metrics.relief import Relief
 from asymmetry.metrics.replacement import Replacement
@@ -36,8 +37,30 @@ class Section:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+DEPENDENCE_CAVEAT = {
+    "flows": "Shares of recorded goods trade: services, finance, arms and unrecorded trade "
+    "are not in them.",
+    "aggregates": "Shares of goods trade as the customs agencies publish it (each flow from "
+    "one reporter, chosen by a stated rule): services, finance, arms and unrecorded trade "
+    "are not in them.",
+    "icio": "Shares of intermediate inputs (goods and services, no final demand) in ICIO "
+    "2022: not customs goods trade, and arms and unrecorded trade are not in them.",
+}
+
+
 def basis_sources(report: Report) -> list[str]:
-    return [f"{p.basis} {p.year} ({p.dataset})" for p in report.profiles]
+    out = []
+    for p in report.profiles:
+        agencies = sorted(
+            {
+                part.split(" via ")[0].strip()
+                for f in p.figures.values()
+                for part in str(f["source"]).split("; ")
+            }
+        )
+        cited = f": {', '.join(agencies)}" if agencies else ""
+        out.append(f"{p.basis} {p.year} ({p.dataset}{cited})")
+    return out
 
 
 def dependence_section(report: Report) -> Section:
@@ -58,15 +81,65 @@ def dependence_section(report: Report) -> Section:
             f"{n[p.a]}'s output, and {n[p.a]} {pct(ba['foreign_value_added_share'])} of "
             f"{n[p.b]}'s."
         )
+    numbers["comparisons"] = report.comparisons()
     return Section(
         "dependence",
         f"How dependent is {n[p.a]} on {n[p.b]}, and {n[p.b]} on {n[p.a]}?",
         answer,
         numbers,
         basis_sources(report),
-        "Shares of recorded goods trade (or intermediate inputs) only: services, finance, "
-        "arms and unrecorded trade are not in them, and a share says nothing about how "
-        "essential the goods are.",
+        DEPENDENCE_CAVEAT[p.source] + " A share says nothing about how essential the goods are.",
+    )
+
+
+TECH_GROUPS = ("machinery", "electrical", "vehicles")
+
+
+def _official_parts(items: list[dict[str, Any]], groups: tuple[str, ...]) -> str | None:
+    """ "fuels were 65%" or "crude oil alone was 46.9%" from official composition rows."""
+    hits = [c for c in items if set(c["group"].split("+")) & set(groups)]
+    if not hits:
+        return None
+    whole = [c for c in hits if c["whole_group"]]
+    if whole:
+        c = whole[0]
+        return f"{c['name']} were {pct(c['share'])} ({c['how']})"
+    names = " and ".join(c["name"] for c in hits)
+    total = sum(c["share"] for c in hits)
+    verb = "alone was" if len(hits) == 1 else "alone were"
+    return f"{names} {verb} {pct(total)} ({'; '.join(c['how'] for c in hits)})"
+
+
+def official_flows_section(report: Report, first: Any) -> Section:
+    """What flows, on official aggregates: only the products their figures name."""
+    p, n = report.headline, report.names
+    fuels = _official_parts(p.composition["a_to_b"], ("fuels",))
+    tech = _official_parts(p.composition["b_to_a"], TECH_GROUPS)
+    parts = [
+        f"of {n[p.a]}'s exports to {n[p.b]}, {fuels}"
+        if fuels
+        else f"no annual official figure gives fuels' share of {n[p.a]}'s exports to {n[p.b]}"
+    ]
+    parts.append(
+        f"of its imports from {n[p.b]}, {tech}"
+        if tech
+        else "no annual official figure gives machinery, electrical goods and vehicles in "
+        f"its imports from {n[p.b]}"
+    )
+    answer = f"In {p.year}, {parts[0]}; {parts[1]}."
+    if first is not None and first.year != p.year:
+        then = _official_parts(first.composition["a_to_b"], ("fuels",))
+        if then:
+            answer += f" In {first.year}, {then}."
+    answer += f" For the full composition by HS chapter, ingest goods flows: {FETCH_HINT}."
+    return Section(
+        "flows",
+        "What flows each way?",
+        answer,
+        {"composition": p.composition, "first_year": None if first is None else first.year},
+        basis_sources(report),
+        "Official aggregates name a few products only: a part (crude oil) is a lower bound "
+        "on its group (fuels); values, not volumes, so price swings move the shares.",
     )
 
 
@@ -109,14 +182,27 @@ def substitutes_section(
         reason = report.skipped.get("dependencies_a_on_b", "no dependence table")
         return Section("substitutes", "Where are there no substitutes?", None, {}, [], "", reason)
     table = deps.table.sort_values("alternative_capacity").head(10)
-    hardest = table.iloc[0]
     flagged = int(deps.table["chpl_tier"].notna().sum())
-    answer = (
-        f"Of the products {n[a]} buys from {n[b]}, {hardest['product']} "
-        f"({hardest['name']}) is the hardest to replace: the rest of the world exports "
-        f"{hardest['alternative_capacity']:.1f} times what {n[a]} buys from {n[b]}, and "
-        f"{n[b]} supplies {pct(hardest['partner_share'])} of it."
-    )
+    scarce = deps.scarce().sort_values("alternative_capacity")
+    items = "sectors" if deps.source == "icio" else "products"
+    answer = f"{deps.notes[0]}. " if deps.notes else ""
+    if scarce.empty:
+        least = table["alternative_capacity"].min()
+        answer += (
+            f"No {items[:-1]} {n[a]} buys from {n[b]} is scarce by this measure: in every "
+            f"one the rest of the world exports at least {least:,.1f} times what {n[a]} "
+            f"buys from {n[b]}"
+            + (" (sectors hide the products that are scarce)." if deps.source == "icio" else ".")
+        )
+    else:
+        hardest = scarce.iloc[0]
+        answer += (
+            f"Of the {items} {n[a]} buys from {n[b]}, {len(scarce)} cannot be replaced by "
+            f"this measure; the hardest is {hardest['product']} ({hardest['name']}): the "
+            f"rest of the world exports {hardest['alternative_capacity']:.2f} times what "
+            f"{n[a]} buys from {n[b]}, and {n[b]} supplies {pct(hardest['partner_share'])} "
+            "of it."
+        )
     numbers: dict[str, Any] = {
         "hardest_to_replace": table.to_dict("records"),
         "chpl_items_in_top": flagged,

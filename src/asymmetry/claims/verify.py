@@ -125,7 +125,8 @@ def verify(store: Store, claims: Iterable[Claim]) -> list[CheckedClaim]:
     for c in claims:  # sentences that hold figures: where a document quotes itself
         texts[c.document] += " " + _norm(c.sentence)
     has_flows = bool(store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flows LIMIT 1)"))
-    return [_check(store, c, facts, texts[c.document], has_flows) for c in claims]
+    profiles: dict[tuple[str, str, int], Any] = {}  # one profile per pair and year
+    return [_check(store, c, facts, texts[c.document], has_flows, profiles) for c in claims]
 
 
 def _facts(store: Store) -> pd.DataFrame:
@@ -139,7 +140,12 @@ def _norm(text: str) -> str:
 
 
 def _check(
-    store: Store, claim: Claim, facts: pd.DataFrame, doc_text: str, has_flows: bool
+    store: Store,
+    claim: Claim,
+    facts: pd.DataFrame,
+    doc_text: str,
+    has_flows: bool,
+    profiles: dict[tuple[str, str, int], Any],
 ) -> CheckedClaim:
     lo, hi = interval(
         claim.value,
@@ -160,8 +166,8 @@ def _check(
         if r is not None
     ]
     why_not = ""
-    if not refs and has_flows:
-        flow_ref, why_not = _flow_reference(store, claim)
+    if not refs:
+        flow_ref, why_not = _flow_reference(store, claim, doc_text, profiles)
         refs = [flow_ref] if flow_ref else []
     if not refs:
         reason = why_not or _why_unverifiable(claim, has_flows)
@@ -207,7 +213,12 @@ def _matching_facts(claim: Claim, facts: pd.DataFrame) -> pd.DataFrame:
     if claim.product and not pool.empty:
         product = claim.product
         pool = pool[pool["product"].map(lambda p: _product_matches(p, product)).astype(bool)]
-    return pool
+    elif not pool.empty and claim.measure.startswith("share_of_"):
+        # A share of all trade is not a share of one product's trade.
+        pool = pool[pool["product"].isna()]
+    # A partial year (January-October) or a point in time is not the year's figure.
+    annual = pool["period"].isna() | (pool["period"] == pool["year"].astype("string"))
+    return pool[annual.fillna(True).astype(bool)]
 
 
 def _only_self_quoted(claim: Claim, pool: pd.DataFrame) -> bool:
@@ -321,8 +332,11 @@ def _derived_reference(claim: Claim, facts: pd.DataFrame, year: int | None) -> R
     )
 
 
-def _flow_reference(store: Store, claim: Claim) -> tuple[Reference | None, str]:
-    """Turnover and partner shares computed from loaded goods flows, for the claim's year."""
+def _flow_reference(
+    store: Store, claim: Claim, doc_text: str, profiles: dict[tuple[str, str, int], Any]
+) -> tuple[Reference | None, str]:
+    """Turnover and partner shares on the best basis for the claim's year (goods flows,
+    else official aggregates; never ICIO intermediate inputs), with the arithmetic."""
     from asymmetry.metrics.profile import profile
 
     keys = {"share_of_imports": "imports", "share_of_exports": "exports", "share_of_trade": "trade"}
@@ -330,22 +344,40 @@ def _flow_reference(store: Store, claim: Claim) -> tuple[Reference | None, str]:
         return None, ""
     if claim.country is None or claim.partner is None or claim.year is None:
         return None, "the claim names no pair of countries and year to compute it for"
-    try:
-        p = profile(store, claim.country, claim.partner, year=claim.year, source="flows")
-    except AsymmetryError as exc:
-        return None, f"no goods flows to compute it: {exc}"
-    detail = f"{p.basis}, {p.dataset}, {p.year}"
+    key3 = (claim.country, claim.partner, claim.year)
+    if key3 not in profiles:
+        try:
+            profiles[key3] = profile(store, *key3[:2], year=claim.year, source="auto")
+        except AsymmetryError as exc:
+            profiles[key3] = exc
+    p = profiles[key3]
+    if isinstance(p, AsymmetryError):
+        return None, f"no goods flows or official aggregates to compute it: {p}"
+    if p.source == "icio" or p.year != claim.year:
+        return None, (
+            f"no goods flows or official aggregates for {claim.country}-{claim.partner} in "
+            f"{claim.year} (ICIO intermediate inputs are not the same quantity)"
+        )
+    key = "turnover" if claim.measure == "trade_turnover" else f"b_in_a_{keys[claim.measure]}"
+    figure = p.figures.get(key)
+    if figure is not None and any(_norm(q) in doc_text for q in figure.get("quotes", ()) if q):
+        return None, "the only figures to compute it from are quoted by this document itself"
+    how = figure["rule"] if figure else f"{p.basis}, {p.dataset}, {p.year}"
+    source = "metrics: pair profile" if figure is None else f"{p.basis}: {figure['source']}"
     if claim.measure == "trade_turnover":
-        factor = 1.0 if claim.unit == "USD" else None
-        if factor is None:
+        if claim.unit != "USD":
             return None, "turnover computed in USD only"
-        return Reference(p.turnover_usd, "metrics: pair profile", f"turnover {detail}"), ""
-    share = p.shares[f"b_in_a_{keys[claim.measure]}"]
+        if p.turnover_usd is None:
+            return None, p.cannot.get("turnover", "no turnover for the year")
+        return Reference(p.turnover_usd, source, f"turnover {claim.year}: {how}"), ""
+    share = p.shares[key]
     if share is None:
-        return None, f"{claim.country} has no {keys[claim.measure]} in {claim.year}"
+        return None, p.cannot.get(
+            key, f"{claim.country} has no {keys[claim.measure]} in {claim.year}"
+        )
     value = share * (100.0 if claim.unit == "percent" else 1.0)
-    return Reference(value, "metrics: pair profile", f"{claim.partner} in {claim.country} "
-                     f"{keys[claim.measure]}, {detail}"), ""  # fmt: skip
+    return Reference(value, source, f"{claim.partner} in {claim.country} "
+                     f"{keys[claim.measure]} {claim.year}: {how}"), ""  # fmt: skip
 
 
 def _why_unverifiable(claim: Claim, has_flows: bool) -> str:

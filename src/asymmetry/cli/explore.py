@@ -24,7 +24,7 @@ from asymmetry.cli._shell import (
     out,
     run,
 )
-from asymmetry.metrics.basis import SourceChoice
+from asymmetry.metrics.basis import NEEDS_GOODS_FLOWS, SourceChoice
 
 
 # --- look ---------------------------------------------------------------------------
@@ -66,12 +66,35 @@ def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     emit(frame, fmt, title="tables")
 
 
+_FIGURE_NAMES = {
+    "a_to_b": "{a} -> {b}",
+    "b_to_a": "{b} -> {a}",
+    "turnover": "turnover",
+    "a_imports": "{a} total imports",
+    "a_exports": "{a} total exports",
+    "b_imports": "{b} total imports",
+    "b_exports": "{b} total exports",
+    "b_in_a_imports": "{b} in {a}'s imports",
+    "b_in_a_exports": "{b} in {a}'s exports",
+    "a_in_b_imports": "{a} in {b}'s imports",
+    "a_in_b_exports": "{a} in {b}'s exports",
+    "b_in_a_trade": "{b} in {a}'s trade",
+    "a_in_b_trade": "{a} in {b}'s trade",
+}
+
+
 def print_profile(p: Any) -> None:
+    """The profile for people: shares and money formatted, each number with its source."""
+    from asymmetry.report.render import pct as share_text
+    from asymmetry.report.render import usd
+
     def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.1%}"
+        return "(not available)" if x is None else share_text(x)
 
     s = p.shares
     out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
+    for note in p.notes:
+        out.print(f"  [dim]{note}[/]")
     out.print(
         f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
         f"{pct(s['b_in_a_exports'])} of its exports;"
@@ -82,38 +105,60 @@ def print_profile(p: Any) -> None:
     )
     ratio = p.asymmetry["trade"]
     if ratio:
-        out.print(f"  {p.b} weighs {ratio:.1f}x more in {p.a}'s trade than {p.a} in {p.b}'s.")
-    table = Table(title="flows (USD)")
-    for col in ("", f"{p.a} -> {p.b}", f"{p.b} -> {p.a}", "turnover", f"{p.a} balance"):
-        table.add_column(col, justify="right")
-    table.add_row(
-        "value",
-        f"{p.flows_usd['a_to_b']:,.0f}",
-        f"{p.flows_usd['b_to_a']:,.0f}",
-        f"{p.turnover_usd:,.0f}",
-        f"{p.balance_usd:,.0f}",
-    )
-    out.print(table)
-    hhi = Table(title="partner concentration (HHI over partners)")
-    for col in ("", "imports", "exports"):
-        hhi.add_column(col, justify="right")
-    for who in ("a", "b"):
-        hhi.add_row(
-            getattr(p, who),
-            f"{p.hhi[f'{who}_imports'] or 0:.3f}",
-            f"{p.hhi[f'{who}_exports'] or 0:.3f}",
+        big, small = (p.b, p.a) if ratio >= 1 else (p.a, p.b)
+        factor = ratio if ratio >= 1 else 1 / ratio
+        out.print(f"  {big} weighs {factor:.1f}x more in {small}'s trade than {small} in {big}'s.")
+    table = Table(title=f"figures, {p.year}")
+    for col in ("figure", "value", "source"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    values: dict[str, Any] = {
+        "a_to_b": p.flows_usd["a_to_b"],
+        "b_to_a": p.flows_usd["b_to_a"],
+        "turnover": p.turnover_usd,
+        **p.totals_usd,
+        **p.shares,
+    }
+    for key, value in values.items():
+        name = _FIGURE_NAMES.get(key, key).format(a=p.a, b=p.b)
+        shown = share_text(value) if key in p.shares else usd(value)
+        figure = p.figures.get(key)
+        where = (
+            (figure["rule"] if figure["rule"].startswith(("computed", "sum")) else figure["source"])
+            if figure
+            else p.cannot.get(key, f"{p.basis}, {p.dataset}")
+            if value is None
+            else f"{p.basis}, {p.dataset}"
         )
-    out.print(hhi)
+        table.add_row(name, shown, where)
+    out.print(table)
+    if any(v is not None for v in p.hhi.values()):
+        hhi = Table(title="partner concentration (HHI over partners)")
+        for col in ("", "imports", "exports"):
+            hhi.add_column(col, justify="right")
+        for who in ("a", "b"):
+            hhi.add_row(
+                getattr(p, who),
+                f"{p.hhi[f'{who}_imports'] or 0:.3f}",
+                f"{p.hhi[f'{who}_exports'] or 0:.3f}",
+            )
+        out.print(hhi)
+    elif "hhi" in p.cannot:
+        out.print(f"  partner concentration: cannot: {p.cannot['hhi']}")
     for key, (x, y) in {"a_to_b": (p.a, p.b), "b_to_a": (p.b, p.a)}.items():
+        items = p.composition[key]
+        if not items:
+            out.print(f"  what flows {x} -> {y}: no figure by product on this basis")
+            continue
         comp = Table(title=f"what flows {x} -> {y}")
-        for col in ("code", "name", "USD", "share"):
-            comp.add_column(col, justify="right" if col in ("USD", "share") else "left")
-        for item in p.composition[key]:
+        for col in ("code", "name", "value", "share", "source"):
+            comp.add_column(col, justify="right" if col in ("value", "share") else "left")
+        for item in items:
             comp.add_row(
                 item["code"],
                 item["name"] or "",
-                f"{item['value_usd']:,.0f}",
-                f"{item['share']:.1%}",
+                usd(item["value_usd"]),
+                share_text(item["share"]),
+                item.get("how", ""),
             )
         out.print(comp)
 
@@ -126,8 +171,9 @@ def profile_cmd(
     source: Annotated[
         SourceOption,
         typer.Option(
-            help="auto: goods flows if loaded, else ICIO; flows: goods trade; "
-            "icio: ICIO 2022 intermediate inputs."
+            help="auto: the best basis stored (goods flows, else official aggregates, "
+            "else ICIO); flows: goods trade; aggregates: customs figures the agencies "
+            "publish (packaged facts); icio: ICIO 2022 intermediate inputs."
         ),
     ] = SourceOption.auto,
     dataset: Annotated[
@@ -156,7 +202,13 @@ def dependencies_cmd(
     country: Annotated[str, typer.Argument(help="The importing country A.")],
     on: Annotated[str, typer.Option("--on", help="The supplier B.")],
     year: Annotated[int | None, typer.Option(help="Year [default: latest].")] = None,
-    level: Annotated[LevelOption, typer.Option(help="Product detail.")] = LevelOption.hs6,
+    level: Annotated[
+        LevelOption | None,
+        typer.Option(
+            help="Product detail [default: hs6 on goods flows, sectors on ICIO]; hs2|hs4|hs6 "
+            "need goods flows."
+        ),
+    ] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 25,
     min_value: Annotated[
         float, typer.Option(help="Drop products A imports from B for less than this (USD).")
@@ -185,7 +237,7 @@ def dependencies_cmd(
             x,
             on=y,
             year=year,
-            level=level.value,
+            level=None if level is None else level.value,
             source=src,
             dataset=dataset,
             top=top or None,
@@ -205,6 +257,8 @@ def dependencies_cmd(
             frame.insert(0, "country", r.country)
             sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
         else:
+            if r.source == "icio":
+                out.print(f"[yellow]ICIO sectors only, not products:[/] {NEEDS_GOODS_FLOWS}")
             title = (
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
                 f"by {r.level}, most dependent first"

@@ -15,12 +15,37 @@ from asymmetry.errors import NoDataError
 from asymmetry.store.ingest_icio import ICIO_DATASET
 from asymmetry.store.store import Store
 
-Source = Literal["flows", "icio"]
-# What a caller may ask for: "auto" reads goods flows when the store has any,
-# else the embedded ICIO network.
-SourceChoice = Literal["auto", "flows", "icio"]
+Source = Literal["flows", "aggregates", "icio"]
+# What a caller may ask for. "auto" is the basis ladder: goods flows when the
+# store has them, else official aggregates (pair-level metrics only: see
+# `asymmetry.metrics.official`), else the embedded ICIO network.
+SourceChoice = Literal["auto", "flows", "aggregates", "icio"]
 
-BASIS_LABEL = {"flows": "goods trade", "icio": "intermediate inputs (ICIO)"}
+BASIS_LABEL = {
+    "flows": "goods trade",
+    "aggregates": "customs goods trade (official aggregates)",
+    "icio": "intermediate inputs (ICIO)",
+}
+# What to run for customs goods trade by product (the first thing a
+# sector-level or aggregate-only answer points to).
+FETCH_HINT = (
+    "`asymmetry fetch baci --release 202501 --hs HS22 --years 2023` "
+    "(or `asymmetry ingest baci FILE`)"
+)
+NEEDS_GOODS_FLOWS = (
+    "HS-level product tables need goods flows and the store holds none (only the ICIO "
+    f"network's 50 sectors and official aggregates); get them with {FETCH_HINT}"
+)
+
+# Why two bases give different numbers for the same figure (one line each).
+BASIS_REASON = {
+    "flows": "customs goods trade by product (BACI/Comtrade: importer's CIF declaration, "
+    "reconciled; goods only)",
+    "aggregates": "customs goods trade as the agencies publish it (goods only; exports FOB, "
+    "imports CIF; each side's own reporter)",
+    "icio": f"intermediate inputs only (no final demand), goods and services, at basic "
+    f"prices, {2022} only (OECD ICIO)",
+}
 ICIO_YEAR = 2022
 
 
@@ -50,6 +75,12 @@ def resolve_basis(
     dataset: str | None = None,
 ) -> Basis:
     """Pick the data a metric reads; `NoDataError` says what is missing and what exists."""
+    if source == "aggregates":
+        raise NoDataError(
+            "official aggregates give pair-level figures only (flows, totals, shares); this "
+            f"needs trade by product and partner: ingest goods flows with {FETCH_HINT}, "
+            "or use --source icio"
+        )
     if source == "auto":
         has_flows = store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flows LIMIT 1)")
         source = "flows" if has_flows or dataset is not None else "icio"

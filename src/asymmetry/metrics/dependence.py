@@ -46,7 +46,13 @@ from typing import Any, Literal
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import Basis, Source, SourceChoice, resolve_basis
+from asymmetry.metrics.basis import (
+    NEEDS_GOODS_FLOWS,
+    Basis,
+    Source,
+    SourceChoice,
+    resolve_basis,
+)
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.products import bec_end_use_frame, chpl
 from asymmetry.store.store import Store
@@ -159,6 +165,20 @@ class Dependencies:
     level: str
     table: pd.DataFrame
 
+    @property
+    def notes(self) -> list[str]:
+        """What the table cannot show on its basis (ICIO: sectors, not products)."""
+        return (
+            ["ICIO sectors only, not products: " + NEEDS_GOODS_FLOWS]
+            if self.source == "icio"
+            else []
+        )
+
+    def scarce(self) -> pd.DataFrame:
+        """Rows that cannot be replaced by this measure: the rest of the world exports
+        less than the importer buys from the partner (alternative capacity below 1)."""
+        return self.table[self.table["alternative_capacity"] < 1]
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
@@ -175,6 +195,7 @@ class Dependencies:
             "basis": self.basis,
             "dataset": self.dataset,
             "level": self.level,
+            "notes": self.notes,
             "items": items,
         }
 
@@ -189,7 +210,7 @@ def dependencies(
     *,
     on: str,
     year: int | None = None,
-    level: Level = "hs6",
+    level: Level | None = None,
     source: SourceChoice = "auto",
     dataset: str | None = None,
     top: int | None = 50,
@@ -207,9 +228,12 @@ def dependencies(
     a, b = resolve_country(country), resolve_country(on)
     if a == b:
         raise AsymmetryError(f"a country cannot depend on itself ({a})")
-    if level not in LEVELS:
+    if level is not None and level not in LEVELS:
         raise AsymmetryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    if basis.source == "icio" and level is not None:
+        raise NoDataError(NEEDS_GOODS_FLOWS)
+    level = level or "hs6"  # on ICIO the level is the sector, whatever is asked
     sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
     with written_join_order(store):
         frame = store.query(sql, {**basis.params, "a": a, "b": b})

@@ -19,7 +19,22 @@ from typing import Any, Literal
 import pandas as pd
 
 from asymmetry.errors import NoDataError
-from asymmetry.metrics.basis import Basis, Source, SourceChoice, available_years, resolve_basis
+from asymmetry.metrics.basis import (
+    ICIO_YEAR,
+    Basis,
+    Source,
+    SourceChoice,
+    available_years,
+    resolve_basis,
+)
+from asymmetry.metrics.official import (
+    AGGREGATES_LABEL,
+    SHARE_KEYS,
+    annual_facts,
+    official_composition,
+    official_year,
+    pair_years,
+)
 from asymmetry.store.codes import hs_sections_frame, resolve_pair
 from asymmetry.store.store import Store
 
@@ -28,7 +43,12 @@ CompositionLevel = Literal["section", "chapter"]
 
 @dataclass(frozen=True, slots=True)
 class PairProfile:
-    """Result of `profile`; shares are fractions in [0, 1], money in USD."""
+    """Result of `profile`; shares are fractions in [0, 1], money in USD.
+
+    On official aggregates a figure may be missing (None): ``cannot`` says
+    why, and ``figures`` gives each number's source, the row chosen and the
+    arithmetic. ``notes`` say why this basis answers (the basis ladder).
+    """
 
     a: str
     b: str
@@ -36,22 +56,34 @@ class PairProfile:
     source: Source
     basis: str
     dataset: str
-    flows_usd: dict[str, float]
-    totals_usd: dict[str, float]
+    flows_usd: dict[str, float | None]
+    totals_usd: dict[str, float | None]
     shares: dict[str, float | None]
     asymmetry: dict[str, float | None]
     hhi: dict[str, float | None]
     composition: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     series: list[dict[str, Any]] = field(default_factory=list)  # one entry per year
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cannot: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def turnover_usd(self) -> float:
-        return self.flows_usd["a_to_b"] + self.flows_usd["b_to_a"]
+    def turnover_usd(self) -> float | None:
+        if "turnover" in self.figures:
+            return float(self.figures["turnover"]["value"])
+        x, y = self.flows_usd["a_to_b"], self.flows_usd["b_to_a"]
+        return None if x is None or y is None else x + y
 
     @property
-    def balance_usd(self) -> float:
+    def balance_usd(self) -> float | None:
         """A's surplus with B (exports to B minus imports from B)."""
-        return self.flows_usd["a_to_b"] - self.flows_usd["b_to_a"]
+        x, y = self.flows_usd["a_to_b"], self.flows_usd["b_to_a"]
+        return None if x is None or y is None else x - y
+
+    def source_of(self, key: str) -> str:
+        """Where a number comes from: the chosen row's source, or the dataset."""
+        figure = self.figures.get(key)
+        return str(figure["source"]) if figure else f"{self.basis}, {self.dataset}"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -77,8 +109,8 @@ class PairProfile:
         return pd.DataFrame(rows, columns=["metric", "value"])
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den else None
+def _ratio(num: float | None, den: float | None) -> float | None:
+    return num / den if num is not None and den else None
 
 
 def profile(
@@ -100,6 +132,11 @@ def profile(
     >>> p.shares["b_in_a_imports"]  # doctest: +SKIP
     """
     a, b = resolve_pair(a, b)
+    notes: list[str] = []
+    if source == "auto" and dataset is None:
+        source, notes = best_source(store, a, b, year)
+    if source == "aggregates":
+        return official_profile(store, a, b, year=year, notes=notes)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     head = _headline(store, basis, a, b)
     composition = {
@@ -120,13 +157,114 @@ def profile(
         head.hhi,
         composition,
         _series(store, basis, head, a, b, dataset=dataset),
+        notes=notes,
+    )
+
+
+def best_source(store: Store, a: str, b: str, year: int | None) -> tuple[Source, list[str]]:
+    """The basis ladder: goods flows, else official aggregates, else ICIO (with why)."""
+    years = available_years(store)
+    if years and (year is None or year in years):
+        return "flows", []
+    official = official_coverage(store, a, b)
+    if official and (year is None or year in official):
+        why = (
+            f"no goods flows for {year} in the store" if years else "the store holds no goods flows"
+        )
+        return "aggregates", [f"{why}; official aggregates answer"]
+    if years and year is not None and year != ICIO_YEAR:
+        return "flows", []  # nothing covers the year: the flows' error lists their years
+    missing = f"for {year}" if year is not None else "for the pair"
+    return "icio", [
+        f"no goods flows and no official aggregates {missing} ({a}-{b}); the ICIO network "
+        f"({ICIO_YEAR} intermediate inputs) answers instead. For customs goods trade, run "
+        f"`asymmetry fetch baci --release 202501 --hs HS22 --years {year or 2023}`"
+    ]
+
+
+def official_coverage(store: Store, a: str, b: str) -> dict[int, int]:
+    """Years of official aggregates for the pair -> how many shares they give."""
+    frame = annual_facts(store, (a, b))
+    out = {}
+    for y in pair_years(frame, a, b):
+        found = official_year(frame, a, b, y)
+        n = sum(k in found.figures for k in SHARE_KEYS)
+        if n:
+            out[y] = n
+    return out
+
+
+def official_profile(
+    store: Store, a: str, b: str, *, year: int | None = None, notes: list[str] | None = None
+) -> PairProfile:
+    """The pair on official aggregates (`asymmetry.metrics.official`) for ``year``.
+
+    Without a year: the latest year that gives both import shares, else the
+    latest with any share. The series holds every year with a bilateral
+    figure; a figure the year lacks stays None.
+    """
+    frame = annual_facts(store, (a, b))
+    years = pair_years(frame, a, b)
+    by_year = {y: official_year(frame, a, b, y) for y in years}
+    given = {y: o for y, o in by_year.items() if any(k in o.figures for k in SHARE_KEYS)}
+    if not given:
+        raise NoDataError(
+            f"no official aggregates for {a}-{b} give a share (need a bilateral flow and a "
+            "country total in USD for the same year); `asymmetry facts --country "
+            f"{a}` lists what is stored"
+        )
+    if year is None:
+        both = [y for y, o in given.items() if "b_in_a_imports" in o.figures and
+                "a_in_b_imports" in o.figures]  # fmt: skip
+        year = max(both or given)
+    if year not in by_year:
+        listed = ", ".join(str(y) for y in years)
+        raise NoDataError(f"no official aggregates for {a}-{b} in {year}; years: {listed}")
+    this = by_year[year]
+    value = this.value
+    shares = {k: value(k) for k in SHARE_KEYS}
+    datasets = sorted({d for f in this.figures.values() for d in f.dataset.split(", ") if d})
+    return PairProfile(
+        a,
+        b,
+        year,
+        "aggregates",
+        AGGREGATES_LABEL,
+        ", ".join(datasets) or "facts",
+        {"a_to_b": value("a_to_b"), "b_to_a": value("b_to_a")},
+        {k: value(k) for k in ("a_exports", "a_imports", "b_exports", "b_imports")},
+        shares,
+        {
+            side: _ratio(shares[f"b_in_a_{side}"], shares[f"a_in_b_{side}"])
+            for side in ("imports", "exports", "trade")
+        },
+        dict.fromkeys(("a_imports", "a_exports", "b_imports", "b_exports")),
+        {
+            "a_to_b": official_composition(frame, a, b, year, this.figures.get("a_to_b")),
+            "b_to_a": official_composition(frame, b, a, year, this.figures.get("b_to_a")),
+        },
+        [
+            {
+                "year": y,
+                "dataset": "official aggregates",
+                "source": "aggregates",
+                "a_to_b": o.value("a_to_b"),
+                "b_to_a": o.value("b_to_a"),
+                "turnover": o.value("turnover"),
+                **{f"share_{k}": o.value(k) for k in SHARE_KEYS},
+            }
+            for y, o in by_year.items()
+        ],
+        {k: f.to_dict() for k, f in this.figures.items()},
+        this.cannot,
+        list(notes or []),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Headline:
-    flows_usd: dict[str, float]
-    totals_usd: dict[str, float]
+    flows_usd: dict[str, float | None]
+    totals_usd: dict[str, float | None]
     shares: dict[str, float | None]
     asymmetry: dict[str, float | None]
     hhi: dict[str, float | None]
@@ -163,19 +301,20 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
         return 0.0 if pd.isna(value) else float(value)
 
     a_to_b, b_to_a = get(f"to_{b}", a), get(f"to_{a}", b)
-    totals = {
-        "a_exports": get("exports", a),
-        "a_imports": get("imports", a),
-        "b_exports": get("exports", b),
-        "b_imports": get("imports", b),
+    ax, am, bx, bm = (get("exports", a), get("imports", a), get("exports", b), get("imports", b))
+    totals: dict[str, float | None] = {
+        "a_exports": ax,
+        "a_imports": am,
+        "b_exports": bx,
+        "b_imports": bm,
     }
     shares = {
-        "b_in_a_imports": _ratio(b_to_a, totals["a_imports"]),
-        "b_in_a_exports": _ratio(a_to_b, totals["a_exports"]),
-        "a_in_b_imports": _ratio(a_to_b, totals["b_imports"]),
-        "a_in_b_exports": _ratio(b_to_a, totals["b_exports"]),
-        "b_in_a_trade": _ratio(a_to_b + b_to_a, totals["a_exports"] + totals["a_imports"]),
-        "a_in_b_trade": _ratio(a_to_b + b_to_a, totals["b_exports"] + totals["b_imports"]),
+        "b_in_a_imports": _ratio(b_to_a, am),
+        "b_in_a_exports": _ratio(a_to_b, ax),
+        "a_in_b_imports": _ratio(a_to_b, bm),
+        "a_in_b_exports": _ratio(b_to_a, bx),
+        "b_in_a_trade": _ratio(a_to_b + b_to_a, ax + am),
+        "a_in_b_trade": _ratio(a_to_b + b_to_a, bx + bm),
     }
     asymmetry = {
         key: _ratio(shares[f"b_in_a_{key}"] or 0.0, shares[f"a_in_b_{key}"] or 0.0)
@@ -208,7 +347,9 @@ def _series(
             {
                 "year": year,
                 "dataset": basis_y.dataset,
+                "source": basis_y.source,
                 **head_y.flows_usd,
+                "turnover": sum(v or 0.0 for v in head_y.flows_usd.values()),
                 **{f"share_{k}": v for k, v in head_y.shares.items()},
                 **{f"hhi_{k}": v for k, v in head_y.hhi.items()},
             }

@@ -22,7 +22,7 @@ from asymmetry import __version__
 from asymmetry.claims.check import ClaimsReport, check_claims
 from asymmetry.errors import AsymmetryError
 from asymmetry.levers.battery import Battery, lever_battery
-from asymmetry.metrics.basis import SourceChoice
+from asymmetry.metrics.basis import BASIS_REASON, SourceChoice
 from asymmetry.metrics.dependence import Dependencies, dependencies
 from asymmetry.metrics.io_exposure import IoExposure, io_exposure
 from asymmetry.metrics.profile import PairProfile, profile
@@ -39,6 +39,10 @@ SERIES_INDICATORS = (
     "partner_share_of_trade",
 )
 
+SHORT_NAME = {"flows": "goods-flow data", "aggregates": "the customs figures", "icio": "ICIO"}
+# The shares set side by side when two bases cover the pair.
+COMPARED = ("b_in_a_imports", "a_in_b_imports", "b_in_a_trade", "a_in_b_trade")
+
 DEFINITIONS = {
     "share of imports": "B's exports to A divided by A's imports from the world (same basis, year)",
     "asymmetry": "B's share in A's trade divided by A's share in B's trade; above 1, A "
@@ -54,9 +58,12 @@ DEFINITIONS = {
 }
 
 CAVEATS = (
-    "Goods only: services, finance and arms transfers are not in trade data.",
-    "ICIO flows are intermediate inputs in 2022 (OECD ICIO), not total goods trade; "
-    "their shares differ from customs figures.",
+    "Customs figures are goods only: services, finance and arms transfers are not in them.",
+    "ICIO flows are intermediate inputs (goods and services) in 2022 (OECD ICIO), not "
+    "total goods trade; their shares differ from customs figures.",
+    "Official aggregates are the figures the agencies publish, as cited pages report "
+    "them; where several rows state one figure, one is chosen by a stated rule and the "
+    "others are listed.",
     "Lever costs are first-round estimates under stated parameter ranges (partial "
     "equilibrium or accounting), not forecasts; intervals are 5-95% of the draws.",
     "Claims marked unverifiable had no independent reference in the store, which is not "
@@ -86,13 +93,50 @@ class Report:
     def headline(self) -> PairProfile:
         return self.profiles[0]
 
+    def comparisons(self) -> list[dict[str, Any]]:
+        """The lead's headline figures beside each other basis's, same year, with the reason."""
+        lead = self.headline
+        by_year = {row["year"]: row for row in lead.series}
+        out = []
+        for q in self.profiles[1:]:
+            row = by_year.get(q.year, {})
+            lead_values = (
+                {k: lead.shares[k] for k in COMPARED}
+                if q.year == lead.year
+                else {k: row.get(f"share_{k}") for k in COMPARED}
+            )
+            out.append(
+                {
+                    "basis": q.basis,
+                    "source": q.source,
+                    "year": q.year,
+                    "lead_basis": lead.basis,
+                    "lead": lead_values,
+                    "other": {k: q.shares[k] for k in COMPARED},
+                    "reason": f"{q.basis}: {BASIS_REASON[q.source]}; {lead.basis}: "
+                    f"{BASIS_REASON[lead.source]}",
+                }
+            )
+        return out
+
     def headline_sentence(self) -> str:
-        """The two-sided asymmetry in one sentence, with its basis and year."""
+        """The two-sided asymmetry in one sentence, with its basis, year and source."""
         p, n = self.headline, self.names
         s = p.shares
+        side = "imports" if s["b_in_a_imports"] is not None else "trade"
+        verb = "supplied" if side == "imports" else "made up"
+        agencies = ", ".join(
+            dict.fromkeys(
+                part.split(" via ")[0].strip()
+                for key in (f"b_in_a_{side}", f"a_in_b_{side}")
+                if key in p.figures
+                for part in str(p.figures[key]["source"]).split("; ")
+            )
+        )
+        basis = f"{p.basis}, from {agencies.replace(', ', ' and ')}" if agencies else p.basis
         text = (
-            f"In {p.year}, on {p.basis}, {n[p.b]} supplied {_pct(s['b_in_a_imports'])} of "
-            f"{n[p.a]}'s imports, while {n[p.a]} supplied {_pct(s['a_in_b_imports'])} of "
+            f"In {p.year}, on {basis}, {n[p.b]} {verb} {_pct(s[f'b_in_a_{side}'])} of "
+            f"{n[p.a]}'s {side}, while {n[p.a]} {verb} {_pct(s[f'a_in_b_{side}'])} of "
             f"{n[p.b]}'s"
         )
         ratio = p.asymmetry["trade"]
@@ -103,7 +147,29 @@ class Report:
                 f"; in total trade, {bigger} weighs {factor:,.1f} times more for "
                 f"{smaller} than the reverse"
             )
-        return text + "."
+        return text + "." + self._beside_sentence(side)
+
+    def _beside_sentence(self, side: str) -> str:
+        """The same share on the next basis, and why it differs (one sentence)."""
+        n, lead = self.names, self.headline
+        for c in self.comparisons():
+            key = f"b_in_a_{side}"
+            other = c["other"].get(key)
+            if other is None:
+                continue
+            same = c["lead"].get(key)
+            then = (
+                f", against {_pct(same)} in {SHORT_NAME[lead.source]} that year"
+                if same is not None and c["year"] != lead.year
+                else ""
+            )
+            whose = f"{n[lead.b]}'s share of {n[lead.a]}'s {side}"
+            return (
+                f" On {c['basis']}, {c['year']}, {whose} is {_pct(other)}{then}: "
+                f"{c['source'].upper() if c['source'] == 'icio' else c['basis']} counts "
+                f"{BASIS_REASON[c['source']]}."
+            )
+        return ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +178,7 @@ class Report:
             "names": self.names,
             "headline": self.headline_sentence(),
             "profiles": [p.to_dict() for p in self.profiles],
+            "comparisons": self.comparisons(),
             "cited_series": self.cited_series,
             "dependencies": {k: v.to_dict() for k, v in self.dependencies.items()},
             "exposure": {k: v.to_dict() for k, v in self.exposure.items()},
@@ -163,26 +230,34 @@ def build_report(
             skipped[key] = str(exc)
             return None
 
-    has_flows = bool(store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flows LIMIT 1)"))
-    bases: list[SourceChoice] = (
-        [source] if source != "auto" else (["flows", "icio"] if has_flows else ["icio"])
-    )
-    profiles = []
-    for basis in bases:
+    first = attempt("profile", partial(profile, store, a, b, year=year, source=source, top=top))
+    if first is None:
+        raise AsymmetryError(
+            f"no data for {a}-{b}: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
+        )
+    profiles = [first]
+    # Every other basis that covers the pair stands beside the lead (ICIO has one year).
+    for other in ("flows", "aggregates", "icio"):
+        if other == first.source:
+            continue
         found = attempt(
-            f"profile_{basis}",
+            f"profile_{other}",
             partial(
-                profile, store, a, b, year=year if basis == "flows" else None, source=basis, top=top
+                profile,
+                store,
+                a,
+                b,
+                year=None if other == "icio" else first.year,
+                source=other,
+                top=top,
             ),
         )
         if found is not None:
             profiles.append(found)
-    if not profiles:
-        raise AsymmetryError(
-            f"no data for {a}-{b}: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
-        )
-    lead = profiles[0]
-    basis_args: dict[str, Any] = {"source": lead.source, "year": year}
+    lead = first
+    # Product-level sections need goods flows or sectors: aggregates have neither.
+    detail: SourceChoice = "icio" if lead.source == "aggregates" else lead.source
+    basis_args: dict[str, Any] = {"source": detail, "year": year if detail == "flows" else None}
     each_way = {"a_on_b": (a, b), "b_on_a": (b, a)}
 
     def both_ways(
@@ -196,7 +271,9 @@ def build_report(
     deps = both_ways(
         "dependencies",
         each_way,
-        lambda x, y: dependencies(store, x, on=y, level="hs4", top=top, **basis_args),
+        lambda x, y: dependencies(
+            store, x, on=y, level="hs4" if detail == "flows" else None, top=top, **basis_args
+        ),
     )
     exposure = both_ways("exposure", each_way, lambda x, y: io_exposure(store, x, on=y))
     levers = both_ways(

@@ -109,13 +109,28 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
                 line_color=A_COLOUR,
                 mode="lines+markers",
             ),
+            go.Scatter(
+                name=f"{names[p.b]}'s share of {names[p.a]}'s trade",
+                x=years,
+                y=[row["share_b_in_a_trade"] for row in p.series],
+                line={"color": B_COLOUR, "dash": "dot"},
+                mode="lines+markers",
+            ),
+            go.Scatter(
+                name=f"{names[p.a]}'s share of {names[p.b]}'s trade",
+                x=years,
+                y=[row["share_a_in_b_trade"] for row in p.series],
+                line={"color": A_COLOUR, "dash": "dot"},
+                mode="lines+markers",
+            ),
         ]
     )
     return styled(
         fig,
-        f"Over time ({p.basis})",
+        f"Over time ({p.basis}; a missing point is a year without the figure)",
         barmode="group",
-        yaxis={"tickformat": ".0%", "title": "share of imports"},
+        xaxis={"dtick": 1},
+        yaxis={"tickformat": ".0%", "title": "share"},
         yaxis2={"overlaying": "y", "side": "right", "title": "USD", "showgrid": False},
     )
 

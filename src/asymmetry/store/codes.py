@@ -23,6 +23,10 @@ from asymmetry.errors import AsymmetryError, UnknownCountryError
 # Pseudo-ISO3 used by CEPII BACI for code 490 (Taiwan in UN statistics).
 OTHER_ASIA: Final = "S19"
 
+# Groups whose own agencies publish trade statistics (Eurostat for the EU):
+# a cited figure may have one as its `country`.
+REPORTING_GROUPS: Final = frozenset({"EU"})
+
 # UN Comtrade reporter/partner codes that differ from ISO 3166 numeric.
 # Source: UN Comtrade reference table "partnerAreas" (codes 842, 251, 381, 699,
 # 757, 579 are the "including territories" variants Comtrade reports under).

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from asymmetry.errors import IngestError, SchemaError
-from asymmetry.store.codes import resolve_countries
+from asymmetry.store.codes import REPORTING_GROUPS, resolve_countries
 from asymmetry.store.provenance import (
     IngestReport,
     Timer,
@@ -26,12 +26,15 @@ from asymmetry.store.schema import FACT_COLUMNS
 from asymmetry.store.store import Store
 
 PACKAGED_FACTS_DATASET = "facts:packaged"
+# Official annual aggregates (China GAC, Russia FCS, Eurostat ...), re-keyed
+# from ../shared/data/facts/cited_aggregates.csv by tools/rekey_aggregates.py.
+AGGREGATES_DATASET = "facts:aggregates"
 _REQUIRED = ("indicator", "value", "unit", "source")
 _REFERENCE_LAYOUT = {"metric": "indicator", "source_org": "source", "source_url": "url"}
 
 
-def packaged_facts_path() -> Path:
-    return Path(str(resources.files("asymmetry") / "data" / "facts.csv"))
+def packaged_facts_path(name: str = "facts.csv") -> Path:
+    return Path(str(resources.files("asymmetry") / "data" / name))
 
 
 def read_facts(path: Path) -> pd.DataFrame:
@@ -78,9 +81,10 @@ def read_facts(path: Path) -> pd.DataFrame:
                 line=int(empty.to_numpy().nonzero()[0][0]) + 2,
                 field=column,
             )
-    # Countries must resolve; partners may also name groups ("Europe", "CHN+IND").
+    # Countries must resolve or name a group of countries with statistics of
+    # its own (Eurostat's "EU"); partners may also name groups ("Europe", "CHN+IND").
     given = frame["country"].dropna().unique().tolist()
-    resolved = resolve_countries(given)
+    resolved = {**resolve_countries(given), **{g: g for g in given if g in REPORTING_GROUPS}}
     for i, value in enumerate(frame["country"]):
         if value is not None and resolved.get(value) is None:
             raise IngestError(
@@ -123,6 +127,13 @@ def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = Non
     )
 
 
-def ingest_packaged_facts(store: Store) -> IngestReport:
-    """Load the facts shipped with the package (see ``asymmetry/data/README.md``)."""
-    return ingest_facts(store, packaged_facts_path(), dataset_id=PACKAGED_FACTS_DATASET)
+def ingest_packaged_facts(store: Store) -> list[IngestReport]:
+    """Load the facts shipped with the package (see ``asymmetry/data/README.md``).
+
+    Two datasets: the cited figures of the seed papers and reference values
+    (``facts:packaged``) and the official annual aggregates (``facts:aggregates``).
+    """
+    return [
+        ingest_facts(store, packaged_facts_path(), dataset_id=PACKAGED_FACTS_DATASET),
+        ingest_facts(store, packaged_facts_path("aggregates.csv"), dataset_id=AGGREGATES_DATASET),
+    ]

@@ -165,6 +165,11 @@ class Store:
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
+        if version < 5 and self.scalar("SELECT count(*) FROM datasets WHERE kind = 'facts'"):
+            # Version 5 ships the official aggregates beside the packaged facts.
+            from asymmetry.store.ingest_facts import ingest_packaged_facts
+
+            ingest_packaged_facts(self)
 
     def datasets(self) -> pd.DataFrame:
         """Provenance of every ingest, newest first."""

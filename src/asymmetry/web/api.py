@@ -25,6 +25,7 @@ from pydantic import BeforeValidator, Field
 from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
 from asymmetry.errors import DocumentError
+from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.report.render import json_safe
 from asymmetry.store.store import Store
 from asymmetry.web.state import ResultCache
@@ -44,6 +45,17 @@ OptionalYear = Annotated[
     BeforeValidator(blank_is_none),
     Query(description="Year of goods flows [default: latest]."),
 ]
+OptionalLevel = Annotated[
+    Level | None,
+    BeforeValidator(blank_is_none),
+    Query(description="HS detail [default: hs6 on goods flows, sectors on ICIO]."),
+]
+
+
+def level_value(level: Level | None) -> LevelChoice | None:
+    return None if level is None else level.value
+
+
 COUNTRY = Query(min_length=2, max_length=60, description="ISO3 code or name, e.g. RUS.")
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 
@@ -144,7 +156,7 @@ async def dependencies(
     country: Annotated[str, COUNTRY],
     on: Annotated[str, COUNTRY],
     year: OptionalYear = None,
-    level: Level = Level.hs4,
+    level: OptionalLevel = None,
     source: Source = Source.auto,
     top: Annotated[int, Query(ge=1, le=10_000)] = 50,
     format: TableFormat = TableFormat.json,
@@ -156,9 +168,11 @@ async def dependencies(
     a, b = resolve_pair(country, on)
 
     def table(db: Store) -> Any:
-        return compute(db, a, on=b, year=year, level=level.value, source=source.value, top=top)
+        return compute(
+            db, a, on=b, year=year, level=level_value(level), source=source.value, top=top
+        )
 
-    key = ("dependencies", a, b, year, level.value, source.value, top)
+    key = ("dependencies", a, b, year, level and level.value, source.value, top)
     if format is TableFormat.json:
         return await cached_json(request, key, table)
 

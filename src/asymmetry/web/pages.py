@@ -18,16 +18,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BeforeValidator, Field
 
-from asymmetry.choices import LevelOption as Level
 from asymmetry.errors import AsymmetryError, DocumentError
 from asymmetry.report.render import environment
 from asymmetry.store.store import Store
 from asymmetry.web.api import (
     COUNTRY,
     Model,
+    OptionalLevel,
     OptionalYear,
     StoreDep,
     blank_is_none,
+    level_value,
     list_countries,
     saved_document,
 )
@@ -161,7 +162,7 @@ def dependencies_page(
     country: Annotated[str, COUNTRY] = "RUS",
     on: Annotated[str, COUNTRY] = "CHN",
     year: OptionalYear = None,
-    level: Level = Level.hs4,
+    level: OptionalLevel = None,
     top: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> HTMLResponse:
     from asymmetry.metrics.dependence import dependencies
@@ -171,14 +172,14 @@ def dependencies_page(
         "country": country.upper(),
         "on": on.upper(),
         "year": year,
-        "level": level.value,
+        "level": level.value if level else "",
         "top": top,
     }
     try:
         a, b = resolve_pair(country, on)
         result = request.app.state.cache.get(
-            ("dependencies-page", a, b, year, level.value, top),
-            lambda: dependencies(db, a, on=b, year=year, level=level.value, top=top),
+            ("dependencies-page", a, b, year, level and level.value, top),
+            lambda: dependencies(db, a, on=b, year=year, level=level_value(level), top=top),
         )
     except AsymmetryError as exc:
         status = error_status(exc)
