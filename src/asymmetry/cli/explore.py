@@ -66,30 +66,14 @@ def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     emit(frame, fmt, title="tables")
 
 
-_FIGURE_NAMES = {
-    "a_to_b": "{a} -> {b}",
-    "b_to_a": "{b} -> {a}",
-    "turnover": "turnover",
-    "a_imports": "{a} total imports",
-    "a_exports": "{a} total exports",
-    "b_imports": "{b} total imports",
-    "b_exports": "{b} total exports",
-    "b_in_a_imports": "{b} in {a}'s imports",
-    "b_in_a_exports": "{b} in {a}'s exports",
-    "a_in_b_imports": "{a} in {b}'s imports",
-    "a_in_b_exports": "{a} in {b}'s exports",
-    "b_in_a_trade": "{b} in {a}'s trade",
-    "a_in_b_trade": "{a} in {b}'s trade",
-}
-
-
 def print_profile(p: Any) -> None:
     """The profile for people: shares and money formatted, each number with its source."""
+    from asymmetry.metrics.profile import figure_label
     from asymmetry.report.render import pct as share_text
     from asymmetry.report.render import usd
 
     def pct(x: float | None) -> str:
-        return "(not available)" if x is None else share_text(x)
+        return "n/a (see the figures below)" if x is None else share_text(x)
 
     s = p.shares
     out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
@@ -119,7 +103,7 @@ def print_profile(p: Any) -> None:
         **p.shares,
     }
     for key, value in values.items():
-        name = _FIGURE_NAMES.get(key, key).format(a=p.a, b=p.b)
+        name = figure_label(key, p.a, p.b)
         shown = share_text(value) if key in p.shares else usd(value)
         figure = p.figures.get(key)
         where = (
@@ -143,7 +127,7 @@ def print_profile(p: Any) -> None:
             )
         out.print(hhi)
     elif "hhi" in p.cannot:
-        out.print(f"  partner concentration: cannot: {p.cannot['hhi']}")
+        out.print(f"  partner concentration (HHI): {p.cannot['hhi']}")
     for key, (x, y) in {"a_to_b": (p.a, p.b), "b_to_a": (p.b, p.a)}.items():
         items = p.composition[key]
         if not items:

@@ -198,6 +198,11 @@ def choose(
     found.sort(key=lambda item: item[0])
     _, row, s = found[0]
     scale = 0.01 if share else USD_SCALE[row["unit"]]
+
+    def convert(value: float, scale: float) -> float:
+        # Whole dollars for money (129.14 bn is 129,140,000,000, not ...999.99998).
+        return float(value) * scale if share else float(round(float(value) * scale))
+
     reasons = [TIER_NAMES[s.tier]]
     if prefer:
         if s.reporter == prefer[0]:
@@ -209,7 +214,7 @@ def choose(
     alternatives = [
         {
             "source": other["source"],
-            "value": float(other["value"]) * (0.01 if share else USD_SCALE[other["unit"]]),
+            "value": convert(other["value"], 0.01 if share else USD_SCALE[other["unit"]]),
             "written": _written(other["value"], other["unit"]),
             "reporter": o.reporter,
             "tier": TIER_NAMES[o.tier],
@@ -217,7 +222,7 @@ def choose(
         for _, other, o in found[1:]
     ]
     return Figure(
-        float(row["value"]) * scale,
+        convert(row["value"], scale),
         str(row["source"]),
         int(row["year"]),
         _written(row["value"], row["unit"]),

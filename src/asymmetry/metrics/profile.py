@@ -109,6 +109,30 @@ class PairProfile:
         return pd.DataFrame(rows, columns=["metric", "value"])
 
 
+FIGURE_LABELS = {
+    "a_to_b": "{a} -> {b}",
+    "b_to_a": "{b} -> {a}",
+    "turnover": "turnover",
+    "a_imports": "{a} total imports",
+    "a_exports": "{a} total exports",
+    "a_trade": "{a} total trade",
+    "b_imports": "{b} total imports",
+    "b_exports": "{b} total exports",
+    "b_trade": "{b} total trade",
+    "b_in_a_imports": "{b} in {a}'s imports",
+    "b_in_a_exports": "{b} in {a}'s exports",
+    "a_in_b_imports": "{a} in {b}'s imports",
+    "a_in_b_exports": "{a} in {b}'s exports",
+    "b_in_a_trade": "{b} in {a}'s trade",
+    "a_in_b_trade": "{a} in {b}'s trade",
+}
+
+
+def figure_label(key: str, a: str, b: str) -> str:
+    """A profile figure's name for people ("CHN in RUS's imports")."""
+    return FIGURE_LABELS.get(key, key).format(a=a, b=b)
+
+
 def _ratio(num: float | None, den: float | None) -> float | None:
     return num / den if num is not None and den else None
 

@@ -9,6 +9,7 @@ itself (`plotly_js`): no CDN, no network.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -80,17 +81,17 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
     fig = go.Figure(
         [
             go.Bar(
-                name=f"{names[p.a]} → {names[p.b]} (USD)",
+                name=f"{names[p.a]} → {names[p.b]} (USD bn)",
                 x=years,
-                y=[row["a_to_b"] for row in p.series],
+                y=[_bn(row["a_to_b"]) for row in p.series],
                 marker_color=A_COLOUR,
                 opacity=0.35,
                 yaxis="y2",
             ),
             go.Bar(
-                name=f"{names[p.b]} → {names[p.a]} (USD)",
+                name=f"{names[p.b]} → {names[p.a]} (USD bn)",
                 x=years,
-                y=[row["b_to_a"] for row in p.series],
+                y=[_bn(row["b_to_a"]) for row in p.series],
                 marker_color=B_COLOUR,
                 opacity=0.35,
                 yaxis="y2",
@@ -130,8 +131,14 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
         f"Over time ({p.basis}; a missing point is a year without the figure)",
         barmode="group",
         xaxis={"dtick": 1},
-        yaxis={"tickformat": ".0%", "title": "share"},
-        yaxis2={"overlaying": "y", "side": "right", "title": "USD", "showgrid": False},
+        yaxis={"tickformat": ".0%", "title": "share", "rangemode": "tozero"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "title": "USD bn",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
     )
 
 
@@ -142,7 +149,8 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
         return None
 
     def publisher(row: dict[str, Any]) -> str:
-        return str(row["source"]).split(" (via")[0]  # "China GAC (via TASS)" -> "China GAC"
+        # "China GAC (via TASS)" or "China GAC via TASS (...)" -> "China GAC"
+        return re.split(r" \(via| via ", str(row["source"]))[0].strip()[:40]
 
     traces = []
     for source in dict.fromkeys(publisher(r) for r in turnover):
@@ -244,6 +252,10 @@ def levers_chart(battery: Battery, names: dict[str, str], colours: dict[str, str
         xaxis={"title": "USD bn, median and 5-95% interval"},
         height=max(360, 80 + 60 * len(labels)),
     )
+
+
+def _bn(value: float | None) -> float | None:
+    return None if value is None else value / 1e9
 
 
 def _short(text: str, width: int = 38) -> str:

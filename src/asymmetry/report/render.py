@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from functools import cache, partial
 from importlib.resources import files
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from asymmetry.errors import AsymmetryError
+from asymmetry.metrics.profile import figure_label
 from asymmetry.report import charts
 from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
 from asymmetry.store.codes import hs_section
@@ -85,15 +88,29 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        pct=pct, usd=usd, num=num, compact=compact, interval_usd=interval_usd, by_verdict=by_verdict
+        pct=pct,
+        usd=usd,
+        num=num,
+        compact=compact,
+        interval_usd=interval_usd,
+        by_verdict=by_verdict,
+        code=code_spans,
     )
     env.globals.update(
+        figure_label=figure_label,
         section_of=section_of,
         section_options=section_options,
         definitions=DEFINITIONS,
         caveats=CAVEATS,
     )
     return env
+
+
+def code_spans(text: Any) -> markupsafe.Markup:
+    """A message's `command` spans as <code> (the rest escaped): messages are written for
+    the terminal, where backticks mark what to type."""
+    escaped = str(markupsafe.escape("" if text is None else text))
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def section_of(product: Any) -> str | None:
@@ -120,8 +137,11 @@ def report_charts(report: Report) -> dict[str, Any]:
         "headline": charts.headline_chart(lead, names),
         "series": charts.series_chart(lead, names),
         "cited": charts.cited_chart(report.cited_series, names),
-        "composition_a_to_b": charts.composition_chart(lead, names, "a_to_b"),
-        "composition_b_to_a": charts.composition_chart(lead, names, "b_to_a"),
+        **{
+            f"composition_{d}": charts.composition_chart(lead, names, d)
+            for d in ("a_to_b", "b_to_a")
+            if lead.composition.get(d)  # nothing to draw: the section says so instead
+        },
         "exposure": charts.exposure_chart(report.exposure, names),
     }
     colours = {report.a: charts.A_COLOUR, report.b: charts.B_COLOUR}
