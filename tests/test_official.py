@@ -89,6 +89,15 @@ def test_russia_china_2023_shares_by_hand(default_store: Store) -> None:
     assert p.hhi["a_imports"] is None and "every partner" in p.cannot["hhi"]
 
 
+def test_a_stated_share_stands_beside_the_computed_one_with_why(default_store: Store) -> None:
+    """The paper's 36.5% (Clingendael 2024) beside our 38.9%: with China's 110.97 bn of
+    exports, 36.5% implies Russian imports of 110.97 / 0.365 = 304.0 bn, not FCS's 285.1."""
+    p = profile(default_store, "RUS", "CHN", year=2023, source="aggregates")
+    (line,) = [x for x in p.stated_beside("b_in_a_imports") if x.startswith("36.5%")]
+    assert "Clingendael" in line
+    assert f"USD {round(110.97 / 0.365, 1):g} bn" in line and "USD 285.1 bn" in line
+
+
 def test_series_spans_every_year_and_keeps_gaps(default_store: Store) -> None:
     p = profile(default_store, "RUS", "CHN", source="aggregates")
     years = [r["year"] for r in p.series]

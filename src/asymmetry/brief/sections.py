@@ -51,13 +51,7 @@ DEPENDENCE_CAVEAT = {
 def basis_sources(report: Report) -> list[str]:
     out = []
     for p in report.profiles:
-        agencies = sorted(
-            {
-                part.split(" via ")[0].strip()
-                for f in p.figures.values()
-                for part in str(f["source"]).split("; ")
-            }
-        )
+        agencies = p.agencies()
         cited = f": {', '.join(agencies)}" if agencies else ""
         out.append(f"{p.basis} {p.year} ({p.dataset}{cited})")
     return out

@@ -9,12 +9,11 @@ paragraph was last talking about.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Final
+
+from asymmetry.store.codes import actor_table
 
 _QUARTER: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _YEAR = r"(?:19|20)\d\d"
@@ -85,18 +84,6 @@ def bind_period(
     return None
 
 
-@cache
-def _actor_table() -> tuple[re.Pattern[str], dict[str, str]]:
-    path = resources.files("asymmetry.data").joinpath("actors.csv")
-    with path.open(encoding="utf-8") as fh:
-        rows = {row["term"]: row["iso3"] for row in csv.DictReader(fh)}
-    terms = sorted(rows, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:['’]s?)?(?!\w)"
-    )
-    return pattern, {k.lower(): v for k, v in rows.items()}
-
-
 @dataclass(frozen=True, slots=True)
 class Actor:
     start: int
@@ -107,7 +94,7 @@ class Actor:
 
 def actors(sentence: str) -> list[Actor]:
     """Countries and groups named in ``sentence`` (adjectives and metonyms included)."""
-    pattern, table = _actor_table()
+    pattern, table = actor_table()
     out = []
     for m in pattern.finditer(sentence):
         term = m[1]

@@ -68,7 +68,7 @@ def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
 
 def print_profile(p: Any) -> None:
     """The profile for people: shares and money formatted, each number with its source."""
-    from asymmetry.metrics.profile import figure_label
+    from asymmetry.metrics.official import figure_label
     from asymmetry.report.render import pct as share_text
     from asymmetry.report.render import usd
 
@@ -87,6 +87,10 @@ def print_profile(p: Any) -> None:
         f"  {p.a} is {pct(s['a_in_b_imports'])} of {p.b}'s imports and "
         f"{pct(s['a_in_b_exports'])} of its exports."
     )
+    for key in p.shares:
+        for line in p.stated_beside(key):
+            name = figure_label(key, p.a, p.b)
+            out.print(f"  [dim]beside {share_text(s[key])} ({name}):[/] {line}")
     ratio = p.asymmetry["trade"]
     if ratio:
         big, small = (p.b, p.a) if ratio >= 1 else (p.a, p.b)

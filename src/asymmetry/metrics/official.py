@@ -39,6 +39,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from asymmetry.store.codes import actor_table
 from asymmetry.store.store import Store
 
 # USD per unit as written in the facts table.
@@ -81,16 +82,6 @@ _AGENCIES: Final[tuple[tuple[re.Pattern[str], str | None, int], ...]] = tuple(
         ),
     )
 )
-_NATIONALITY: Final = (
-    ("russia", "RUS"),
-    ("china", "CHN"),
-    ("chinese", "CHN"),
-    ("kazakh", "KAZ"),
-    ("uzbek", "UZB"),
-    ("german", "DEU"),
-    ("turk", "TUR"),
-    ("india", "IND"),
-)
 _DATE_IN_SOURCE: Final = re.compile(r"(20\d\d)-(\d\d)(?:-(\d\d))?")
 _DATE_IN_URL: Final = re.compile(r"/(20\d\d)/?(\d\d)/?(\d\d)?(?:/|\d{6}|$)")
 TIER_NAMES: Final = {1: "statistical agency", 2: "official statement", 3: "commentator"}
@@ -106,10 +97,17 @@ class Standing:
     published: date | None
 
 
+def agency_of(source: str) -> str:
+    """Who speaks in a source: the words before "via" ("China GAC via TASS" and
+    "China GAC (via TASS)" -> "China GAC"); for a joined source, each part's."""
+    return "; ".join(re.split(r" \(via | via ", part)[0].strip() for part in source.split("; "))
+
+
 @cache
 def standing(source: str, url: str | None = None, country: str | None = None) -> Standing:
-    """Classify a fact's ``source`` (see `_AGENCIES`); the reporter defaults to ``country``."""
-    agency = source.split(" via ")[0].strip()
+    """Classify a fact's ``source`` (see `_AGENCIES`). The reporter is the agency's, else
+    the country the agency's words name (`actor_table`: "Uzbek customs"), else ``country``."""
+    agency = agency_of(source)
     reporter: str | None = None
     tier = 3
     if not _COMMENTATOR.search(agency):
@@ -118,8 +116,9 @@ def standing(source: str, url: str | None = None, country: str | None = None) ->
                 reporter, tier = who, level
                 break
     if reporter is None:
-        lowered = agency.lower()
-        reporter = next((iso for word, iso in _NATIONALITY if word in lowered), country)
+        pattern, table = actor_table()
+        named = pattern.search(agency)
+        reporter = table[named[1].lower()] if named else country
     return Standing(agency, reporter, tier, _published(source, url))
 
 
@@ -347,16 +346,17 @@ def official_year(frame: pd.DataFrame, a: str, b: str, year: int) -> OfficialYea
         "b_in_a_trade": ("turnover", "a_trade"),
         "a_in_b_trade": ("turnover", "b_trade"),
     }.items():
+        stated = _stated_shares(rows, key, a, b)
         share = _share(figures, num, den, year, a, b)
-        if share is None:
-            share = _stated_share(rows, key, a, b)
+        if share is not None:
+            share = _beside(share, stated, figures[num], figures[den], num, den, a, b)
+        else:
+            share = _stated_share(stated)
         if share is not None:
             figures[key] = share
         else:
-            missing = [k for k in (num, den) if k not in figures]
-            cannot[key] = "needs " + " and ".join(
-                cannot.get(k, k) if k in cannot else k for k in missing
-            )
+            missing = [cannot.get(k, k) for k in (num, den) if k not in figures]
+            cannot[key] = "needs " + " and ".join(missing)
     cannot["hhi"] = (
         "partner concentration needs every partner's trade; official aggregates name a "
         "few partners only (ingest BACI: `asymmetry fetch baci`)"
@@ -432,22 +432,60 @@ def _share(
         (n, d),
         n.value / d.value,
         f"{n.written} / {d.written}",
-        f"computed: {_label(num, a, b)} {year} ({n.written}, {_agency(n.source)}) / "
-        f"{_label(den, a, b)} {year} ({d.written}, {_agency(d.source)})",
+        f"computed: {figure_label(num, a, b)} {year} ({n.written}, {agency_of(n.source)}) / "
+        f"{figure_label(den, a, b)} {year} ({d.written}, {agency_of(d.source)})",
     )
 
 
-def _stated_share(rows: pd.DataFrame, key: str, a: str, b: str) -> Figure | None:
-    """An official's stated share of all goods, when the share cannot be computed."""
+def _stated_shares(rows: pd.DataFrame, key: str, a: str, b: str) -> pd.DataFrame:
+    """Annual rows stating share ``key`` of all goods (any source: papers too)."""
     side = key.rsplit("_", 1)[1]
     country, partner = (a, b) if key.startswith("b_in_a") else (b, a)
-    stated = rows[
+    return rows[
         (rows["indicator"] == f"partner_share_of_{side}")
         & (rows["country"] == country)
         & (rows["partner"] == partner)
         & rows["product"].isna()
         & (rows["unit"] == "percent")
     ]
+
+
+def _beside(
+    share: Figure,
+    stated: pd.DataFrame,
+    n: Figure,
+    d: Figure,
+    num: str,
+    den: str,
+    a: str,
+    b: str,
+) -> Figure:
+    """The computed share with every stated figure of it beside, and why they differ:
+    with the same numerator, a stated share implies its own denominator
+    (numerator / stated share), which can be set against the one used."""
+    beside = []
+    for row in stated.to_dict("records"):
+        value = float(row["value"]) / 100
+        if not value:
+            continue
+        implied = _written(round(n.value / value / 1e9, 1), "USD bn")
+        used = _written(round(d.value / 1e9, 1), "USD bn")
+        beside.append(
+            {
+                "source": row["source"],
+                "value": value,
+                "written": _written(row["value"], "percent"),
+                "tier": TIER_NAMES[standing(row["source"]).tier],
+                "why": f"with the same {figure_label(num, a, b)} ({n.written}), it implies "
+                f"{figure_label(den, a, b)} of {implied}, against the {used} used "
+                f"({agency_of(d.source)})",
+            }
+        )
+    return replace(share, alternatives=beside)
+
+
+def _stated_share(stated: pd.DataFrame) -> Figure | None:
+    """An official's stated share of all goods, when the share cannot be computed."""
     stated = stated[[standing(s).tier < 3 for s in stated["source"]]] if len(stated) else stated
     found = choose(stated, share=True)
     if found is None:
@@ -457,26 +495,28 @@ def _stated_share(rows: pd.DataFrame, key: str, a: str, b: str) -> Figure | None
     )
 
 
-_LABELS: Final = {
+FIGURE_LABELS: Final = {
     "a_to_b": "{a} exports to {b}",
     "b_to_a": "{b} exports to {a}",
+    "turnover": "{a}-{b} turnover",
     "a_imports": "{a} total imports",
     "a_exports": "{a} total exports",
+    "a_trade": "{a} total trade",
     "b_imports": "{b} total imports",
     "b_exports": "{b} total exports",
-    "a_trade": "{a} total trade",
     "b_trade": "{b} total trade",
-    "turnover": "{a}-{b} turnover",
+    "b_in_a_imports": "{b} in {a}'s imports",
+    "b_in_a_exports": "{b} in {a}'s exports",
+    "a_in_b_imports": "{a} in {b}'s imports",
+    "a_in_b_exports": "{a} in {b}'s exports",
+    "b_in_a_trade": "{b} in {a}'s trade",
+    "a_in_b_trade": "{a} in {b}'s trade",
 }
 
 
-def _label(key: str, a: str, b: str) -> str:
-    return _LABELS.get(key, key).format(a=a, b=b)
-
-
-def _agency(source: str) -> str:
-    """The agency part of each source (before " via "), for an arithmetic line."""
-    return "; ".join(part.split(" via ")[0].strip() for part in source.split("; "))
+def figure_label(key: str, a: str, b: str) -> str:
+    """A pair figure's name for people ("CHN in RUS's imports")."""
+    return FIGURE_LABELS.get(key, key).format(a=a, b=b)
 
 
 def pair_years(frame: pd.DataFrame, a: str, b: str) -> list[int]:
@@ -567,14 +607,14 @@ def official_composition(
                     continue
                 share = found.value / flow.value
                 how = (
-                    f"computed: {label} {year} ({found.written}, {_agency(found.source)}) / "
+                    f"computed: {label} {year} ({found.written}, {agency_of(found.source)}) / "
                     f"{exporter} exports to {importer} {year} ({flow.written}, "
-                    f"{_agency(flow.source)})"
+                    f"{agency_of(flow.source)})"
                 )
                 value: float | None = found.value
             else:
                 share, value = found.value, None
-                how = f"stated: {found.written} ({_agency(found.source)}, {TIER_NAMES[tier]})"
+                how = f"stated: {found.written} ({agency_of(found.source)}, {TIER_NAMES[tier]})"
             rank = (tier, 0 if kind == "value" else 1)
             if code not in best or rank < best[code][0]:
                 best[code] = (

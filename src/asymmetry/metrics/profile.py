@@ -13,6 +13,7 @@ Foreign Trade*; Herfindahl, O. C. (1950) *Concentration in the Steel Industry*.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ from asymmetry.metrics.basis import (
 from asymmetry.metrics.official import (
     AGGREGATES_LABEL,
     SHARE_KEYS,
+    agency_of,
     annual_facts,
     official_composition,
     official_year,
@@ -80,6 +82,28 @@ class PairProfile:
         x, y = self.flows_usd["a_to_b"], self.flows_usd["b_to_a"]
         return None if x is None or y is None else x - y
 
+    def agencies(self, keys: Iterable[str] | None = None) -> list[str]:
+        """The agencies behind the figures (all, or those of ``keys``), first use first."""
+        chosen = (
+            self.figures
+            if keys is None
+            else {k: self.figures[k] for k in keys if k in self.figures}
+        )
+        return list(
+            dict.fromkeys(
+                part for f in chosen.values() for part in agency_of(str(f["source"])).split("; ")
+            )
+        )
+
+    def stated_beside(self, key: str) -> list[str]:
+        """Other sources' statements of figure ``key`` and why each differs (aggregates)."""
+        figure = self.figures.get(key) or {}
+        return [
+            f"{alt['written']} as stated by {agency_of(alt['source']).split(', ')[0]}: {alt['why']}"
+            for alt in figure.get("alternatives", ())
+            if "why" in alt
+        ]
+
     def source_of(self, key: str) -> str:
         """Where a number comes from: the chosen row's source, or the dataset."""
         figure = self.figures.get(key)
@@ -109,30 +133,6 @@ class PairProfile:
         return pd.DataFrame(rows, columns=["metric", "value"])
 
 
-FIGURE_LABELS = {
-    "a_to_b": "{a} -> {b}",
-    "b_to_a": "{b} -> {a}",
-    "turnover": "turnover",
-    "a_imports": "{a} total imports",
-    "a_exports": "{a} total exports",
-    "a_trade": "{a} total trade",
-    "b_imports": "{b} total imports",
-    "b_exports": "{b} total exports",
-    "b_trade": "{b} total trade",
-    "b_in_a_imports": "{b} in {a}'s imports",
-    "b_in_a_exports": "{b} in {a}'s exports",
-    "a_in_b_imports": "{a} in {b}'s imports",
-    "a_in_b_exports": "{a} in {b}'s exports",
-    "b_in_a_trade": "{b} in {a}'s trade",
-    "a_in_b_trade": "{a} in {b}'s trade",
-}
-
-
-def figure_label(key: str, a: str, b: str) -> str:
-    """A profile figure's name for people ("CHN in RUS's imports")."""
-    return FIGURE_LABELS.get(key, key).format(a=a, b=b)
-
-
 def _ratio(num: float | None, den: float | None) -> float | None:
     return num / den if num is not None and den else None
 
@@ -158,7 +158,9 @@ def profile(
     a, b = resolve_pair(a, b)
     notes: list[str] = []
     if source == "auto" and dataset is None:
-        source, notes = best_source(store, a, b, year)
+        source, notes, official = _ladder(store, a, b, year)
+        if official is not None:
+            return official
     if source == "aggregates":
         return official_profile(store, a, b, year=year, notes=notes)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
@@ -185,37 +187,37 @@ def profile(
     )
 
 
-def best_source(store: Store, a: str, b: str, year: int | None) -> tuple[Source, list[str]]:
-    """The basis ladder: goods flows, else official aggregates, else ICIO (with why)."""
+def _ladder(
+    store: Store, a: str, b: str, year: int | None
+) -> tuple[Source, list[str], PairProfile | None]:
+    """The basis ladder: goods flows, else official aggregates, else ICIO (with why).
+
+    The aggregates' profile is computed once here and returned when it answers.
+    """
     years = available_years(store)
     if years and (year is None or year in years):
-        return "flows", []
-    official = official_coverage(store, a, b)
-    if official and (year is None or year in official):
-        why = (
-            f"no goods flows for {year} in the store" if years else "the store holds no goods flows"
+        return "flows", [], None
+    why = f"no goods flows for {year} in the store" if years else "the store holds no goods flows"
+    try:
+        found = official_profile(
+            store, a, b, year=year, notes=[f"{why}; official aggregates answer"]
         )
-        return "aggregates", [f"{why}; official aggregates answer"]
+    except NoDataError:
+        found = None
+    if found is not None and any(v is not None for v in found.shares.values()):
+        return "aggregates", found.notes, found
     if years and year is not None and year != ICIO_YEAR:
-        return "flows", []  # nothing covers the year: the flows' error lists their years
+        return "flows", [], None  # nothing covers the year: the flows' error lists their years
     missing = f"for {year}" if year is not None else "for the pair"
-    return "icio", [
-        f"no goods flows and no official aggregates {missing} ({a}-{b}); the ICIO network "
-        f"({ICIO_YEAR} intermediate inputs) answers instead. For customs goods trade, run "
-        f"`asymmetry fetch baci --release 202501 --hs HS22 --years {year or 2023}`"
-    ]
-
-
-def official_coverage(store: Store, a: str, b: str) -> dict[int, int]:
-    """Years of official aggregates for the pair -> how many shares they give."""
-    frame = annual_facts(store, (a, b))
-    out = {}
-    for y in pair_years(frame, a, b):
-        found = official_year(frame, a, b, y)
-        n = sum(k in found.figures for k in SHARE_KEYS)
-        if n:
-            out[y] = n
-    return out
+    return (
+        "icio",
+        [
+            f"no goods flows and no official aggregates {missing} ({a}-{b}); the ICIO network "
+            f"({ICIO_YEAR} intermediate inputs) answers instead. For customs goods trade, run "
+            f"`asymmetry fetch baci --release 202501 --hs HS22 --years {year or 2023}`"
+        ],
+        None,
+    )
 
 
 def official_profile(

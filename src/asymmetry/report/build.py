@@ -125,15 +125,8 @@ class Report:
         s = p.shares
         side = "imports" if s["b_in_a_imports"] is not None else "trade"
         verb = "supplied" if side == "imports" else "made up"
-        agencies = ", ".join(
-            dict.fromkeys(
-                part.split(" via ")[0].strip()
-                for key in (f"b_in_a_{side}", f"a_in_b_{side}")
-                if key in p.figures
-                for part in str(p.figures[key]["source"]).split("; ")
-            )
-        )
-        basis = f"{p.basis}, from {agencies.replace(', ', ' and ')}" if agencies else p.basis
+        agencies = " and ".join(p.agencies((f"b_in_a_{side}", f"a_in_b_{side}")))
+        basis = f"{p.basis}, from {agencies}" if agencies else p.basis
         text = (
             f"In {p.year}, on {basis}, {n[p.b]} {verb} {_pct(s[f'b_in_a_{side}'])} of "
             f"{n[p.a]}'s {side}, while {n[p.a]} {verb} {_pct(s[f'a_in_b_{side}'])} of "
@@ -147,6 +140,9 @@ class Report:
                 f"; in total trade, {bigger} weighs {factor:,.1f} times more for "
                 f"{smaller} than the reverse"
             )
+        stated = p.stated_beside(f"b_in_a_{side}")
+        if stated:
+            text += f". Beside {_pct(s[f'b_in_a_{side}'])}: " + "; ".join(stated)
         return text + "." + self._beside_sentence(side)
 
     def _beside_sentence(self, side: str) -> str:

@@ -9,7 +9,6 @@ itself (`plotly_js`): no CDN, no network.
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from typing import Any
 
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 
 from asymmetry.levers.battery import Battery
 from asymmetry.metrics.io_exposure import IoExposure
+from asymmetry.metrics.official import agency_of
 from asymmetry.metrics.profile import PairProfile
 
 Figure = dict[str, Any]
@@ -74,7 +74,7 @@ def headline_chart(p: PairProfile, names: dict[str, str]) -> Figure:
 
 
 def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
-    """Both import shares and the bilateral flows over every year in the store."""
+    """Both sides' import and trade shares and the bilateral flows over every year."""
     if len(p.series) < 2:
         return None
     years = [row["year"] for row in p.series]
@@ -96,34 +96,20 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
                 opacity=0.35,
                 yaxis="y2",
             ),
+        ]
+        + [
             go.Scatter(
-                name=f"{names[p.b]}'s share of {names[p.a]}'s imports",
+                name=f"{names[whose]}'s share of {names[other]}'s {side}",
                 x=years,
-                y=[row["share_b_in_a_imports"] for row in p.series],
-                line_color=B_COLOUR,
+                y=[row[f"share_{key}_{side}"] for row in p.series],
+                line={"color": colour, "dash": "solid" if side == "imports" else "dot"},
                 mode="lines+markers",
-            ),
-            go.Scatter(
-                name=f"{names[p.a]}'s share of {names[p.b]}'s imports",
-                x=years,
-                y=[row["share_a_in_b_imports"] for row in p.series],
-                line_color=A_COLOUR,
-                mode="lines+markers",
-            ),
-            go.Scatter(
-                name=f"{names[p.b]}'s share of {names[p.a]}'s trade",
-                x=years,
-                y=[row["share_b_in_a_trade"] for row in p.series],
-                line={"color": B_COLOUR, "dash": "dot"},
-                mode="lines+markers",
-            ),
-            go.Scatter(
-                name=f"{names[p.a]}'s share of {names[p.b]}'s trade",
-                x=years,
-                y=[row["share_a_in_b_trade"] for row in p.series],
-                line={"color": A_COLOUR, "dash": "dot"},
-                mode="lines+markers",
-            ),
+            )
+            for side in ("imports", "trade")
+            for key, whose, other, colour in (
+                ("b_in_a", p.b, p.a, B_COLOUR),
+                ("a_in_b", p.a, p.b, A_COLOUR),
+            )
         ]
     )
     return styled(
@@ -149,8 +135,7 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
         return None
 
     def publisher(row: dict[str, Any]) -> str:
-        # "China GAC (via TASS)" or "China GAC via TASS (...)" -> "China GAC"
-        return re.split(r" \(via| via ", str(row["source"]))[0].strip()[:40]
+        return agency_of(str(row["source"]))[:40]
 
     traces = []
     for source in dict.fromkeys(publisher(r) for r in turnover):

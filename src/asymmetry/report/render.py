@@ -20,7 +20,7 @@ import jinja2
 import markupsafe
 
 from asymmetry.errors import AsymmetryError
-from asymmetry.metrics.profile import figure_label
+from asymmetry.metrics.official import figure_label
 from asymmetry.report import charts
 from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
 from asymmetry.store.codes import hs_section

@@ -9,11 +9,13 @@ trade files go through `country_converter`.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import logging
 import re
 from collections.abc import Iterable
 from functools import cache
+from importlib import resources
 from typing import Final
 
 import pandas as pd
@@ -22,6 +24,21 @@ from asymmetry.errors import AsymmetryError, UnknownCountryError
 
 # Pseudo-ISO3 used by CEPII BACI for code 490 (Taiwan in UN statistics).
 OTHER_ASIA: Final = "S19"
+
+
+@cache
+def actor_table() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The words by which texts name a country or group (``data/actors.csv``: names,
+    demonyms, capitals, metonyms) as one pattern, and each word (lower case) -> ISO3."""
+    path = resources.files("asymmetry.data").joinpath("actors.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = {row["term"]: row["iso3"] for row in csv.DictReader(fh)}
+    terms = sorted(rows, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:['’]s?)?(?!\w)"  # noqa: RUF001
+    )
+    return pattern, {k.lower(): v for k, v in rows.items()}
+
 
 # Groups whose own agencies publish trade statistics (Eurostat for the EU):
 # a cited figure may have one as its `country`.
