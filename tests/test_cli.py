@@ -293,3 +293,11 @@ def test_every_lever_type_on_baci_files(store_env: Path, tmp_path: Path) -> None
         assert result.exit_code == 0, (flags, result.output)
         data = json.loads(result.stdout)
         assert data["basis"] == "goods trade" and data["cost_target_usd"]["median"] > 0, flags
+
+
+def test_version_prints_and_exits_0() -> None:
+    from asymmetry import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == __version__

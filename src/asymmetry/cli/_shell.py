@@ -71,6 +71,13 @@ _state: dict[str, Any] = {"store": None}
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
+def _print_version(value: bool) -> None:
+    """Eager: print the version and stop before Typer asks for a command."""
+    if value:
+        out.print(__version__, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     store: Annotated[
@@ -82,12 +89,14 @@ def main(
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """Options shared by every command."""
-    if version:
-        out.print(__version__)
-        raise typer.Exit()
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
