@@ -301,3 +301,36 @@ def test_version_prints_and_exits_0() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == __version__
+
+
+@pytest.mark.parametrize(
+    ("args", "spread"),
+    [
+        (["--claims", "a", "b"], ["--claims", "a", "--claims", "b"]),
+        (["--claims", "a", "--claims", "b"], ["--claims", "a", "--claims", "b"]),
+        (["--claims=a", "b", "-o", "r.md"], ["--claims=a", "--claims", "b", "-o", "r.md"]),
+        (["RUS", "CHN", "--top", "3", "x"], ["RUS", "CHN", "--top", "3", "x"]),
+    ],
+)
+def test_list_options_take_several_values(args: list[str], spread: list[str]) -> None:
+    from asymmetry.cli._shell import spread_values
+
+    assert spread_values(args, frozenset({"--claims"})) == spread
+
+
+def test_report_claims_takes_several_files(
+    store_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asymmetry.report.build as build
+
+    seen: dict[str, Any] = {}
+
+    def fake_build(store: Any, a: str, b: str, **kwargs: Any) -> Any:
+        seen.update(kwargs, a=a, b=b)
+        raise build.AsymmetryError("stop here")
+
+    monkeypatch.setattr(build, "build_report", fake_build)
+    docs = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    result = runner.invoke(app, ["report", "RUS", "CHN", "--claims", *map(str, docs)])
+    assert result.exit_code == 2 and "stop here" in result.output, result.output
+    assert seen["claims"] == docs and (seen["a"], seen["b"]) == ("RUS", "CHN")

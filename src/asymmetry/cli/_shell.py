@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperCommand
 
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError
@@ -67,6 +68,40 @@ EngineOpt = Annotated[
 
 
 _state: dict[str, Any] = {"store": None}
+
+
+def spread_values(args: list[str], flags: frozenset[str]) -> list[str]:
+    """`--claims a b --top 3` -> `--claims a --claims b --top 3`.
+
+    Click options take one value per flag; this lets a list option take every value
+    up to the next option (as `--claims FILE...` in the help says), and the repeated
+    form keeps working.
+    """
+    spread: list[str] = []
+    flag: str | None = None  # the list option whose values are being read
+    first = False  # its first value is still to come
+    for arg in args:
+        if arg.startswith("-"):
+            name = arg.split("=", 1)[0]
+            flag = name if name in flags else None
+            first = flag is not None and "=" not in arg
+            spread.append(arg)
+        elif flag is None or first:
+            first = False
+            spread.append(arg)
+        else:
+            spread += [flag, arg]
+    return spread
+
+
+class ManyValuesCommand(TyperCommand):
+    """A command whose list options (`many_values`) take several values after one flag."""
+
+    many_values: ClassVar[frozenset[str]] = frozenset({"--claims"})
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # vendored click Context
+        return super().parse_args(ctx, spread_values(args, self.many_values))
+
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 

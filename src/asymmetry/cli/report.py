@@ -9,6 +9,7 @@ import typer
 
 from asymmetry.choices import SourceOption
 from asymmetry.cli._shell import (
+    ManyValuesCommand,
     app,
     console,
     open_store,
@@ -19,7 +20,7 @@ from asymmetry.cli._shell import (
 from asymmetry.cli.explore import print_profile
 
 
-@app.command("report")
+@app.command("report", cls=ManyValuesCommand)
 def report_cmd(
     a: Annotated[
         str, typer.Argument(help="Country A (the one whose dependence is asked).")
@@ -37,7 +38,12 @@ def report_cmd(
     ] = None,
     claims: Annotated[
         list[Path] | None,
-        typer.Option("--claims", help="Documents whose figures to check (repeat the option)."),
+        typer.Option(
+            "--claims",
+            metavar="FILE...",
+            help="Documents whose figures to check: several after one --claims "
+            "(put the countries first), or repeat the option.",
+        ),
     ] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per lever.")] = 500,
     top: Annotated[int, typer.Option(help="Rows per composition and dependence table.")] = 15,
