@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from asymmetry.errors import UnknownCountryError
-from asymmetry.store.codes import hs_section, pad_hs, resolve_countries, resolve_country
+from asymmetry.store.codes import (
+    hs_section,
+    pad_hs,
+    resolve_countries,
+    resolve_country,
+    suggest_countries,
+)
 from asymmetry.store.store import Store
 
 
@@ -87,6 +93,22 @@ def test_unknown_country_suggests_names() -> None:
         resolve_country("Rusia")
     assert any("RUS" in s for s in info.value.suggestions)
     assert "unknown country 'Rusia'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("Rusia", "RUS"),
+        ("Germny", "DEU"),
+        ("United Staes", "USA"),
+        ("Corea", "KOR"),
+        ("Brasil", "BRA"),
+        ("RSU", "RUS"),
+    ],
+)
+def test_suggestions_rank_by_name_similarity(typed: str, first: str) -> None:
+    """ "Rusia" once suggested USA first, for sharing letters with its code."""
+    assert suggest_countries(typed)[0].startswith(f"{first} (")
 
 
 def test_new_store_knows_comtrade_codes(empty_store: Store) -> None:

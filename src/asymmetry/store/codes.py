@@ -218,19 +218,36 @@ def resolve_pair(a: str, b: str) -> tuple[str, str]:
     return first, second
 
 
+@cache
+def _country_names() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """ISO3 -> (short name, every spelling to compare: names and their long words)."""
+    data = _converter().data  # type: ignore[attr-defined]
+    names: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for iso3, short, official in zip(
+        data["ISO3"], data["name_short"], data["name_official"], strict=True
+    ):
+        spellings = {str(short).casefold(), str(official).casefold()}
+        # "Corea" is nearest to the word "korea" in "republic of korea".
+        spellings |= {w for n in tuple(spellings) for w in re.findall(r"[^\W\d_]{4,}", n)}
+        names[str(iso3)] = (str(short), tuple(sorted(spellings)))
+    names[OTHER_ASIA] = ("Other Asia, n.e.s.", ("other asia, n.e.s.",))
+    return names
+
+
 def suggest_countries(value: str, n: int = 3) -> list[str]:
-    """Nearest ISO3 codes by name or code, for error messages."""
-    reference = reference_countries()
-    labels = {f"{r.iso3} ({r.name})": r.iso3 for r in reference.itertuples()}
-    keys = list(labels) + list(reference["iso3"])
-    matches = difflib.get_close_matches(
-        value.upper(), [k.upper() for k in keys], n=n * 2, cutoff=0.5
-    )
-    upper_to_key = {k.upper(): k for k in keys}
-    picked: list[str] = []
-    for m in matches:
-        key = upper_to_key[m]
-        label = key if "(" in key else next(lbl for lbl, c in labels.items() if c == key)
-        if label not in picked:
-            picked.append(label)
-    return picked[:n]
+    """Nearest countries by name similarity ("Rusia" -> RUS first), for error messages.
+
+    A value of up to three characters is also compared with the ISO3 codes (swapped
+    letters, "RSU", rank RUS first); a longer one only with names, so "Rusia" does not
+    rank USA for sharing the letters of its code.
+    """
+    typed = value.strip().casefold()
+    scored: list[tuple[float, str, str]] = []
+    for iso3, (short, spellings) in _country_names().items():
+        options = (*spellings, iso3.casefold()) if len(typed) <= 3 else spellings
+        score = max(difflib.SequenceMatcher(None, typed, o).ratio() for o in options)
+        if len(typed) == 3 and sorted(typed) == sorted(iso3.casefold()):
+            score = max(score, 0.9)
+        if score >= 0.6:
+            scored.append((-score, iso3, short))
+    return [f"{iso3} ({short})" for _, iso3, short in sorted(scored)[:n]]
