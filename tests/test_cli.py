@@ -334,3 +334,10 @@ def test_report_claims_takes_several_files(
     result = runner.invoke(app, ["report", "RUS", "CHN", "--claims", *map(str, docs)])
     assert result.exit_code == 2 and "stop here" in result.output, result.output
     assert seen["claims"] == docs and (seen["a"], seen["b"]) == ("RUS", "CHN")
+
+
+def test_profile_says_the_asymmetry_larger_side_first(store_env: Path) -> None:
+    result = runner.invoke(app, ["profile", "USA", "MEX", "--source", "icio"])
+    assert result.exit_code == 0, result.output
+    assert "USA weighs 5.0x more in MEX's trade than MEX in USA's." in result.stdout
+    assert "0.2x" not in result.stdout

@@ -262,3 +262,12 @@ def test_cli_report_errors(store_env: Path, tmp_path: Path) -> None:
         app, ["report", "RUS", "CHN", "--draws", "5", "-o", str(tmp_path / "x.pdf")]
     )
     assert suffix.exit_code == 2 and ".html, .md or .json" in suffix.output
+
+
+def test_asymmetry_reads_the_larger_side_first() -> None:
+    """USA-MEX once showed "0.2x" (MEX's share in US trade over the reverse)."""
+    from asymmetry.report.render import heavier
+
+    assert heavier(0.2, "United States", "Mexico") == "United States 5.0\u00d7"
+    assert heavier(2.5, "Russia", "China") == "China 2.5\u00d7"
+    assert heavier(None, "Russia", "China") == "n/a"

@@ -63,6 +63,14 @@ def num(x: Any, digits: int = 2) -> str:
     return f"{float(x):,.{digits}f}"
 
 
+def heavier(ratio: Any, a: str, b: str) -> str:
+    """An asymmetry ratio (B's share in A's over A's share in B's) the way round that
+    reads: the side that weighs more, and by how much ("USA 5.0x", never "0.2x")."""
+    if ratio is None or not ratio or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "n/a"
+    return f"{b} {ratio:,.1f}×" if ratio >= 1 else f"{a} {1 / ratio:,.1f}×"
+
+
 def interval_usd(iv: dict[str, float] | None) -> str:
     """Median [5%, 95%] in USD with scale words, the unit stated once."""
     if not iv:
@@ -91,6 +99,7 @@ def environment() -> jinja2.Environment:
         pct=pct,
         usd=usd,
         num=num,
+        heavier=heavier,
         compact=compact,
         interval_usd=interval_usd,
         by_verdict=by_verdict,
