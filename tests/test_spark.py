@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,13 @@ def test_parameters_are_bound_in_the_syntax_tree() -> None:
         to_spark_sql("SELECT 1 WHERE year = $year", {})
 
 
+def test_in_a_list_parameter_is_an_in_list() -> None:
+    """DuckDB's `x IN $list` once became `x IN ARRAY(...)`, a Spark syntax error."""
+    sql = to_spark_sql("SELECT 1 FROM facts WHERE country IN $c OR partner IN $c", {"c": ["RUS"]})
+    assert sql.endswith("WHERE country IN ('RUS') OR partner IN ('RUS')")
+    assert to_spark_sql("SELECT 1 WHERE x IN $c", {"c": []}).endswith("x IN (NULL)")
+
+
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SparkStore]]:
     pytest.importorskip("pyspark")
@@ -56,6 +64,26 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Sp
     yield duck, spark
     duck.close()
     session.stop()
+
+
+def test_spark_prints_no_console_progress(stores: tuple[Store, SparkStore]) -> None:
+    """Spark's stage progress bars once leaked into the CLI's stderr."""
+    _, spark = stores
+    assert spark.session.sparkContext.getConf().get("spark.ui.showConsoleProgress") == "false"
+
+
+def test_profile_on_official_aggregates_runs_on_spark(
+    stores: tuple[Store, SparkStore], default_store: Store, tmp_path: Path
+) -> None:
+    """A fresh store answers from the facts table; Spark once lacked it (and IN lists)."""
+    duck, fixture_spark = stores
+    try:
+        spark = SparkStore.from_store(fixture_spark.session, default_store, folder=tmp_path)
+        on_duck, on_spark = profile(default_store, "RUS", "CHN"), profile(spark, "RUS", "CHN")
+    finally:  # the session's views are shared: give the other tests theirs back
+        SparkStore.from_store(fixture_spark.session, duck, folder=tmp_path / "again")
+    assert on_spark.source == on_duck.source == "aggregates"
+    assert on_spark.shares == pytest.approx(on_duck.shares, rel=EXACT)
 
 
 def _pairs(store: Store) -> list[tuple[str, str]]:

@@ -33,7 +33,16 @@ if TYPE_CHECKING:
 MASTER_ENV = "ASYMMETRY_SPARK_MASTER"
 DATABASE_ENV = "ASYMMETRY_SPARK_DATABASE"
 # The tables the metrics read (views in the DuckDB store are materialised).
-TABLES = ("flows", "flow_pairs", "products", "countries", "datasets", "io_nodes", "io_trade")
+TABLES = (
+    "flows",
+    "flow_pairs",
+    "products",
+    "countries",
+    "datasets",
+    "io_nodes",
+    "io_trade",
+    "facts",
+)
 
 
 def _literal(value: Any) -> exp.Expression:
@@ -55,6 +64,11 @@ def to_spark_sql(sql: str, params: Sequence[Any] | Mapping[str, Any] | None = No
     named = dict(params) if isinstance(params, Mapping) else {}
 
     def bind(node: exp.Expression) -> exp.Expression:
+        field = node.args.get("field") if isinstance(node, exp.In) else None
+        if isinstance(field, exp.Placeholder) and isinstance(named.get(field.this), list | tuple):
+            # DuckDB's `x IN $list` is Spark's `x IN (a, b)`; IN (NULL) matches nothing.
+            values = [_literal(v) for v in named[field.this]] or [exp.Null()]
+            return exp.In(this=node.this, expressions=values)
         if isinstance(node, exp.Placeholder):
             name = node.this  # None for a positional "?"
             if name:
@@ -125,7 +139,10 @@ def spark_session(master: str | None = None, app_name: str = "asymmetry") -> Spa
         master or os.environ.get(MASTER_ENV, "local[*]")
     )
     # Exact results: no adaptive re-planning noise in tests, UTC timestamps.
-    builder = builder.config("spark.sql.session.timeZone", "UTC").config(
-        "spark.ui.enabled", "false"
+    # No console progress bars: they would interleave with the CLI's output on stderr.
+    builder = (
+        builder.config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
     )
     return builder.getOrCreate()
