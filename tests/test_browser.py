@@ -101,6 +101,19 @@ def test_pair_explorer_renders_the_chart(page: Any, server: str) -> None:
     assert only_local(page.requests) == []
 
 
+def test_api_docs_render_the_openapi_31_schema(page: Any, server: str) -> None:
+    """Swagger UI 4.15 showed "Unable to render this definition" for OpenAPI 3.1."""
+    responses: list[Any] = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(f"{server}/docs")
+    operation = page.locator(".opblock-summary-path", has_text="/api/profile").first
+    operation.wait_for(timeout=20_000)
+    assert "Unable to render" not in page.content()
+    assert page.errors == []
+    assert only_local(page.requests) == []
+    assert [r.url for r in responses if r.status >= 400] == []  # favicon included
+
+
 def _column(page: Any, table: str, index: int) -> list[float]:
     cells = page.locator(f"{table} tbody tr:not([hidden]) td:nth-child({index})")
     return [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.value)")]

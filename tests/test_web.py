@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -186,12 +187,24 @@ def test_garbage_request_line_does_not_crash(server: str) -> None:
     assert httpx.get(f"{server}/healthz").status_code == 200
 
 
+def test_favicon_is_served(client: httpx.Client) -> None:
+    """Every page's favicon request was a 404."""
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/pair").text
+
+
 def test_docs_and_assets_are_local(client: httpx.Client) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "/static/swagger/swagger-ui-bundle.js" in docs.text
     assert "cdn" not in docs.text.lower()
-    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    bundle = client.get("/static/swagger/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    # Swagger UI 4.x rendered "Unable to render this definition" for OpenAPI 3.1.
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
+    assert re.search(r'PACKAGE_VERSION:"([5-9]|\d\d)\.', bundle.text)
     spec = client.get("/openapi.json").json()
     assert {"/api/profile", "/api/dependencies", "/api/levers", "/api/claims"} <= set(spec["paths"])
     page = client.get("/pair", params={"a": "RUS", "b": "CHN"})

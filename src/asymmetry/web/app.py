@@ -1,7 +1,8 @@
 """The web dashboard and JSON API: `create_app(store_path)`, served by `asymmetry serve`.
 
 The app opens the store read-only, serves plotly.js, the report's stylesheet
-and script and the Swagger UI from installed packages (nothing from a CDN),
+and script and a Swagger UI 5 that reads OpenAPI 3.1 (`fastapi-offline`'s
+bundle) from installed packages (nothing from a CDN),
 limits request bodies, and turns library errors into 4xx responses: an
 unknown country is 404 with suggestions, data or scenario problems 422.
 """
@@ -16,9 +17,8 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError, UnknownCountryError
@@ -31,6 +31,7 @@ ASSET_TYPES = {
     "style.css": "text/css",
     "tables.js": "application/javascript",
     "plotly.min.js": "application/javascript",
+    "favicon.svg": "image/svg+xml",
 }
 
 
@@ -46,8 +47,6 @@ def create_app(
     ``threads`` caps the worker threads that run requests (each with its own
     DuckDB cursor); None keeps anyio's default of 40.
     """
-    import swagger_ui_bundle
-
     from asymmetry.web import api, pages
 
     stores = ReadOnlyStores(store_path)  # fails now, not at the first request
@@ -59,13 +58,16 @@ def create_app(
         yield
         stores.close()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI with /docs on a bundled Swagger UI 5 (4.x cannot read 3.1).
+    app = FastAPIOffline(
         title="asymmetry",
         version=__version__,
         description="Two-sided trade dependence between countries: pair profiles, product "
         "dependencies, value-added exposure, lever simulations and claims checks.",
-        docs_url=None,
+        docs_url="/docs",
         redoc_url=None,
+        static_url="/static/swagger",
+        favicon_url="/static/favicon.svg",
         lifespan=lifespan,
     )
     app.state.stores = stores
@@ -74,11 +76,6 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.mount(
-        "/static/swagger",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-        name="swagger",
-    )
 
     @app.get("/static/{name}", include_in_schema=False)
     async def asset(name: str) -> Response:
@@ -93,15 +90,12 @@ def create_app(
             body, media_type=ASSET_TYPES[name], headers={"cache-control": "max-age=86400"}
         )
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="asymmetry API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        """Browsers ask for /favicon.ico whatever the page links; the same SVG icon."""
+        from asymmetry.report.render import asset as report_asset
+
+        return Response(report_asset("favicon.svg"), media_type="image/svg+xml")
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
