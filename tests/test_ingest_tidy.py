@@ -121,10 +121,38 @@ def test_mixed_hs_revisions_in_one_file(empty_store: Store, tmp_path: Path) -> N
 
 def test_revision_must_be_known(empty_store: Store, tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD)
-    with pytest.raises(IngestError, match="cannot tell the HS revision"):
-        ingest_table(empty_store, path)
     with pytest.raises(IngestError, match="unknown HS revision"):
         ingest_table(empty_store, path, hs_revision="HS99")
+
+
+@pytest.mark.parametrize(("year", "revision"), [(2022, "HS22"), (2019, "HS17"), (1995, "HS92")])
+def test_unstated_revision_is_the_one_in_force_and_said(
+    empty_store: Store, tmp_path: Path, year: int, revision: str
+) -> None:
+    """The README marks hs_revision optional; a file without it was refused."""
+    path = _write(tmp_path, GOOD.replace("2022,", f"{year},"))
+    report = ingest_table(empty_store, path)
+    assert report.rows == 4
+    assert empty_store.scalar("SELECT DISTINCT hs_revision FROM flows") == revision
+    assert report.notes == (
+        f"no HS revision stated: {revision} assumed, the revision in force in {year} "
+        "(the file's latest year); pass --hs-revision or add an hs_revision column to choose",
+    )
+
+
+def test_unstated_revision_follows_the_codes(empty_store: Store, tmp_path: Path) -> None:
+    """Codes that only one stored code list holds decide (here 852352, new in HS17)."""
+    empty_store.con.execute(
+        "INSERT INTO products (code, hs_revision, chapter) VALUES "
+        "('852352', 'HS17', '85'), ('270900', 'HS17', '27'), ('270900', 'HS12', '27')"
+    )
+    path = _write(
+        tmp_path,
+        "year,exporter,importer,product,value_usd\n2022,KOR,CHN,852352,5\n2022,RUS,CHN,270900,9\n",
+    )
+    report = ingest_table(empty_store, path)
+    assert empty_store.scalar("SELECT DISTINCT hs_revision FROM flows") == "HS17"
+    assert "HS17, the only one of the code lists stored (HS12, HS17)" in report.notes[0]
 
 
 def test_lenient_loads_the_good_rows(empty_store: Store, tmp_path: Path) -> None:

@@ -230,5 +230,7 @@ StrictOpt = Annotated[
 def report_ingest(reports: list[Any]) -> None:
     for report in reports:
         out.print(f"{report.summary()} in {report.seconds:.1f}s")
+        for note in report.notes:
+            console.print(f"  [yellow]note:[/] {note}", highlight=False)
         for example in report.examples:
             out.print(f"  skipped: {example}", highlight=False)

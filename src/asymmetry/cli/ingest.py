@@ -65,7 +65,11 @@ def ingest_csv_cmd(
         ),
     ],
     hs_revision: Annotated[
-        str | None, typer.Option(help="HS revision when the file has no hs_revision column.")
+        str | None,
+        typer.Option(
+            help="HS revision when the file has no hs_revision column [default: from the "
+            "codes, else the one in force in the file's latest year, and said]."
+        ),
     ] = None,
     dataset: Annotated[
         str | None, typer.Option(help="Dataset id [default: table:<file stem>].")
@@ -106,7 +110,11 @@ def ingest_reported_cmd(
         ),
     ],
     hs_revision: Annotated[
-        str | None, typer.Option(help="HS revision when the file has no hs_revision column.")
+        str | None,
+        typer.Option(
+            help="HS revision when the file has no hs_revision column [default: from the "
+            "codes, else the one in force in the file's latest year, and said]."
+        ),
     ] = None,
     dataset: Annotated[
         str | None, typer.Option(help="Dataset id [default: reported:<file stem>].")

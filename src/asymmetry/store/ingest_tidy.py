@@ -9,7 +9,7 @@ leading zero. Optional columns: quantity (tonnes) and hs_revision.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import count
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from asymmetry.store.codes import resolve_countries
 from asymmetry.store.ingest_baci import detect_revision
 from asymmetry.store.ingest_flows import FlowSource, OnBadRow, bad_row_options, load_flows
 from asymmetry.store.provenance import IngestReport, require_file
-from asymmetry.store.schema import HS_REVISIONS
+from asymmetry.store.schema import HS_IN_FORCE_FROM, HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
 
 REQUIRED = ("year", "exporter", "importer", "product", "value_usd")
@@ -237,6 +237,10 @@ def _ingest(
         )
     has_revision = "hs_revision" in names
     revision = _revision(store.con, file, reader, names, hs_revision, has_revision)
+    notes: tuple[str, ...] = ()
+    if not revision:
+        revision, note = _infer_revision(store.con, file, reader, names)
+        notes = (note,)
 
     def prepare(con: duckdb.DuckDBPyConnection) -> None:
         union = " UNION ".join(
@@ -271,7 +275,8 @@ def _ingest(
         line_label="row" if _is_parquet(file) else "line",
         note=revision,
     )
-    return load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
+    report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
+    return replace(report, notes=notes) if notes else report
 
 
 def _revision(
@@ -282,7 +287,7 @@ def _revision(
     given: str | None,
     has_column: bool,
 ) -> str:
-    """The file's single HS revision: from its column, the option, or its name."""
+    """The file's single HS revision: from its column, the option, its name, or ""."""
     if has_column:
         column = names["hs_revision"]
         found = con.execute(
@@ -304,13 +309,7 @@ def _revision(
         revision = str(found[0][0]) if found else ""
     else:
         revision = (given or detect_revision(file.name) or "").upper()
-    if not revision:
-        raise IngestError(
-            "cannot tell the HS revision: add an hs_revision column or pass "
-            "--hs-revision (e.g. HS17)",
-            file=file,
-        )
-    if revision not in HS_REVISIONS:
+    if revision and revision not in HS_REVISIONS:
         raise IngestError(
             f"unknown HS revision; use one of {', '.join(HS_REVISIONS)}",
             file=file,
@@ -318,3 +317,49 @@ def _revision(
             value=revision,
         )
     return revision
+
+
+def _infer_revision(
+    con: duckdb.DuckDBPyConnection, file: Path, reader: str, names: dict[str, str]
+) -> tuple[str, str]:
+    """(revision, the note saying so) for a file that does not state its HS revision.
+
+    The codes decide when they fit the code list of only one revision the store holds
+    (lists come with BACI's product_codes files); otherwise the revision in force in
+    the file's latest year, which is how customs report that year.
+    """
+    product, year = names["product"], names["year"]
+    codes = f"""
+        SELECT DISTINCT lpad(trim("{product}"::VARCHAR), 6, '0') AS code FROM {reader}
+        WHERE length(trim("{product}"::VARCHAR)) IN (5, 6)"""
+    fits = con.execute(
+        f"WITH f AS ({codes}), lists AS (SELECT DISTINCT hs_revision FROM products) "
+        "SELECT l.hs_revision, count(p.code) = (SELECT count(*) FROM f) AS fits "
+        "FROM lists l LEFT JOIN products p ON p.hs_revision = l.hs_revision "
+        "AND p.code IN (SELECT code FROM f) GROUP BY 1 ORDER BY 1",
+        {"file": str(file)},
+    ).fetchall()
+    fitting = [str(r) for r, ok in fits if ok]
+    how = "pass --hs-revision or add an hs_revision column to choose"
+    if len(fitting) == 1 and len(fits) > 1:
+        listed = ", ".join(str(r) for r, _ in fits)
+        return fitting[0], (
+            f"no HS revision stated: {fitting[0]}, the only one of the code lists "
+            f"stored ({listed}) that holds every product code; {how}"
+        )
+    latest = con.execute(
+        f'SELECT max(try_cast(trim("{year}"::VARCHAR) AS INTEGER)) FROM {reader}',
+        {"file": str(file)},
+    ).fetchone()
+    last_year = (
+        int(latest[0]) if latest and latest[0] is not None else max(HS_IN_FORCE_FROM.values())
+    )
+    revision = max(
+        (r for r, start in HS_IN_FORCE_FROM.items() if start <= last_year),
+        key=HS_IN_FORCE_FROM.__getitem__,
+        default="HS92",
+    )
+    return revision, (
+        f"no HS revision stated: {revision} assumed, the revision in force in "
+        f"{last_year} (the file's latest year); {how}"
+    )

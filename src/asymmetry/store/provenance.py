@@ -40,6 +40,7 @@ class IngestReport:
     examples: tuple[str, ...] = ()
     seconds: float = 0.0
     stages: Mapping[str, float] = field(default_factory=dict)  # seconds per step
+    notes: tuple[str, ...] = ()  # what was assumed on the user's behalf (said, not hidden)
 
     def summary(self) -> str:
         text = f"{self.dataset}: {self.status}, {self.rows:,} rows"

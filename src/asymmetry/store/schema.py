@@ -20,6 +20,16 @@ FLOW_COLUMNS: Final = (
 )
 
 HS_REVISIONS: Final = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+# The year each revision came into force (WCO); customs report a year in the one in force.
+HS_IN_FORCE_FROM: Final = {
+    "HS92": 1988,
+    "HS96": 1996,
+    "HS02": 2002,
+    "HS07": 2007,
+    "HS12": 2012,
+    "HS17": 2017,
+    "HS22": 2022,
+}
 
 FACT_COLUMNS: Final = (
     "indicator",
@@ -185,4 +195,12 @@ JOIN io_nodes b ON b.node = n.buyer
 GROUP BY ALL;
 """
 
-__all__ = ["DDL", "FACT_COLUMNS", "FLOW_COLUMNS", "HS_REVISIONS", "IO_TRADE_SQL", "SCHEMA_VERSION"]
+__all__ = [
+    "DDL",
+    "FACT_COLUMNS",
+    "FLOW_COLUMNS",
+    "HS_IN_FORCE_FROM",
+    "HS_REVISIONS",
+    "IO_TRADE_SQL",
+    "SCHEMA_VERSION",
+]
