@@ -137,6 +137,13 @@ BAD_CASES = [
         IngestError,
     ),
     ("2023,410,36,852352,1.0,x1\n", 2, "'q'", "quantity is not a number", IngestError),
+    (  # a Y2023 file whose t says 2022 once loaded silently
+        "2023,410,36,852352,1.0,0.1\n2022,410,40,852352,1.0,0.1\n",
+        3,
+        "'t'",
+        "year differs from the file name's Y2023 (got 2022)",
+        IngestError,
+    ),
     (
         "2023,410,36,852352,1.0,0.1\n2023,410,40,852352,1.0,0.1\n2023,410,36,852352,2.0,0.1\n",
         4,
@@ -203,6 +210,22 @@ def test_lenient_skips_bad_rows_and_says_why(
     assert any("line 3" in e and "999" in e for e in report.examples)
     assert any("line 5" in e and "negative" in e for e in report.examples)
     assert empty_store.scalar("SELECT count(*) FROM flows WHERE quantity IS NULL") == 1
+
+
+def test_year_check_can_be_turned_off(
+    empty_store: Store, shared_data: Path, tmp_path: Path
+) -> None:
+    path = _baci_dir(tmp_path, shared_data, "2022,410,36,852352,1.0,0.1\n")
+    [report] = ingest_baci(empty_store, [path], check_year=False)
+    assert report.rows == 1 and empty_store.scalar("SELECT DISTINCT year FROM flows") == 2022
+    (tmp_path / "mixed").mkdir()
+    mixed = _baci_dir(
+        tmp_path / "mixed", shared_data, "2023,410,36,852352,1.0,0.1\n2022,410,40,852352,1.0,0.1\n"
+    )
+    [lenient] = ingest_baci(empty_store, [mixed], strict=False)
+    assert lenient.rows == 1 and lenient.skipped == {
+        "year differs from the file name's Y2023 (t)": 1
+    }
 
 
 def test_hs_revision_is_required_when_the_name_does_not_tell(

@@ -35,6 +35,13 @@ def ingest_baci_cmd(
         str | None, typer.Option(help="HS92 ... HS22 [default: from the file name].")
     ] = None,
     strict: StrictOpt = True,
+    check_year: Annotated[
+        bool,
+        typer.Option(
+            "--year-check/--no-year-check",
+            help="Refuse rows whose t is not the year in the file name (_Y2023).",
+        ),
+    ] = True,
 ) -> None:
     """Load CEPII BACI yearly files (values in thousand USD are stored as USD)."""
     from asymmetry.store.ingest_baci import ingest_baci
@@ -49,6 +56,7 @@ def ingest_baci_cmd(
                 product_codes=product_codes,
                 hs_revision=hs_revision,
                 strict=strict,
+                check_year=check_year,
                 progress=progress,
             )
         )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from asymmetry.errors import IngestError, SchemaError
 from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs
-from asymmetry.store.ingest_flows import FlowSource, OnBadRow, bad_row_options, load_flows
+from asymmetry.store.ingest_flows import Check, FlowSource, OnBadRow, bad_row_options, load_flows
 from asymmetry.store.provenance import IngestReport, require_file
 from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
@@ -31,6 +31,7 @@ from asymmetry.store.store import ProgressCallback, Store
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 _REVISION = re.compile(r"HS(\d{2})", re.IGNORECASE)
 _VERSION = re.compile(r"V(\d{6})", re.IGNORECASE)
+_YEAR = re.compile(r"_Y(\d{4})(?:_|\.|$)", re.IGNORECASE)
 _PLACEHOLDER_ISO3 = {"", "N/A", "NA", "NAN"}
 _scan_ids = count()
 
@@ -42,6 +43,16 @@ def detect_revision(*names: str) -> str | None:
         if found and f"HS{found.group(1)}" in HS_REVISIONS:
             return f"HS{found.group(1)}"
     return None
+
+
+def year_check(path: Path) -> tuple[Check, ...]:
+    """A row whose ``t`` is not the year the file is named for (``..._Y2023_...``) is bad:
+    a renamed or mixed file would otherwise load under the wrong year silently."""
+    found = _YEAR.search(path.name)
+    if not found:
+        return ()
+    year = int(found.group(1))  # digits only: safe as a SQL literal
+    return (Check(f"year differs from the file name's Y{year}", "year", f"year <> {year}", "year"),)
 
 
 def _version(name: str) -> str | None:
@@ -202,12 +213,15 @@ def ingest_baci(
     product_codes: str | Path | None = None,
     hs_revision: str | None = None,
     strict: bool = True,
+    check_year: bool = True,
     progress: ProgressCallback | None = None,
 ) -> list[IngestReport]:
     """Load BACI yearly CSVs; each file becomes dataset ``baci:<file stem>``.
 
     Code tables are found beside each file unless given. Each file is one
-    transaction: a bad file leaves the store as it was.
+    transaction: a bad file leaves the store as it was. Rows whose ``t`` is not
+    the year in the file name (``_Y2023``) are refused (skipped when lenient)
+    unless ``check_year=False``.
     """
     reports = []
     for raw in files:
@@ -272,6 +286,7 @@ def ingest_baci(
             },
             note=f"{revision}; countries from {countries_path.name}"
             + (f"; products from {products_path.name}" if products_path else ""),
+            checks=year_check(path) if check_year else (),
         )
         reports.append(load_flows(store, source, strict=strict, prepare=prepare, progress=progress))
     return reports

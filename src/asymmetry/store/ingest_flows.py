@@ -104,6 +104,7 @@ class FlowSource:
     field_names: dict[str, str]  # canonical field -> the file's column name
     line_label: str = "line"  # "row" for Parquet (no text lines)
     note: str | None = None
+    checks: tuple[Check, ...] = ()  # this source's own rules, beside `CHECKS`
 
     def field(self, canonical: str) -> str:
         return self.field_names.get(canonical, canonical)
@@ -182,7 +183,7 @@ def _insert(
             raise IngestError(f"cannot read file: {_first_line(exc)}", file=source.file) from exc
         timer.lap("load")
         rejects = _rejects(con, source) if log_rejects else []
-        counts = _violations(con, source.dataset_id)
+        counts = _violations(con, source.dataset_id, (*CHECKS, *source.checks))
         if strict:
             if rejects:
                 raise rejects[0]
@@ -286,15 +287,17 @@ def _field_value(csv_line: str | None, column_idx: int | None) -> str | None:
     return fields[column_idx - 1] if column_idx <= len(fields) else None
 
 
-def _violations(con: duckdb.DuckDBPyConnection, dataset_id: str) -> dict[Check | str, int]:
+def _violations(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, checks: tuple[Check, ...]
+) -> dict[Check | str, int]:
     """Bad-row counts per check (and duplicates) over the rows just inserted."""
-    filters = ", ".join(f"count(*) FILTER (WHERE {c.predicate})" for c in CHECKS)
+    filters = ", ".join(f"count(*) FILTER (WHERE {c.predicate})" for c in checks)
     row = con.execute(
         f"SELECT {filters}, count(*) - count(DISTINCT hash({_KEY})) FROM flows WHERE source = ?",
         [dataset_id],
     ).fetchone()
     assert row is not None
-    counts: dict[Check | str, int] = {c: int(n) for c, n in zip(CHECKS, row[:-1], strict=True)}
+    counts: dict[Check | str, int] = {c: int(n) for c, n in zip(checks, row[:-1], strict=True)}
     maybe_duplicates = int(row[-1])
     if maybe_duplicates:  # a hash collision is possible in principle: confirm exactly
         exact = con.execute(
