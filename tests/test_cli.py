@@ -341,3 +341,17 @@ def test_profile_says_the_asymmetry_larger_side_first(store_env: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "USA weighs 5.0x more in MEX's trade than MEX in USA's." in result.stdout
     assert "0.2x" not in result.stdout
+
+
+def test_profile_on_a_slice_warns_in_table_and_json(store_env: Path, shared_data: Path) -> None:
+    sample = shared_data / "baci" / "BACI_sample_HS22_Y2023_k852352.csv"
+    assert runner.invoke(app, ["ingest", "baci", str(sample)]).exit_code == 0
+    table = runner.invoke(app, ["profile", "KOR", "CHN"])
+    assert table.exit_code == 0, table.output
+    assert "warning: coverage: baci:BACI_sample_HS22_Y2023_k852352 holds 1 product" in " ".join(
+        table.stdout.split()
+    )
+    data = json.loads(runner.invoke(app, ["profile", "KOR", "CHN", "-f", "json"]).stdout)
+    assert len(data["warnings"]) == 2
+    fresh = runner.invoke(app, ["profile", "RUS", "CHN", "-f", "json"])
+    assert json.loads(fresh.stdout)["warnings"] == []

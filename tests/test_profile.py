@@ -202,3 +202,38 @@ def test_series_covers_every_year(hand_store: Store, tmp_path: Path) -> None:
     assert first["share_b_in_a_imports"] == pytest.approx(0.6)
     assert second["share_b_in_a_imports"] == pytest.approx(0.5)  # 100 / (100 + 100)
     assert second["a_to_b"] == 300.0
+
+
+@pytest.fixture
+def partial_store(default_store: Store, shared_data: Path) -> Store:
+    """The default store after loading the real 81-row BACI sample (one product)."""
+    from asymmetry.store.ingest_baci import ingest_baci
+
+    ingest_baci(default_store, [shared_data / "baci" / "BACI_sample_HS22_Y2023_k852352.csv"])
+    return default_store
+
+
+def test_a_slice_of_a_year_carries_coverage_warnings(partial_store: Store) -> None:
+    """On the sample, KOR was "100.0% of CHN's imports" with no warning."""
+    p = profile(partial_store, "KOR", "CHN")
+    assert p.source == "flows" and p.shares["a_in_b_imports"] == pytest.approx(1.0)
+    assert len(p.warnings) == 2
+    assert "holds 1 product code(s) for 2023 (a full year has about 5,000)" in p.warnings[0]
+    assert "1 exporting and 81 importing countries" in p.warnings[1]
+    assert p.to_dict()["warnings"] == p.warnings
+    assert profile(partial_store, "RUS", "CHN", source="icio").to_dict()["warnings"] == []
+
+
+def test_a_partial_ingest_steps_down_the_ladder_and_says_so(partial_store: Store) -> None:
+    """profile RUS CHN errored after a partial ingest while the report fell back."""
+    from asymmetry.report.build import build_report
+
+    p = profile(partial_store, "RUS", "CHN")
+    assert p.source == "aggregates"
+    assert p.notes[0].startswith(
+        "the goods flows for 2023 (baci:BACI_sample_HS22_Y2023_k852352) hold no trade of RUS"
+    )
+    report = build_report(partial_store, "RUS", "CHN", draws=10, top=3)
+    assert (report.headline.source, report.headline.notes) == (p.source, p.notes)
+    with pytest.raises(NoDataError, match="RUS has no trade"):
+        profile(partial_store, "RUS", "CHN", source="flows")  # asked for: not replaced

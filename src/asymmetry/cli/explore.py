@@ -79,6 +79,8 @@ def print_profile(p: Any) -> None:
     out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
     for note in p.notes:
         out.print(f"  [dim]{note}[/]")
+    for warning in p.warnings:
+        out.print(f"  [yellow]warning:[/] {warning}", highlight=False)
     out.print(
         f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
         f"{pct(s['b_in_a_exports'])} of its exports;"
@@ -247,6 +249,8 @@ def dependencies_cmd(
         else:
             if r.source == "icio":
                 out.print(f"[yellow]ICIO sectors only, not products:[/] {NEEDS_GOODS_FLOWS}")
+            for warning in r.warnings:
+                out.print(f"[yellow]warning:[/] {warning}", highlight=False)
             title = (
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
                 f"by {r.level}, most dependent first"

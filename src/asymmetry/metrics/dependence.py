@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -53,6 +53,7 @@ from asymmetry.metrics.basis import (
     SourceChoice,
     resolve_basis,
 )
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.products import bec_end_use_frame, chpl
 from asymmetry.store.store import Store
@@ -164,6 +165,7 @@ class Dependencies:
     dataset: str
     level: str
     table: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
 
     @property
     def notes(self) -> list[str]:
@@ -196,6 +198,7 @@ class Dependencies:
             "dataset": self.dataset,
             "level": self.level,
             "notes": self.notes,
+            "warnings": self.warnings,
             "items": items,
         }
 
@@ -255,6 +258,7 @@ def dependencies(
         basis.dataset,
         level if basis.source == "flows" else "icio sector",
         frame[list(COLUMNS)].reset_index(drop=True),
+        coverage_warnings(store, basis),
     )
 
 

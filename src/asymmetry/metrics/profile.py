@@ -28,6 +28,7 @@ from asymmetry.metrics.basis import (
     available_years,
     resolve_basis,
 )
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.official import (
     AGGREGATES_LABEL,
     SHARE_KEYS,
@@ -49,7 +50,8 @@ class PairProfile:
 
     On official aggregates a figure may be missing (None): ``cannot`` says
     why, and ``figures`` gives each number's source, the row chosen and the
-    arithmetic. ``notes`` say why this basis answers (the basis ladder).
+    arithmetic. ``notes`` say why this basis answers (the basis ladder);
+    ``warnings`` say what the data lacks of a full year (`metrics.coverage`).
     """
 
     a: str
@@ -68,6 +70,7 @@ class PairProfile:
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     cannot: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def turnover_usd(self) -> float | None:
@@ -184,6 +187,7 @@ def profile(
         composition,
         _series(store, basis, head, a, b, dataset=dataset),
         notes=notes,
+        warnings=coverage_warnings(store, basis),
     )
 
 
@@ -192,12 +196,25 @@ def _ladder(
 ) -> tuple[Source, list[str], PairProfile | None]:
     """The basis ladder: goods flows, else official aggregates, else ICIO (with why).
 
-    The aggregates' profile is computed once here and returned when it answers.
+    One rule for every caller (`profile`, the report, the web): goods flows answer
+    when they hold trade of both countries in the year; a partial ingest that lacks
+    one of them steps down like an empty store, and the note says so. The
+    aggregates' profile is computed once here and returned when it answers.
     """
     years = available_years(store)
     if years and (year is None or year in years):
-        return "flows", [], None
-    why = f"no goods flows for {year} in the store" if years else "the store holds no goods flows"
+        basis = resolve_basis(store, source="flows", year=year)
+        lacking = _without_trade(store, basis, a, b)
+        if not lacking:
+            return "flows", [], None
+        why = (
+            f"the goods flows for {basis.year} ({basis.dataset}) hold no trade of "
+            f"{' or '.join(lacking)}"
+        )
+    else:
+        why = (
+            f"no goods flows for {year} in the store" if years else "the store holds no goods flows"
+        )
     try:
         found = official_profile(
             store, a, b, year=year, notes=[f"{why}; official aggregates answer"]
@@ -206,18 +223,30 @@ def _ladder(
         found = None
     if found is not None and any(v is not None for v in found.shares.values()):
         return "aggregates", found.notes, found
-    if years and year is not None and year != ICIO_YEAR:
-        return "flows", [], None  # nothing covers the year: the flows' error lists their years
+    no_icio = not store.scalar("SELECT count(*) FROM io_nodes")
+    if years and ((year is not None and year != ICIO_YEAR) or no_icio):
+        return "flows", [], None  # nothing covers the year: the flows' error says what exists
     missing = f"for {year}" if year is not None else "for the pair"
     return (
         "icio",
         [
-            f"no goods flows and no official aggregates {missing} ({a}-{b}); the ICIO network "
+            f"{why}, and no official aggregates {missing} ({a}-{b}); the ICIO network "
             f"({ICIO_YEAR} intermediate inputs) answers instead. For customs goods trade, run "
             f"`asymmetry fetch baci --release 202501 --hs HS22 --years {year or 2023}`"
         ],
         None,
     )
+
+
+def _without_trade(store: Store, basis: Basis, a: str, b: str) -> list[str]:
+    """Which of ``a``, ``b`` has no flow at all in the basis (a partial ingest)."""
+    found = store.query(
+        f"SELECT DISTINCT c FROM (SELECT exporter AS c FROM ({basis.pairs_sql}) UNION ALL "
+        f"SELECT importer FROM ({basis.pairs_sql})) WHERE c IN ($a, $b)",
+        {**basis.params, "a": a, "b": b},
+    )
+    present = set(found["c"])
+    return [c for c in (a, b) if c not in present]
 
 
 def official_profile(
