@@ -355,3 +355,51 @@ def test_profile_on_a_slice_warns_in_table_and_json(store_env: Path, shared_data
     assert len(data["warnings"]) == 2
     fresh = runner.invoke(app, ["profile", "RUS", "CHN", "-f", "json"])
     assert json.loads(fresh.stdout)["warnings"] == []
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The CLI's console at 80 columns (a new user's terminal)."""
+    from asymmetry.cli._shell import out
+
+    monkeypatch.setattr(out, "width", 80)
+    return 80
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["facts", "--country", "RUS"],
+        ["exposure", "RUS", "--on", "CHN"],
+        ["dependencies", "RUS", "--on", "CHN", "--both"],
+        ["datasets"],
+    ],
+    ids=" ".join,
+)
+def test_tables_fit_80_columns(store_env: Path, narrow: int, args: list[str]) -> None:
+    """At 80 columns tables folded one word a line; `facts` printed 1,359 lines."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= narrow
+    assert len(lines) < 80
+    assert "e-0" not in result.stdout and "e+" not in result.stdout
+
+
+def test_facts_filter_limit_and_wide(store_env: Path, narrow: int) -> None:
+    short = runner.invoke(app, ["facts", "--country", "RUS"])
+    assert "showing 30 of" in " ".join(short.stdout.split())
+    every = runner.invoke(app, ["facts", "--country", "RUS", "--limit", "0", "-f", "json"])
+    assert len(json.loads(every.stdout)) > 30
+    found = runner.invoke(app, ["facts", "--search", "power of siberia", "-f", "json"])
+    rows = json.loads(found.stdout)
+    assert rows and all("siberia" in (r["product"] + r["quote"]).lower() for r in rows)
+    assert len(json.loads(runner.invoke(app, ["facts", "--year", "2021", "-f", "json"]).stdout))
+    wide = runner.invoke(app, ["facts", "--search", "power of siberia", "--wide"])
+    assert "quote" in wide.stdout and "more column(s) with --wide" not in wide.stdout
+
+
+def test_exposure_table_reads_for_people(store_env: Path, narrow: int) -> None:
+    result = runner.invoke(app, ["exposure", "RUS", "--on", "CHN", "--top", "3"])
+    assert "CHN in" in result.stdout and "%" in result.stdout
+    assert "direct_input_share" not in result.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -18,10 +18,10 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from typer.core import TyperCommand
 
 from asymmetry import __version__
+from asymmetry.cli._tables import Col, build_table
 from asymmetry.errors import AsymmetryError
 from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
 
@@ -197,24 +197,21 @@ def open_engine(engine: EngineOption) -> Store:
     return SparkStore.from_store(session, open_store())
 
 
-def emit(frame: pd.DataFrame, fmt: OutputFormat, *, title: str | None = None) -> None:
+def emit(
+    frame: pd.DataFrame,
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+    columns: Sequence[Col] | None = None,
+    wide: bool = False,
+) -> None:
+    """A frame as JSON, CSV (every column, raw values) or a table that fits the terminal."""
     if fmt is OutputFormat.json:
         out.print_json(frame.to_json(orient="records", date_format="iso"))
     elif fmt is OutputFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     else:
-        table = Table(title=title, show_lines=False)
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if pd.isna(v) else _fmt(v) for v in row))
-        out.print(table)
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
+        out.print(build_table(frame, title=title, columns=columns, wide=wide, width=out.width))
 
 
 # --- ingest -------------------------------------------------------------------------

@@ -24,22 +24,61 @@ from asymmetry.cli._shell import (
     out,
     run,
 )
+from asymmetry.cli._tables import Col, WideOpt, build_table
 from asymmetry.metrics.basis import NEEDS_GOODS_FLOWS, SourceChoice
 
-
 # --- look ---------------------------------------------------------------------------
+DATASET_COLUMNS = (
+    Col("id", width=40),
+    Col("kind"),
+    Col("rows", kind="number"),
+    Col("rows_skipped", "skipped", "number", narrow=False),
+    Col("file", width=30, narrow=False),
+    Col("sha256", narrow=False),
+    Col("ingested_at", "ingested", width=16),
+    Col("note", width=40, narrow=False),
+)
+
+
 @app.command("datasets")
-def datasets_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+def datasets_cmd(fmt: FormatOpt = OutputFormat.table, wide: WideOpt = False) -> None:
     """List every ingest with its provenance (file, sha256, rows, time, version)."""
     store = open_store()
-    emit(store.datasets(), fmt, title="datasets")
+    frame = store.datasets()
+    known = [c for c in DATASET_COLUMNS if c.key in frame.columns]
+    rest = [Col(str(c), narrow=False) for c in frame.columns if c not in {k.key for k in known}]
+    emit(frame, fmt, title="datasets", columns=[*known, *rest], wide=wide)
+
+
+FACT_COLUMNS = (
+    Col("indicator", width=28),
+    Col("country"),
+    Col("partner"),
+    Col("product", width=16, narrow=False),
+    Col("period", width=10),
+    Col("figure", kind="number"),  # preformatted; kept whole like a number
+    Col("source", width=24),
+    Col("locator", width=30, narrow=False),
+    Col("quote", width=60, narrow=False),
+)
+FACTS_SHOWN = 30  # rows a table shows by default; JSON and CSV give every match
 
 
 @app.command("facts")
 def facts_cmd(
     indicator: Annotated[str | None, typer.Option(help="Only this indicator.")] = None,
     country: Annotated[str | None, typer.Option(help="Only facts about this country.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(help="Only facts whose indicator, source or quote contains this text."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help=f"Rows to show (0 = all) [default: {FACTS_SHOWN} in a table, all else]."),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOpt = False,
 ) -> None:
     """Show cited facts (figures with their source and quote)."""
     from asymmetry.store.codes import resolve_country
@@ -47,12 +86,38 @@ def facts_cmd(
     store = open_store()
     iso = run(lambda: resolve_country(country)) if country else None
     frame = store.query(
-        "SELECT indicator, country, partner, product, period, value, unit, source, locator, "
-        "quote FROM facts WHERE ($ind IS NULL OR indicator = $ind) AND "
-        "($iso IS NULL OR country = $iso OR partner = $iso) ORDER BY indicator, year",
-        {"ind": indicator, "iso": iso},
+        "SELECT indicator, country, partner, product, year, period, value, unit, source, "
+        "locator, quote FROM facts WHERE ($ind IS NULL OR indicator = $ind) AND "
+        "($iso IS NULL OR country = $iso OR partner = $iso) AND "
+        "($year IS NULL OR year = $year) AND ($text IS NULL OR "
+        "concat_ws(' ', indicator, source, quote) ILIKE '%' || $text || '%') "
+        "ORDER BY indicator, year",
+        {"ind": indicator, "iso": iso, "year": year, "text": search},
     )
-    emit(frame, fmt, title="facts")
+    shown = limit if limit is not None else (FACTS_SHOWN if fmt is OutputFormat.table else 0)
+    matched = len(frame)
+    if shown:
+        frame = frame.head(shown)
+    if fmt is not OutputFormat.table:
+        emit(frame, fmt)
+        return
+    figures = zip(frame["value"], frame["unit"], strict=True)
+    frame = frame.assign(figure=[_figure(v, u) for v, u in figures])
+    emit(frame, fmt, title=f"facts ({matched:,} matching)", columns=FACT_COLUMNS, wide=wide)
+    if len(frame) < matched:
+        out.print(
+            f"showing {len(frame):,} of {matched:,}: narrow with --indicator, --country, "
+            "--year or --search, or show all with --limit 0"
+        )
+
+
+def _figure(value: float | None, unit: str | None) -> str:
+    """A cited figure with its unit, as written: 24 USD bn, 36.5%, 4.1 bcm."""
+    if value is None or pd.isna(value):
+        return ""
+    if unit in ("percent", "%"):
+        return f"{value:,.4g}%"
+    return f"{value:,.4g} {unit or ''}".strip()
 
 
 @app.command("info")
@@ -212,6 +277,7 @@ def dependencies_cmd(
     ] = SourceOption.auto,
     dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOpt = False,
     engine: EngineOpt = EngineOption.duckdb,
 ) -> None:
     """Products A imports from B: B's share, supplier and world concentration,
@@ -255,42 +321,32 @@ def dependencies_cmd(
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
                 f"by {r.level}, most dependent first"
             )
-            out.print(_dependency_table(r, title))
+            out.print(_dependency_table(r, title, wide=wide))
 
 
-def _dependency_table(r: Any, title: str) -> Table:
-    """The dependence table for a terminal: percentages, flags in one column."""
-    table = Table(title=title)
-    for col, right in (
-        ("product", False),
-        ("name", False),
-        (f"from {r.on} USD", True),
-        (f"{r.on} share", True),
-        ("supplier HHI", True),
-        (f"{r.on} world share", True),
-        ("alt. capacity", True),
-        ("flags", False),
-        ("dependence", True),
-    ):
-        table.add_column(
-            col, justify="right" if right else "left", max_width=36 if col == "name" else None
-        )
+def _dependency_table(r: Any, title: str, *, wide: bool) -> Any:
+    """The dependence table for a terminal: money and shares for people, flags in one
+    column; supplier HHI and B's world share with --wide."""
+    rows = []
     for row in r.table.to_dict("records"):
         flags = [f for f, on in (("EC", row["ec_2021"]), ("GeoDep", row["geodep"])) if on]
         if isinstance(row["chpl_tier"], str):
             flags.append(f"CHPL {row['chpl_tier']}")
-        table.add_row(
-            str(row["product"]),
-            str(row["name"] or ""),
-            f"{row['from_partner_usd']:,.0f}",
-            f"{row['partner_share']:.1%}",
-            f"{row['supplier_hhi']:.2f}",
-            f"{row['partner_world_share']:.1%}",
-            f"{row['alternative_capacity']:,.1f}x",
-            " ".join(flags),
-            f"{row['dependence']:.3f}",
+        rows.append(
+            {**row, "flags": " ".join(flags), "alt": f"{row['alternative_capacity']:,.1f}x"}
         )
-    return table
+    columns = (
+        Col("product"),
+        Col("name", width=36),
+        Col("from_partner_usd", f"from {r.on}", "usd"),
+        Col("partner_share", f"{r.on} share", "share"),
+        Col("supplier_hhi", "supplier HHI", "number", narrow=False),
+        Col("partner_world_share", f"{r.on} world share", "share", narrow=False),
+        Col("alt", "alt. capacity", "number"),
+        Col("dependence", "depen- dence", "number"),
+        Col("flags", width=14),
+    )
+    return build_table(pd.DataFrame(rows), title=title, columns=columns, wide=wide, width=out.width)
 
 
 def print_exposure(result: Any) -> None:
@@ -316,6 +372,7 @@ def exposure_cmd(
     on: Annotated[str, typer.Option("--on", help="The partner B.")],
     top: Annotated[int, typer.Option(help="Sectors to show.")] = 15,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOpt = False,
 ) -> None:
     """A's exposure to B on the ICIO 2022 network: direct input shares and value added
     embodied through all routes (Leontief), next to the gross import share."""
@@ -330,19 +387,21 @@ def exposure_cmd(
         sys.stdout.write(result.by_sector.to_csv(index=False))
         return
     print_exposure(result)
+    b = result.partner
+    columns = (
+        Col("sector", narrow=False),
+        Col("sector_name", "sector", width=34),
+        Col("direct_input_share", f"{b} in inputs", "share"),
+        Col("gross_import_share", f"{b} in imported inputs", "share"),
+        Col("value_added_share", f"{b} value added", "share"),
+        Col("foreign_value_added_share", f"{b} in foreign VA", "share"),
+    )
     emit(
-        result.by_sector.head(top)[
-            [
-                "sector",
-                "sector_name",
-                "direct_input_share",
-                "gross_import_share",
-                "value_added_share",
-                "foreign_value_added_share",
-            ]
-        ],
+        result.by_sector.head(top),
         fmt,
-        title="by sector, most exposed first",
+        title="by sector, most exposed first (shares of A's sector)",
+        columns=columns,
+        wide=wide,
     )
 
 
