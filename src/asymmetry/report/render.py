@@ -27,11 +27,12 @@ from asymmetry.store.codes import hs_section
 
 
 def pct(x: Any, digits: int = 1) -> str:
+    """A fraction as a percentage; below 0.01% it says so (never 2.4e-06 on a page)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     x = float(x)
     if 0 < abs(x) < 0.001:
-        return f"{x:.2%}" if abs(x) >= 0.0001 else f"{x:.1e}"
+        return f"{x:.2%}" if abs(x) >= 0.0001 else ("<0.01%" if x > 0 else ">-0.01%")
     return f"{x:.{digits}%}"
 
 
@@ -58,9 +59,13 @@ def compact(x: Any) -> str:
 
 
 def num(x: Any, digits: int = 2) -> str:
+    """A number to ``digits`` decimals; one too small to show says "<0.001"."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    return f"{float(x):,.{digits}f}"
+    x = float(x)
+    if 0 < abs(x) < 0.5 * 10**-digits:
+        return f"<{10**-digits:.{digits}f}" if x > 0 else f">-{10**-digits:.{digits}f}"
+    return f"{x:,.{digits}f}"
 
 
 def heavier(ratio: Any, a: str, b: str) -> str:
