@@ -279,3 +279,25 @@ def test_tiny_numbers_are_written_for_people() -> None:
 
     assert pct(2.4e-08) == "<0.01%" and pct(0.00024) == "0.02%" and pct(0.365) == "36.5%"
     assert num(2.4e-06, 3) == "<0.001" and num(0.0042, 3) == "0.004" and num(0.0, 3) == "0.000"
+
+
+def test_chart_labels_and_legends_are_not_cut() -> None:
+    """Labels read "Extraction of crude petroleum and nat…" and legends fell off the
+    bottom; on the cited-turnover chart one source's points hid another's."""
+    import plotly.graph_objects as go
+
+    from asymmetry.report.charts import _wrap, cited_chart, styled
+
+    label = _wrap("Extraction of crude petroleum and natural gas")
+    assert label.replace("<br>", " ") == "Extraction of crude petroleum and natural gas"
+    layout = styled(go.Figure(), "t")["layout"]
+    assert layout["legend"]["y"] > 1 and layout["yaxis"]["automargin"] is True
+    rows = [
+        {"indicator": "trade_turnover", "unit": "USD bn", "year": 2023, "value": 240.1,
+         "source": src, "quote": ""}
+        for src in ("China GAC", "Russia FCS")
+    ]  # fmt: skip
+    traces = cited_chart(rows, {"RUS": "Russia", "CHN": "China"})["data"]  # type: ignore[index]
+    symbols = [t["marker"]["symbol"] for t in traces]
+    sizes = [t["marker"]["size"] for t in traces]
+    assert len(set(symbols)) == 2 and sizes[0] > sizes[1]

@@ -9,6 +9,7 @@ itself (`plotly_js`): no CDN, no network.
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import cache
 from typing import Any
 
@@ -21,13 +22,20 @@ from asymmetry.metrics.profile import PairProfile
 
 Figure = dict[str, Any]
 A_COLOUR, B_COLOUR = "#c0392b", "#2c6fbb"
-_LAYOUT = {
+_LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
-    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    # The title sits at the top of the margin, the legend (two rows) under it.
+    "margin": {"l": 60, "r": 20, "t": 110, "b": 50},
     "height": 360,
     "font": {"family": "system-ui, sans-serif", "size": 13},
-    "legend": {"orientation": "h", "y": -0.2},
+    # Above the plot, under the title: a legend below the x axis was cut off.
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    # Labels and legends push the margins out instead of being clipped.
+    "xaxis": {"automargin": True},
+    "yaxis": {"automargin": True},
 }
+# Overlapping points of several sources stay visible: open markers, each smaller.
+_MARKERS = ("circle-open", "square-open", "diamond-open", "triangle-up-open", "x-thin-open")
 
 
 @cache
@@ -39,7 +47,9 @@ def plotly_js() -> str:
 
 
 def styled(fig: go.Figure, title: str, **layout: Any) -> Figure:
-    fig.update_layout({**_LAYOUT, "title": {"text": title}, **layout})
+    axes = {k: {**_LAYOUT[k], **layout.pop(k, {})} for k in ("xaxis", "yaxis")}
+    heading = {"text": title, "y": 0.98, "yanchor": "top", "yref": "container"}
+    fig.update_layout({**_LAYOUT, **axes, "title": heading, **layout})
     result: Figure = json.loads(fig.to_json())
     return result
 
@@ -138,7 +148,7 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
         return agency_of(str(row["source"]))[:40]
 
     traces = []
-    for source in dict.fromkeys(publisher(r) for r in turnover):
+    for i, source in enumerate(dict.fromkeys(publisher(r) for r in turnover)):
         mine = [r for r in turnover if publisher(r) == source]
         traces.append(
             go.Scatter(
@@ -146,15 +156,24 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
                 x=[r["year"] for r in mine],
                 y=[r["value"] for r in mine],
                 mode="markers+lines",
+                marker={
+                    "symbol": _MARKERS[i % len(_MARKERS)],
+                    "size": max(6, 16 - 3 * i),
+                    "line": {"width": 2},
+                },
                 hovertext=[r["quote"] or "" for r in mine],
             )
         )
     pair = " – ".join(names.values())
+    # Many sources: the legend goes under the plot and the figure grows to hold it.
     return styled(
         go.Figure(traces),
         f"{pair} trade turnover as cited (USD bn)",
         yaxis={"title": "USD bn"},
         xaxis={"dtick": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        margin={**_LAYOUT["margin"], "t": 60},
+        height=380 + 24 * -(-len(traces) // 3),
     )
 
 
@@ -163,7 +182,7 @@ def composition_chart(p: PairProfile, names: dict[str, str], direction: str) -> 
     x, y = (p.a, p.b) if direction == "a_to_b" else (p.b, p.a)
     rows = p.composition[direction][::-1]
     bar = go.Bar(
-        y=[_short(r["name"] or r["code"]) for r in rows],
+        y=[_wrap(r["name"] or r["code"]) for r in rows],
         x=[r["share"] for r in rows],
         orientation="h",
         marker_color=A_COLOUR if x == p.a else B_COLOUR,
@@ -173,9 +192,8 @@ def composition_chart(p: PairProfile, names: dict[str, str], direction: str) -> 
     return styled(
         go.Figure([bar]),
         f"{names[x]} → {names[y]}, {p.year}",
-        height=max(300, 80 + 28 * len(rows)),
+        height=max(300, 80 + 40 * len(rows)),
         xaxis={"tickformat": ".0%", "title": "share of the direction's value"},
-        margin={"l": 250, "r": 20, "t": 50, "b": 50},
         showlegend=False,
     )
 
@@ -243,5 +261,9 @@ def _bn(value: float | None) -> float | None:
     return None if value is None else value / 1e9
 
 
-def _short(text: str, width: int = 38) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _wrap(text: str, width: int = 32) -> str:
+    """A long category label on up to three lines (it was cut: "… and nat…")."""
+    lines = textwrap.wrap(text, width) or [text]
+    if len(lines) > 3:
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), width, placeholder="…")]
+    return "<br>".join(lines)
