@@ -88,9 +88,24 @@ def test_leverage_and_replacement(ru_cn: tuple[Store, Brief]) -> None:
     assert [r["lever"] for r in ranked] == [i.key for i in battery.items]
     assert ranked[0]["cost_target_usd"] == battery.items[0].result.cost_target_usd
     replacement = brief.section("replacement")
-    # 175-180 bcm to Europe at the peak less 38 + 50 bcm of pipeline to China.
-    assert replacement.numbers["gap_bcm"] == {"value": 89.5, "low": 87.0, "high": 92.0}
-    assert "87-92 bcm" in (replacement.answer or "")
+    # 175-180 bcm to Europe at the peak less the 38 bcm built (Power of Siberia);
+    # Power of Siberia 2 (50 bcm) is planned and was once counted as built.
+    assert replacement.numbers["gap_bcm"] == {"value": 139.5, "low": 137.0, "high": 142.0}
+    answer = replacement.answer or ""
+    assert "in service (Power of Siberia) carry at most 38 bcm" in answer
+    assert "gap of 137-142 bcm" in answer
+    assert "not yet built (Power of Siberia 2, 50 bcm) would narrow it to 87-92 bcm" in answer
+
+
+def test_replacement_does_not_apply_without_gas(default_store_file: Path, tmp_path: Path) -> None:
+    """`brief DEU CHN` asked Russia's gas question of Germany."""
+    import shutil
+
+    shutil.copy(default_store_file, tmp_path / "s.duckdb")
+    with asymmetry.open(tmp_path / "s.duckdb") as store:
+        brief = build_brief(store, "DEU", "CHN", claims=[], draws=10)
+    skipped = brief.section("replacement").skipped or ""
+    assert "does not apply" in skipped and "Germany's largest export to China is" in skipped
 
 
 def test_relief_and_claims_sections(ru_cn: tuple[Store, Brief]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.errors import AsymmetryError, NoDataError, NotApplicableError
 from asymmetry.metrics.profile import profile
 from asymmetry.metrics.relief import PARTNER_GROUPS, partner_group, relief
 from asymmetry.metrics.replacement import market_replacement
@@ -78,12 +78,15 @@ def test_relief_refuses_bad_input(break_store: Store) -> None:
 def test_market_replacement_gas_gap(default_store: Store) -> None:
     r = market_replacement(default_store, "RUS", "CHN")
     # Clingendael (2024): 175-180 bcm to Europe at the 2018-19 peak; Power of
-    # Siberia 38 bcm and Power of Siberia 2 a further 50 bcm.
+    # Siberia 38 bcm (in service since 2019) and Power of Siberia 2 a further 50 bcm
+    # (planned, unbuilt: once counted as capacity).
     assert r.lost_bcm == {"value": 177.5, "low": 175.0, "high": 180.0}
-    assert r.capacity_bcm == 38 + 50
-    assert r.gap_bcm == {"value": 177.5 - 88, "low": 175.0 - 88, "high": 180.0 - 88}
+    assert (r.capacity_bcm, r.planned_bcm) == (38, 50)
+    assert [x["status"] for x in r.routes] == ["in service", "planned"]
+    assert r.gap_bcm == {"value": 177.5 - 38, "low": 175.0 - 38, "high": 180.0 - 38}
+    assert r.gap_with_planned_bcm == {"value": 89.5, "low": 87.0, "high": 92.0}
     # Gazprom via TASS (packaged aggregates): 31.12 bcm through Power of Siberia in 2024.
-    assert r.latest_bcm == 31.12 and r.unused_capacity_bcm == pytest.approx(88 - 31.12)
+    assert r.latest_bcm == 31.12 and r.unused_capacity_bcm == pytest.approx(38 - 31.12)
     # Atlantic Council (2021): 2020 prices, China 150.2 vs Europe 143 USD per 1000 m3.
     assert r.price is not None and r.price["year"] == 2020
     assert r.price["difference"] == pytest.approx(143 - 150.2)
@@ -91,5 +94,6 @@ def test_market_replacement_gas_gap(default_store: Store) -> None:
 
 
 def test_market_replacement_names_missing_facts(default_store: Store) -> None:
-    with pytest.raises(NoDataError, match="pipeline_gas_exports"):
+    """Germany exports no pipeline gas: the question does not apply (and says so)."""
+    with pytest.raises(NotApplicableError, match=r"pipeline_gas_exports.*does not apply"):
         market_replacement(default_store, "DEU", "CHN")

@@ -102,6 +102,10 @@ class NoDataError(AsymmetryError):
     """The store holds no data for what was asked (year, pair, source)."""
 
 
+class NotApplicableError(NoDataError):
+    """The question does not apply to the pair (Russia's gas question asked of Germany)."""
+
+
 class DocumentError(AsymmetryError):
     """A document cannot be read as text (binary, empty, no text layer, bad encoding)."""
 

@@ -28,7 +28,7 @@ from asymmetry.brief.sections import (
     replacement_section,
     substitutes_section,
 )
-from asymmetry.errors import AsymmetryError
+from asymmetry.errors import AsymmetryError, NotApplicableError
 from asymmetry.levers.scenario import GROUPS
 from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen, circumvention_screen
@@ -36,7 +36,7 @@ from asymmetry.metrics.profile import PairProfile, profile
 from asymmetry.metrics.relief import Relief, relief
 from asymmetry.metrics.replacement import Replacement, market_replacement
 from asymmetry.report.build import Report, build_report
-from asymmetry.report.render import json_safe
+from asymmetry.report.render import json_safe, pct
 from asymmetry.store.store import ProgressCallback, Store
 
 # The two papers the brief's questions come from; they are about this pair.
@@ -90,6 +90,18 @@ def default_documents(a: str, b: str) -> list[Path]:
     return sorted(folder.glob("*.txt")) if folder.is_dir() else []
 
 
+def _main_export(lead: Any, n: dict[str, str]) -> str:
+    """What A's largest export to B is, for a question asked of another product."""
+    items = lead.composition.get("a_to_b") or []
+    if not items:
+        return "."
+    top = items[0]
+    return (
+        f"; {n[lead.a]}'s largest export to {n[lead.b]} is {top['name'] or top['code']} "
+        f"({pct(top['share'])} of it, {lead.basis} {lead.year})."
+    )
+
+
 def build_brief(
     store: Store,
     a: str,
@@ -131,7 +143,12 @@ def build_brief(
     official = lead.source == "aggregates"
     groups = {} if official else _group_shares(store, lead, attempt)
     first = _first_official(store, lead, attempt) if official else None
-    replacement = attempt("replacement", lambda: market_replacement(store, a, b))
+    try:
+        replacement: Replacement | None = market_replacement(store, a, b)
+    except NotApplicableError as exc:  # say why, and what the main export is instead
+        replacement, failures["replacement"] = None, str(exc) + _main_export(lead, n)
+    except AsymmetryError as exc:
+        replacement, failures["replacement"] = None, str(exc)
     relieved = attempt(
         "relief",
         lambda: relief(store, a, b, group=relief_group, restored=restored, before_year=before_year),

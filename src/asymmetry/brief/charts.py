@@ -54,7 +54,12 @@ def replacement_chart(r: Replacement, names: dict[str, str]) -> Figure:
     ]
     for route in r.routes:
         traces.append(
-            go.Bar(name=route["route"], x=[f"capacity to {names[r.partner]}"], y=[route["bcm"]])
+            go.Bar(
+                name=f"{route['route']} ({route['status']})",
+                x=[f"capacity to {names[r.partner]}"],
+                y=[route["bcm"]],
+                opacity=1.0 if route["status"] == "in service" else 0.4,
+            )
         )
     if r.latest_bcm is not None:
         traces.append(

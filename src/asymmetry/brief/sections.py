@@ -265,18 +265,29 @@ def leverage_section(report: Report) -> Section:
     )
 
 
+def _range(bcm: dict[str, float]) -> str:
+    return f"{bcm['low']:g}-{bcm['high']:g}" if bcm["low"] != bcm["high"] else f"{bcm['low']:g}"
+
+
 def replacement_section(
     n: dict[str, str], a: str, b: str, r: Replacement | None, reason: str | None
 ) -> Section:
     question = f"Can {n[b]} replace {n[a]}'s lost market?"
     if r is None:
         return Section("replacement", question, None, {}, [], "", reason)
+    built = [x["route"] for x in r.routes if x["status"] == "in service"]
     answer = (
         f"{n[a]} sent {r.lost_bcm['low']:g}-{r.lost_bcm['high']:g} bcm of pipeline gas a year "
-        f"to {r.lost_market} ({r.lost_period}); the routes to {n[b]} carry at most "
-        f"{r.capacity_bcm:g} bcm, leaving a gap of {r.gap_bcm['low']:g}-{r.gap_bcm['high']:g} "
-        "bcm a year"
+        f"to {r.lost_market} ({r.lost_period}); the routes to {n[b]} in service "
+        f"({', '.join(built) or 'none'}) carry at most {r.capacity_bcm:g} bcm, leaving a gap "
+        f"of {_range(r.gap_bcm)} bcm a year"
     )
+    if r.gap_with_planned_bcm is not None:
+        planned = ", ".join(f"{x['route']}, {x['bcm']:g} bcm" for x in r.planned_routes)
+        answer += (
+            f"; planned routes not yet built ({planned}) would narrow it to "
+            f"{_range(r.gap_with_planned_bcm)} bcm"
+        )
     if r.latest_bcm is not None and r.volumes:
         answer += f"; {n[b]} took {r.latest_bcm:g} bcm in {r.volumes[-1]['year']}"
     answer += "."
@@ -293,8 +304,8 @@ def replacement_section(
         answer,
         r.to_dict(),
         r.sources,
-        "Cited figures, not flows: capacity is what pipelines are built or planned to carry, "
-        "prices are single-year averages, and LNG is left out.",
+        "Cited figures, not flows: capacity is what pipelines in service carry (planned "
+        "routes apart), prices are single-year averages, and LNG is left out.",
     )
 
 

@@ -1,10 +1,11 @@
 """Can B replace A's lost market? Lost volume, B's capacity, the gap, and the price cost.
 
 The seed papers' gas arithmetic for Russia: 175-180 bcm a year went to Europe
-at the 2018-19 peak; the pipelines to China carry 38 bcm (Power of Siberia)
-and might add 50 (Power of Siberia 2); so B can take at most 88 and the gap is
-87-92 bcm, and what China pays against what Europe paid sets what each cubic
-metre moved east costs. Every input is a cited figure in the facts table
+at the 2018-19 peak; the pipeline to China in service carries 38 bcm (Power of
+Siberia), so the gap is 137-142 bcm; Power of Siberia 2 (50 bcm) is planned,
+not built, and would cut it to 87-92 bcm. Built and planned capacity are kept
+apart (`IN_SERVICE`). What China pays against what Europe paid sets what each
+cubic metre moved east costs. Every input is a cited figure in the facts table
 (volume, capacity and price indicators named below), so the answer is as good
 as its sources and says which it used. Missing inputs raise `NoDataError`
 naming the facts to add (`asymmetry ingest facts`).
@@ -17,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from asymmetry.errors import NoDataError
+from asymmetry.errors import NoDataError, NotApplicableError
 from asymmetry.store.codes import resolve_pair
 from asymmetry.store.store import Store
 
@@ -25,6 +26,11 @@ VOLUME = "pipeline_gas_exports"  # bcm a year, by country -> partner
 CAPACITY = "pipeline_capacity"  # bcm a year, one row per route (product names it)
 PRICE = "gas_export_price"  # USD per 1000 m3
 THOUSAND_M3_PER_BCM = 1e6
+# Routes carrying gas today (lower-case route name -> since when); a cited route not
+# listed is counted as planned. Power of Siberia: first gas 2 December 2019 (Gazprom;
+# the RIA Novosti / TASS rows of the packaged aggregates). Power of Siberia 2 and the
+# Far Eastern route had no gas flowing as of 2024.
+IN_SERVICE: dict[str, int] = {"power of siberia": 2019, "power of siberia 1": 2019}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +43,23 @@ class Replacement:
     product: str
     lost_bcm: dict[str, float]  # value, low, high
     lost_period: str
-    capacity_bcm: float
-    routes: list[dict[str, Any]]  # each capacity fact: route, bcm, source
-    gap_bcm: dict[str, float]  # lost - capacity: value, low, high
+    capacity_bcm: float  # routes in service only
+    routes: list[dict[str, Any]]  # each capacity fact: route, bcm, status, source
+    gap_bcm: dict[str, float]  # lost - capacity in service: value, low, high
     volumes: list[dict[str, Any]]  # A -> B volumes by year and source
     latest_bcm: float | None  # A -> B in the latest year cited
     unused_capacity_bcm: float | None
     price: dict[str, Any] | None  # year, to_partner, to_lost_market, per year cost (USD)
     sources: list[str]
+    planned_bcm: float = 0.0  # routes cited but not built
+    gap_with_planned_bcm: dict[str, float] | None = None  # if every planned route were built
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def planned_routes(self) -> list[dict[str, Any]]:
+        return [r for r in self.routes if r["status"] == "planned"]
 
 
 def _facts(store: Store, indicator: str, country: str, partner: str) -> pd.DataFrame:
@@ -65,6 +77,14 @@ def market_replacement(
     """How much of ``country``'s lost gas market ``partner`` can take (see module doc)."""
     a, b = resolve_pair(country, partner)
     lost = _facts(store, VOLUME, a, lost_market)
+    if lost.empty and not store.scalar(
+        "SELECT count(*) FROM facts WHERE indicator = $i AND country = $c", {"i": VOLUME, "c": a}
+    ):
+        raise NotApplicableError(
+            f"the question is asked of pipeline gas, the market Russia lost in Europe; no "
+            f"pipeline gas exports of {a} are cited (facts indicator {VOLUME}), so it does "
+            "not apply to its trade"
+        )
     if lost.empty:
         raise NoDataError(
             f"no cited figure of {a}'s pipeline gas exports to {lost_market} (facts "
@@ -80,7 +100,9 @@ def market_replacement(
     low = _number(peak["low"]) if pd.notna(peak["low"]) else value
     high = _number(peak["high"]) if pd.notna(peak["high"]) else value
     lost_bcm = {"value": value, "low": low, "high": high}
-    capacity = float(routes["value"].sum())
+    built = routes["product"].astype(str).str.strip().str.lower().isin(list(IN_SERVICE))
+    capacity = float(routes.loc[built, "value"].sum())
+    planned = float(routes.loc[~built, "value"].sum())
     gap = {k: v - capacity for k, v in lost_bcm.items()}
     flows = _facts(store, VOLUME, a, b).dropna(subset=["year"])
     volumes = [
@@ -98,8 +120,13 @@ def market_replacement(
         str(peak["period"]),
         capacity,
         [
-            {"route": str(r["product"]), "bcm": float(r["value"]), "source": str(r["source"])}
-            for r in routes.to_dict("records")
+            {
+                "route": str(r["product"]),
+                "bcm": float(r["value"]),
+                "status": "in service" if is_built else "planned",
+                "source": str(r["source"]),
+            }
+            for r, is_built in zip(routes.to_dict("records"), built, strict=True)
         ],
         gap,
         volumes,
@@ -107,6 +134,8 @@ def market_replacement(
         None if latest is None else capacity - latest,
         _price_difference(store, a, b, lost_market, str(peak["product"]), flows, sources),
         sorted(set(sources)),
+        planned,
+        {k: v - planned for k, v in gap.items()} if planned else None,
     )
 
 
