@@ -115,7 +115,13 @@ def test_relief_and_claims_sections(ru_cn: tuple[Store, Brief]) -> None:
     expected = asymmetry.check_claims(store, brief.documents)
     assert claims.numbers["counts"] == expected.counts()
     assert claims.numbers["counts"]["discrepant"] >= 1
-    assert "25 percent" in (claims.answer or "")
+    first = next(c for c in expected.checked if c.verdict == "discrepant")
+    assert f'"{first.claim.quote}" against' in (claims.answer or "")
+    assert "e+" not in (claims.answer or "")  # a reference as people read it
+    assert (
+        claims.numbers["coverage"]["with_verdict"]
+        == sum(expected.counts().values()) - (expected.counts()["unverifiable"])
+    )
 
 
 def test_rendered_brief(ru_cn: tuple[Store, Brief], tmp_path: Path) -> None:

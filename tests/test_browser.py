@@ -165,12 +165,16 @@ def test_claims_paste_is_annotated(page: Any, server: str) -> None:
     page.goto(f"{server}/claims")
     page.fill(
         "textarea[name=text]",
-        "In 2020 only 25 percent of trade was settled in national currencies.",
+        "Sino-Russian trade turnover was $120 billion in 2021.",
     )
     page.click("[data-testid=claims-form] button")
     mark = page.locator("mark.discrepant[title]")
     mark.wait_for()
-    assert mark.inner_text() == "25 percent"
+    assert mark.inner_text() == "$120 billion"
+    # the verdict's reason and reference are on the page, not only in the tooltip
+    note = page.locator("ol.verdicts li.discrepant").first
+    assert "USD 146.9 bn" in note.inner_text() and "China GAC" in note.inner_text()
+    assert "1 of 1 claims" in page.locator("[data-testid=claims-coverage]").inner_text()
 
 
 def test_file_report_works_offline(page: Any, default_store_file: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asymmetry.claims.units import show
 from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen
 from asymmetry.metrics.relief import Relief
@@ -359,7 +360,9 @@ def claims_section(report: Report, documents: list[str | Path]) -> Section:
         first = wrong[0]
         ref = first.reference
         answer += f' For instance "{first.claim.quote}"' + (
-            f" against {ref.value:.3g} ({ref.source})." if ref is not None else "."
+            f" against {show(ref.value, first.claim.unit)} ({ref.source})."
+            if ref is not None
+            else "."
         )
     return Section(
         "claims",
@@ -367,6 +370,7 @@ def claims_section(report: Report, documents: list[str | Path]) -> Section:
         answer,
         {
             "counts": counts,
+            "coverage": checked.coverage(),
             "discrepant": [c.to_dict() for c in wrong],
             "inconsistencies": [i.message for i in checked.inconsistencies],
         },

@@ -3,7 +3,8 @@
 from asymmetry.claims.check import ClaimsReport, check_claims, check_text
 from asymmetry.claims.extract import Claim, extract_claims, extract_text
 from asymmetry.claims.read import Document, read_document
-from asymmetry.claims.verify import CheckedClaim, Reference
+from asymmetry.claims.references import Reference
+from asymmetry.claims.verify import CheckedClaim
 
 __all__ = [
     "CheckedClaim",

@@ -17,8 +17,9 @@ from asymmetry.claims.verify import CheckedClaim, verify
 from asymmetry.store.store import Store
 
 FRAME_COLUMNS = [
-    "document", "quote", "value", "unit", "year", "subject", "country", "partner",
-    "verdict", "reference_value", "reference_source", "reason",
+    "document", "quote", "value", "value_text", "unit", "year", "period", "subject", "country",
+    "partner", "verdict", "reference_value", "reference_text", "reference_year",
+    "reference_source", "reason", "kind", "remedy",
 ]  # fmt: skip
 
 
@@ -36,12 +37,57 @@ class ClaimsReport:
 
     def summary(self) -> str:
         n = self.counts()
+        documents = f" in {len(self.documents)} document(s)" if self.documents else ""
         return (
-            f"{len(self.checked)} claims in {len(self.documents)} document(s): "
+            f"{len(self.checked)} claims{documents}: "
             f"{n['consistent']} consistent, {n['discrepant']} discrepant, "
             f"{n['unverifiable']} unverifiable; "
             f"{len(self.inconsistencies)} internal inconsistencies"
         )
+
+    def coverage(self) -> dict[str, Any]:
+        """How many claims got a verdict; the rest grouped by why not (with what they
+        measure and when, and what data would make them checkable), largest group first."""
+        total = len(self.checked)
+        decided = sum(c.verdict != "unverifiable" for c in self.checked)
+        groups: dict[str, dict[str, Any]] = {}
+        for c in self.checked:
+            if c.verdict != "unverifiable":
+                continue
+            entry = groups.setdefault(
+                c.kind,
+                {"reason": c.group, "kind": c.kind, "count": 0, "remedy": c.remedy, "about": {}},
+            )
+            entry["count"] += 1
+            entry["about"][c.about] = entry["about"].get(c.about, 0) + 1
+        reasons = sorted(groups.values(), key=lambda g: (-g["count"], g["reason"]))
+        for g in reasons:
+            g["about"] = [
+                {"what": what, "count": n}
+                for what, n in sorted(g["about"].items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+        return {
+            "claims": total,
+            "with_verdict": decided,
+            "share_with_verdict": decided / total if total else None,
+            "unverifiable": reasons,
+        }
+
+    def coverage_lines(self) -> list[str]:
+        """The coverage report as lines a terminal or a page shows."""
+        cov = self.coverage()
+        share = cov["share_with_verdict"]
+        lines = [
+            f"{cov['with_verdict']} of {cov['claims']} claims have a verdict"
+            + (f" ({share:.0%})" if share is not None else "")
+            + ("; the rest, by reason:" if cov["unverifiable"] else "")
+        ]
+        for g in cov["unverifiable"]:
+            remedy = f" — checkable with {g['remedy']}" if g["remedy"] else ""
+            lines.append(f"  {g['count']:>3}  {g['reason']}{remedy}")
+            if g["kind"] not in ("not_measurable", "no_country", "no_pair"):
+                lines.append("       " + about_text(g["about"]))
+        return lines
 
     def to_frame(self) -> pd.DataFrame:
         rows = []
@@ -49,7 +95,12 @@ class ClaimsReport:
             d = c.to_dict()
             ref = d.pop("reference") or {}
             rows.append(
-                {**d, "reference_value": ref.get("value"), "reference_source": ref.get("source")}
+                {
+                    **d,
+                    "reference_value": ref.get("value"),
+                    "reference_year": ref.get("period") or ref.get("year"),
+                    "reference_source": ref.get("source"),
+                }
             )
         frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
         frame["year"] = frame["year"].astype("Int64")
@@ -59,12 +110,18 @@ class ClaimsReport:
         return {
             "documents": [str(d.path) for d in self.documents],
             "summary": self.counts(),
+            "coverage": self.coverage(),
             "claims": [c.to_dict() for c in self.checked],
             "inconsistencies": [
                 {"claims": list(i.claim_ids), "kind": i.kind, "message": i.message}
                 for i in self.inconsistencies
             ],
         }
+
+
+def about_text(about: list[dict[str, Any]]) -> str:
+    """ "price in 2020 (5), investment in 2016 (3), …" for one coverage group."""
+    return ", ".join(f"{a['what']} ({a['count']})" if a["count"] > 1 else a["what"] for a in about)
 
 
 def check_claims(store: Store, paths: Iterable[str | Path]) -> ClaimsReport:

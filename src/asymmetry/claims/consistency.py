@@ -74,7 +74,9 @@ def _changes(group: list[Claim]) -> list[Inconsistency]:
             implied = _implied(c, first, last)
             if implied is None:
                 continue
-            lo, hi = interval(c.value, unit=c.unit, decimals=c.decimals, hedge=c.hedge)
+            lo, hi = interval(
+                c.value, unit=c.unit, decimals=c.decimals, hedge=c.hedge, written=c.quote
+            )
             if not lo <= implied <= hi:
                 out.append(
                     Inconsistency(

@@ -16,22 +16,58 @@ from typing import Final
 from asymmetry.store.codes import actor_table
 
 _QUARTER: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_MONTH_NAMES: Final = ("january", "february", "march", "april", "may", "june", "july",
+                        "august", "september", "october", "november", "december")  # fmt: skip
+_MONTHS: Final = {m: i for i, m in enumerate(_MONTH_NAMES, start=1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())} | {"sept": 9})
+_ORDINAL_COUNT: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                         "eight": 8, "nine": 9, "ten": 10, "eleven": 11}  # fmt: skip
 _YEAR = r"(?:19|20)\d\d"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|" \
+         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # fmt: skip
+_COUNT = "|".join(_ORDINAL_COUNT)
 # Period expressions, most specific first; each gives (period text, year).
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
     rf"|(?P<since>since\s(?P<s1>{_YEAR}))"
-    rf"|(?P<quarter>(?P<q>first|second|third|fourth)\squarter(?:\sof\s(?P<qy>{_YEAR}))?)"
+    rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
+    rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
+    rf"(?:(?P<ny>{_YEAR})|this year|the year))"
+    rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
+    rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
+    rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
     rf"|(?P<fy>(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
     re.IGNORECASE,
 )
 _BIND_AFTER: Final = re.compile(
-    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?"
-    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s)?)?$",
+    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?)?$",
     re.IGNORECASE,
 )
+
+
+def _month(word: str) -> int:
+    key = word.lower().rstrip(".")
+    return _MONTHS.get(key) or _MONTHS[key[:3]]
+
+
+def months_period(year: int, first: int, last: int) -> str:
+    """The period text of months ``first``..``last`` of ``year``: "2021-01..2021-08";
+    a whole year is just "2021" (the spelling of `data/aggregates.csv`)."""
+    if (first, last) == (1, 12):
+        return str(year)
+    if first == last:
+        return f"{year}-{first:02d}"
+    return f"{year}-{first:02d}..{year}-{last:02d}"
+
+
+def is_partial(period: str | None) -> bool:
+    """A period that is part of one year (months, a quarter): not the year's figure."""
+    return (
+        bool(period)
+        and re.fullmatch(rf"{_YEAR}-(?:\d\d(?:\.\.{_YEAR}-\d\d)?(?:-\d\d)?|Q[1-4])", str(period))
+        is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +87,28 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
         elif m["since"]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None)
+        elif m["months"]:
+            year: int | None = int(m["my"])
+            assert year is not None
+            text = months_period(year, _month(m["m1"]), _month(m["m2"]))
+            p = Period(m.start(), m.end(), text, year)
+        elif m["firstn"]:
+            year = int(m["ny"]) if m["ny"] else last_year
+            n = int(m["n"]) if m["n"].isdigit() else _ORDINAL_COUNT[m["n"].lower()]
+            text = months_period(year, 1, n) if year else f"first {n} months"
+            p = Period(m.start(), m.end(), text, year)
+        elif m["half"]:
+            year = int(m["hy"]) if m["hy"] else last_year
+            first = 7 if (m["h"] or m["hh"]).lower() in ("second", "h2") else 1
+            text = months_period(year, first, first + 5) if year else "half-year"
+            p = Period(m.start(), m.end(), text, year)
         elif m["quarter"]:
             year = int(m["qy"]) if m["qy"] else last_year
-            q = _QUARTER[m["q"].lower()]
+            q = _QUARTER[m["q"].lower()] if m["q"] else int(m["qq"][1])
             p = Period(m.start(), m.end(), f"{year}-Q{q}" if year else f"Q{q}", year)
+        elif m["month"]:
+            year = int(m["mmy"])
+            p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)
         elif m["fy"]:
             y2 = m["y2"] if len(m["y2"]) == 4 else m["y1"][:2] + m["y2"]
             if int(y2) <= int(m["y1"]):
@@ -108,9 +162,9 @@ _MEASURES: Final = (
     # (measure, pattern on the clause around the number, units it applies to)
     ("exchange_rate", r"to the dollar|exchange rate|depreciation|per (?:us )?dollar", ("per USD",)),
     ("price", r"price|paid|charge|averaged|cost", (" per ",)),
+    ("share_of_reserves", r"reserves", ("percent", "fraction")),
     ("settlement_currency_share", r"national currenc|in yuan|in rubles?|in dollars|priced in|"
      r"on the ruble|settle|invoic|denominated", ("percent", "fraction")),
-    ("share_of_reserves", r"reserves", ("percent", "fraction")),
     ("share_of_fdi", r"\bFDI\b|foreign direct investment", ("percent", "fraction")),
     ("share_of_gdp", r"\bGDP\b", ("percent", "fraction")),
     ("share_of_budget", r"budget", ("percent", "fraction")),
@@ -122,15 +176,22 @@ _MEASURES: Final = (
     ("share_of_trade", r"trade|turnover", ("percent", "fraction")),
     ("share", r".", ("percent", "fraction")),
     ("oil_volume", r".", ("b/d", "bbl")),
+    ("oil_volume", r"\boil\b|crude|petroleum", ("t",)),
+    ("lng_volume", r"\bLNG\b|liquefied", ("t",)),
+    ("coal_volume", r"\bcoal\b", ("t",)),
     ("gas_volume", r"gas|pipeline|LNG|cubic|bcm", ("m3",)),
     ("capacity", r"capacity", ("m3",)),
-    ("trade_turnover", r"trade turnover|bilateral trade|total trade|"
-     r"trade (?:reach|reached|between)|reciprocal trade|trade with", ("USD", "CNY", "EUR", "RUB")),
+    ("trade_turnover", r"turnover|bilateral trade|total trade|two-way trade|reciprocal trade|"
+     r"\btrade\b(?!\s(?:war|deal|surplus|deficit|balance|polic|route|corridor|agreement))"
+     r"(?![^.;]{0,40}\b(?:exports?|imports?)\b)", ("USD", "CNY", "EUR", "RUB")),
+    ("trade_balance", r"surplus|deficit|trade balance", ("USD", "CNY", "EUR", "RUB")),
     ("exports_value", r"export", ("USD", "CNY", "EUR", "RUB")),
     ("imports_value", r"import", ("USD", "CNY", "EUR", "RUB")),
     ("fdi", r"\bFDI\b|foreign direct investment", ("USD", "CNY", "EUR", "RUB")),
     ("investment", r"invest", ("USD", "CNY", "EUR", "RUB")),
-    ("currency_purchase", r"purchased|bought|buy", ("USD", "CNY", "EUR", "RUB")),
+    ("currency_purchase", r"(?:purchased|bought|buy|buying)\b[^.]{0,30}\b(?:yuan|renminbi|"
+     r"dollars|euros|currenc|gold)|(?:yuan|renminbi|currency) purchases",
+     ("USD", "CNY", "EUR", "RUB")),
     ("debt_holdings", r"debt|treasur|holdings", ("USD", "CNY", "EUR", "RUB")),
     ("loss", r"\blos[st]\b|loss", ("USD", "CNY", "EUR", "RUB")),
     ("settlement_value", r"national currenc", ("USD", "CNY", "EUR", "RUB")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -20,6 +21,7 @@ from typing import Any, Final
 from asymmetry.claims import context as ctx
 from asymmetry.claims.quantities import Quantity, domain_quantities
 from asymmetry.claims.read import Document, Paragraph, text_paragraphs
+from asymmetry.store.codes import actor_table
 
 # quantulum3 entities worth a claim; currencies, percentages and counts are ours.
 _QUANTULUM_ENTITIES: Final = {
@@ -52,6 +54,7 @@ class Claim:
     period: str | None = None
     year_stated: bool = True  # False: the year is the paragraph's, not the sentence's
     context_year: int | None = None  # the year the paragraph was talking about
+    year_note: str | None = None  # how the year was inferred when the sentence does not say
     country: str | None = None
     partner: str | None = None
     actors: tuple[str, ...] = field(default_factory=tuple)
@@ -89,26 +92,19 @@ def extract_claims(document: Document | Iterable[Paragraph], *, name: str = "") 
     """Every quantitative claim in a document, in reading order (streams paragraphs)."""
     paragraphs = document.paragraphs() if isinstance(document, Document) else document
     doc_name = document.name if isinstance(document, Document) else name
+    named_so_far: Counter[str] = Counter()  # who the document is about, so far
+    published: int | None = None  # the year of the document's date line, if it has one
     for para in paragraphs:
-        carry: int | None = None  # the year the paragraph last talked about
-        people: list[ctx.Actor] = []  # …and the actors of the last sentence naming any
-        price: str | None = None  # …and the price unit of the sentence before
-        measures: set[str] | None = None  # …and what its dated figures measured
+        if para.index < 4 and published is None:
+            dated = _DATE_LINE.search(para.text[:400])
+            published = int(dated[1]) if dated else None
+        scene = _Scene(named_so_far, published=published)
         for _, sentence in split_sentences(para.text):
             named = ctx.actors(sentence)
-            found = ctx.periods(sentence, carry=carry)
-            claims = list(
-                _sentence_claims(
-                    doc_name, para.index, sentence, found, carry, named or people, price, measures
-                )
-            )
+            found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
+            claims = list(_sentence_claims(doc_name, para.index, sentence, found, named, scene))
             yield from claims
-            price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
-            # what the sentence's dated figures measured (None: it had no figures)
-            measures = {c.measure for c in claims if c.year is not None} if claims else None
-            years = [p.year for p in found if p.year]
-            carry = years[-1] if years else carry
-            people = named or people
+            scene.advance(claims, found, named)
 
 
 def extract_text(text: str, *, name: str = "text") -> list[Claim]:
@@ -119,6 +115,48 @@ def extract_text(text: str, *, name: str = "text") -> list[Claim]:
 _GENERIC: Final = {"share", "money", "multiple", "quantity"}
 # Measures that describe a state, not a period: a paragraph's year does not carry to them.
 _TIMELESS: Final = {"quantity", "capacity", "multiple", "exchange_rate"}
+# Measures of a whole year's flow: a statement dated in a month speaks of the last full year.
+_ANNUAL: Final = {"trade_turnover", "exports_value", "imports_value", "share_of_imports",
+                  "share_of_exports", "share_of_trade", "settlement_currency_share",
+                  "settlement_value"}  # fmt: skip
+# Measures of a pair: "bilateral trade" names one side, the document names the other.
+_PAIRED: Final = {"trade_turnover", "settlement_currency_share", "settlement_value"}
+# Flows whose partner the paragraph may have named in the sentence before ("… the Power of
+# Siberia pipeline to China. In 2020, Russia provided 4.1 bcm").
+_FLOWS: Final = {"gas_volume", "oil_volume", "lng_volume", "coal_volume", "price"}
+_NOW: Final = re.compile(r"\b(?:current(?:ly)?|now|today|at present|presently)\b", re.I)
+# A document's date line: "Report December 21, 2021", "JUNE 2024".
+_DATE_LINE: Final = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_TOTAL: Final = re.compile(r"\b(?:total|overall|all|world|global)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Scene:
+    """What a paragraph has said so far, which an undated or unattributed figure inherits."""
+
+    named_so_far: Counter[str]
+    published: int | None = None  # the document's year: what "the current level" means
+    carry: ctx.Period | None = None  # the period the paragraph last talked about
+    people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
+    price: str | None = None  # the price unit of the sentence before
+    measures: set[str] | None = None  # what its dated figures measured (None: no figures)
+
+    def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
+        self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
+        self.measures = {c.measure for c in claims if c.year is not None} if claims else None
+        dated = [p for p in found if p.year]
+        self.carry = dated[-1] if dated else self.carry
+        self.people = named or self.people
+        self.named_so_far.update(a.code for a in named)
+
+    def main_actor(self, *, besides: Iterable[str]) -> str | None:
+        """The actor the document has named most, other than ``besides``."""
+        skip = set(besides)
+        return next((code for code, _ in self.named_so_far.most_common() if code not in skip), None)
 
 
 def _sentence_claims(
@@ -126,23 +164,26 @@ def _sentence_claims(
     para: int,
     sentence: str,
     found: list[ctx.Period],
-    carry: int | None,
-    people: list[ctx.Actor],
-    price: str | None = None,
-    prev_measures: set[str] | None = None,
+    named: list[ctx.Actor],
+    scene: _Scene,
 ) -> Iterator[Claim]:
     """Claims of one sentence. A figure with no year of its own takes the paragraph's
-    (``carry``) when the sentence before set the scene (no figures) or measured the same thing:
-    "In 2020 the price was $150 … Turkmen gas was $210" but not "… 1% in 2018. German FDI
-    is nine times greater ($16.6 billion)"."""
+    (``scene.carry``) when the sentence before set the scene (no figures) or measured the same
+    thing: "In 2020 the price was $150 … Turkmen gas was $210" but not "… 1% in 2018. German FDI
+    is nine times greater ($16.6 billion)". A year carried from a statement's date ("During a
+    March 2021 visit … trade reaching $107 billion") is, for a year's flow, the last full year."""
     if not re.search(r"\d|\b(?:half|third|quarter|fourth|fifth|fold|times|doubled|tripled|halved)",
                      sentence, re.IGNORECASE):  # fmt: skip
         return
-    quantities = domain_quantities(sentence, price_unit=price)
+    people = named or scene.people
+    before_people = {a.code for a in scene.people}
+    quantities = domain_quantities(sentence, price_unit=scene.price)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
     quantities += _general_quantities(sentence, taken)
     quantities.sort(key=lambda q: q.start)
     spans = [(q.start, q.end) for q in quantities]
+    listed, members = _list_owners(sentence, spans, people)
+    carry = scene.carry
     for i, q in enumerate(quantities):
         others = spans[:i] + spans[i + 1 :]
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
@@ -150,10 +191,35 @@ def _sentence_claims(
         measure = _first_specific(q.unit, after, before, sentence)
         period = ctx.bind_period(sentence, q.start, q.end, found, others)
         stated = period is not None
-        follows = prev_measures is None or measure in prev_measures or measure in _GENERIC
-        if period is None and carry is not None and measure not in _TIMELESS and follows:
-            period = ctx.Period(0, 0, str(carry), carry)
-        country, partner = _parties(sentence, q, people, after)
+        follows = scene.measures is None or measure in scene.measures or measure in _GENERIC
+        year_note = None
+        dated_statement = (
+            carry is not None and carry.year is not None and ctx.is_partial(carry.text)
+        )
+        if period is None and carry is not None and dated_statement and measure in _ANNUAL:
+            assert carry.year is not None
+            year = carry.year - 1  # "During a March 2021 visit … trade reaching $107 billion"
+            period = ctx.Period(0, 0, str(year), year)
+            year_note = f"said in {carry.text}: the last full year, {year}"
+        elif period is None and carry is not None and measure not in _TIMELESS and follows:
+            period = ctx.Period(0, 0, str(carry.year), carry.year)
+        if period is None and scene.published and _NOW.search(before[-40:]):
+            period = ctx.Period(0, 0, str(scene.published), scene.published)
+            year_note = f"'current' in a document dated {scene.published}"
+        country, partner = _parties(sentence, q, people, after, listed.get(i), members)
+        if country is None and partner is not None:  # "exports to Europe averaged $143"
+            earlier = [c for c in dict.fromkeys(a.code for a in scene.people) if c != partner]
+            country = earlier[0] if earlier else scene.main_actor(besides=[partner])
+        elif measure in _PAIRED and partner is None:  # "bilateral trade of $107 billion"
+            country = country or scene.main_actor(besides=[])
+            partner = scene.main_actor(besides=[country]) if country else None
+        elif measure in _FLOWS and country is not None and partner is None:
+            scene_others = before_people - {country}
+            if country in before_people and len(scene_others) == 1 and not _TOTAL.search(sentence):
+                partner = scene_others.pop()
+        joined = _together_with(before, people, country)
+        if joined and partner is not None and measure.startswith("share_of"):
+            partner = f"{partner}+{joined}"  # "China, together with India, … 90%"
         yield Claim(
             document=doc,
             paragraph=para,
@@ -170,11 +236,14 @@ def _sentence_claims(
             year=period.year if period else None,
             period=period.text if period else None,
             year_stated=stated,
-            context_year=carry,
+            context_year=carry.year if carry else None,
+            year_note=year_note,
             country=country,
             partner=partner,
             actors=tuple(dict.fromkeys(a.code for a in people)),
-            direction=ctx.direction(before) or ctx.direction(sentence),
+            # "88% of Russian exports …, as were 73.6% of Russian imports": the words right after
+            # a share name its flow; else the clause before, else the sentence
+            direction=_flow_after(after) or ctx.direction(before) or ctx.direction(sentence),
             measure=measure,
             product=ctx.product(before) or ctx.product(after) or ctx.product(sentence),
         )
@@ -182,7 +251,10 @@ def _sentence_claims(
 
 def _first_specific(unit: str, *clauses: str) -> str:
     """The measure named nearest the number: after it, then before it, then the sentence."""
-    if ctx.measure(clauses[-1], unit) == "settlement_currency_share":
+    sentence = clauses[-1]
+    if ctx.measure(sentence, unit) == "settlement_currency_share" and not re.search(
+        r"reserves", sentence, re.IGNORECASE
+    ):
         return "settlement_currency_share"  # "priced in dollars, as were 73.6% of imports"
     result = "quantity"
     for clause in clauses:
@@ -192,14 +264,53 @@ def _first_specific(unit: str, *clauses: str) -> str:
     return result
 
 
+def _list_owners(
+    sentence: str, spans: list[tuple[int, int]], people: list[ctx.Actor]
+) -> tuple[dict[int, str], set[str]]:
+    """In a list of figures by country ("Uzbek gas was $180, Turkmen $210, and Myanmar $340";
+    "Turkmenistan supplied 2.8 bcm, Russia 0.9 bcm"), each figure belongs to the country named
+    between it and the figure before. Only a sentence where every figure has one is a list."""
+    if len(spans) < 2:
+        return {}, set()
+    owners: dict[int, str] = {}
+    members: set[str] = set()
+    for i, (start, _) in enumerate(spans):
+        gap_start = spans[i - 1][1] if i else 0
+        inside = [
+            a
+            for a in people
+            if gap_start <= a.start and a.end <= start and not a.possessive
+            and not _is_destination(sentence, a)
+        ]  # fmt: skip
+        if not inside:
+            return {}, set()
+        owners[i] = inside[0].code
+        members.update(a.code for a in inside)
+    return (owners, members) if len(set(owners.values())) > 1 else ({}, set())
+
+
 def _parties(
-    sentence: str, q: Quantity, people: list[ctx.Actor], after: str
+    sentence: str,
+    q: Quantity,
+    people: list[ctx.Actor],
+    after: str,
+    listed: str | None = None,
+    members: set[str] | None = None,
 ) -> tuple[str | None, str | None]:
     """(country, partner): whose share/flow it is, and with whom."""
     codes = list(dict.fromkeys(a.code for a in people))
     if not codes:
         return None, None
+    if listed is not None:  # a list by country: the partner is whoever is not listed
+        return listed, next((c for c in codes if c not in (members or set())), None)
     owner: str | None = None
+    # "$31 billion in Nigeria": a place right after the amount is its partner
+    placed = next((a for a in people if a.start >= q.end and a.start - q.end < 16
+                   and _is_destination(sentence, a)), None)  # fmt: skip
+    if placed is not None:
+        owners = [a.code for a in people if a.code != placed.code and not a.possessive
+                  and not _is_destination(sentence, a)]  # fmt: skip
+        return (owners[0] if owners else None), placed.code
     # "36.5% of Russia's imports": the possessive right after the number owns the share
     for a in people:
         if a.start >= q.end and a.possessive and a.start - q.end < 40:
@@ -210,9 +321,38 @@ def _parties(
         owning = [a for a in before if a.possessive] or before
         owner = owning[-1].code if owning else None
     if owner is None:
-        owner = codes[0]
+        # "exports to Europe", "imports from China": a destination or origin is the partner
+        sources = [a for a in people if not _is_destination(sentence, a)]
+        owner = sources[0].code if sources else None
+        if owner is None:
+            return None, codes[0]
     partner = next((c for c in codes if c != owner), None)
     return owner, partner
+
+
+def _flow_after(after: str) -> str | None:
+    m = re.match(r"\s*of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?(exports|imports)\b", after, re.I)
+    return m[1].lower() if m else None
+
+
+def _together_with(before: str, people: list[ctx.Actor], country: str | None) -> str | None:
+    """The country a share is pooled with: "which, together with India, accounted for 90%"."""
+    m = re.search(r"\b(?:together|along|combined) with\s([^,]{2,40})", before, re.IGNORECASE)
+    if not m:
+        return None
+    pattern, table = actor_table()
+    named = pattern.search(m[1])
+    code = table[named[1].lower()] if named else None
+    return code if code and code != country else None
+
+
+def _is_destination(sentence: str, actor: ctx.Actor) -> bool:
+    return (
+        re.search(
+            r"\b(?:to|from|in|into)\s(?:the\s)?$", sentence[max(0, actor.start - 10) : actor.start]
+        )
+        is not None
+    )
 
 
 @cache

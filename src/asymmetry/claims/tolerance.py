@@ -10,6 +10,7 @@ agree to the last digit).
 from __future__ import annotations
 
 import math
+import re
 from typing import Final
 
 SOURCE_SLACK: Final = 0.02  # relative: revisions, CIF/FOB, exchange rates between sources
@@ -32,14 +33,28 @@ def interval(
     hedge: str | None = None,
     low: float | None = None,
     high: float | None = None,
+    written: str | None = None,
 ) -> tuple[float, float]:
     """The values consistent with a claim, as (low, high); infinite bounds allowed.
 
+    ``written`` is the number as the text wrote it ("147" of "$147 billion"): the last
+    digit is counted in its units (half a billion, not half a dollar), and a round amount
+    ("$170 billion") is precise to its last nonzero digit (± 5 billion). Percentages keep
+    every digit: "40%" is 39.5-40.5.
+
     >>> interval(36.5, decimals=1)
     (35.721, 37.281)
+    >>> interval(170e9, unit="USD", written="170")
+    (161700000000.0, 178500000000.0)
     """
     lo, hi = (low, high) if low is not None and high is not None else (value, value)
-    digit = 0.5 * 10.0 ** (-decimals)  # half a unit of the last digit written
+    digit = 0.0 if unit == "fraction" else 0.5 * 10.0 ** (-decimals)  # a fifth: no digits
+    number = _number(written)
+    if number and unit != "fraction":
+        digit *= abs(lo) / number if lo else 1.0  # the written number's units
+        zeros = len(written_int := f"{int(number)}") - len(written_int.rstrip("0"))
+        if decimals == 0 and number >= 100 and zeros and unit not in ("percent", "pp"):
+            digit *= 10.0**zeros
     rel = _ROUND_UNITS.get(unit, 0.0)
     if hedge in _LOOSE_HEDGES:
         rel = max(rel, LOOSE)
@@ -55,6 +70,12 @@ def interval(
     elif hedge in _JUST_BELOW:
         lo, hi = value * (1 - LOOSE - 0.05) - digit, value + digit
     return (_round(lo - abs(lo) * SOURCE_SLACK), _round(hi + abs(hi) * SOURCE_SLACK))
+
+
+def _number(written: str | None) -> float | None:
+    """The first number written in a quote ("$1,251.3 billion" -> 1251.3)."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", written or "")
+    return float(m[0].replace(",", "")) if m else None
 
 
 def _round(x: float) -> float:

@@ -1,109 +1,121 @@
-"""Verify claims against the store: cited facts, and figures the metrics engine computes.
+"""Verify claims against the store: every independent reference, and which one decides.
 
-For each claim the checker looks for a reference value of the same measure,
-countries and period: first a cited fact from *another* source (a fact quoted
-from the very sentence being checked would prove nothing), then a ratio of two
-cited facts (settlement in national currencies / bilateral trade), then the
-metrics engine on loaded goods flows (turnover, partner shares, product shares).
-The verdict compares the reference with the claim's tolerance interval
-(`asymmetry.claims.tolerance`). Without a reference the claim is `unverifiable`
-and the reason says what is missing.
+For each claim `asymmetry.claims.references` finds every value of the same
+quantity the store holds (cited facts and their synonyms, arithmetic on them, the
+metrics engine on the best basis), converted to the claim's unit. The verdict:
+
+- only *independent* references decide: a figure this document states elsewhere, or
+  that is quoted from it, is shown but never counts;
+- among references of the claim's year, the best-standing source decides — a
+  statistical agency over an official's statement over a commentator (the rule of
+  `asymmetry.metrics.official.standing`), then the order found; when a paragraph's
+  year was only inferred, any candidate year's reference may confirm the claim;
+- each other reference is shown with its own agreement, so "consistent with China's
+  customs, discrepant with a minister" is an outcome, not a bug;
+- a reference that bounds the claim (crude oil alone, when the claim is about all
+  fuels) can prove it wrong but not right: satisfied, it leaves the claim
+  unverifiable and says so.
+
+The tolerance comes from how the figure is written (`asymmetry.claims.tolerance`).
+Without a reference the claim is `unverifiable`; its `kind` groups the reason and
+`REMEDIES` says what data would make it checkable.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Final, Literal
-
-import pandas as pd
 
 from asymmetry.claims import context as ctx
 from asymmetry.claims.extract import Claim
+from asymmetry.claims.references import (
+    INDICATORS,
+    STOCKS,
+    Reference,
+    References,
+    indicators_for,
+)
 from asymmetry.claims.tolerance import interval
-from asymmetry.errors import AsymmetryError
+from asymmetry.claims.units import show
 from asymmetry.store.store import Store
 
 Verdict = Literal["consistent", "discrepant", "unverifiable"]
 
-# Claim measure -> fact indicators that state the same thing.
-_INDICATORS: Final[dict[str, tuple[str, ...]]] = {
-    "trade_turnover": ("trade_turnover",),
-    "share_of_imports": ("partner_share_of_imports",),
-    "share_of_exports": ("partner_share_of_exports",),
-    "share_of_trade": ("partner_share_of_trade",),
-    "oil_volume": ("crude_oil_exports", "crude_oil_imports"),
-    "gas_volume": ("pipeline_gas_exports",),
-    "capacity": ("pipeline_capacity",),
-    "price": ("gas_export_price",),
-    "share_of_gdp": ("hydrocarbon_share_of_gdp",),
-    "share_of_budget": ("hydrocarbon_share_of_budget",),
-    "share_of_reserves": ("cny_share_of_reserves",),
-    "share_of_fdi": ("partner_share_of_fdi_stock",),
-    "fdi": ("fdi_stock",),
-    "investment": ("chinese_investment_cumulative", "chinese_investment_in_russian_business"),
-    "currency_purchase": ("cny_purchases",),
-    "loss": ("reserve_valuation_loss",),
-    "debt_holdings": ("us_treasury_holdings",),
-    "exchange_rate": ("exchange_rate",),
-    "exports_value": ("exports",),
-    "imports_value": ("imports",),
-    "settlement_value": ("national_currency_settlement",),
-    "growth": ("lng_exports_growth",),
-}
-_SYMMETRIC: Final = {"trade_turnover", "national_currency_settlement"}
-# A's exports to B are B's imports from A: the same flow, declared by the other side.
-_MIRROR: Final = {"crude_oil_exports": "crude_oil_imports", "exports": "imports"}
-_MIRROR.update({v: k for k, v in list(_MIRROR.items())})
-# Fact units -> (claim unit, factor).
-_UNITS: Final[dict[str, tuple[str, float]]] = {
-    "USD bn": ("USD", 1e9), "USD": ("USD", 1.0), "USD mn": ("USD", 1e6),
-    "percent": ("percent", 1.0), "mb/d": ("b/d", 1e6), "b/d": ("b/d", 1.0),
-    "bcm": ("m3", 1e9), "bcm/yr": ("m3", 1e9), "USD per 1000 m3": ("USD per 1000 m3", 1.0),
-    "CNY per USD": ("CNY per USD", 1.0), "RUB per USD": ("RUB per USD", 1.0),
+# Why a claim has no verdict, grouped: kind -> (label, what would make it checkable).
+REMEDIES: Final[dict[str, tuple[str, str]]] = {
+    "not_measurable": ("not a trade or energy quantity the data can check", ""),
+    "no_source": ("no data source covers what it measures", "a cited figure on it "
+                  "(`asymmetry ingest facts FILE`)"),
+    "no_country": ("the sentence names no country", ""),
+    "no_year": ("no year stated", "the year the figure is about"),
+    "no_pair": ("no pair of countries and year to compute it for", ""),
+    "no_independent": ("only this document states it (no independent source)",
+                       "an independent cited figure (`asymmetry ingest facts FILE`)"),
+    "no_period": ("independent figures only for other periods",
+                  "a figure for the same period (`asymmetry ingest facts FILE`)"),
+    "no_figure": ("no independent figure for that year",
+                  "a cited figure for that year (`asymmetry ingest facts FILE`)"),
+    "no_flows": ("needs goods flows", "goods flows (`asymmetry fetch baci`)"),
+    "no_rate": ("needs an exchange rate", "the year's exchange rate as an `exchange_rate` fact"),
+    "bound_only": ("only a bound, which it satisfies",
+                   "a figure for exactly the goods it names (`asymmetry fetch baci`)"),
 }  # fmt: skip
-_CURRENCY_COUNTRY: Final = {"CNY": "CHN", "RUB": "RUS", "EUR": "EU", "USD": "USA"}
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """The value a claim was checked against, in the claim's unit."""
-
-    value: float
-    source: str
-    detail: str  # indicator, countries and period of the reference
-    low: float | None = None
-    high: float | None = None
+_GENERIC: Final = {"quantity", "share", "money", "multiple"}
+_TIMELESS: Final = {"exchange_rate", "capacity"}
 
 
 @dataclass(frozen=True, slots=True)
 class CheckedClaim:
-    """A claim with its verdict; `gap` = claim value - reference value (claim unit)."""
+    """A claim with its verdict; `reference` decided it, `others` were found beside it."""
 
     claim: Claim
     verdict: Verdict
     reason: str
     reference: Reference | None = None
+    others: tuple[Reference, ...] = ()
+    kind: str = ""  # for an unverifiable claim: the reason's group (`REMEDIES`)
 
     @property
     def gap(self) -> float | None:
+        """Claim value minus the deciding reference (claim unit)."""
         return None if self.reference is None else self.claim.value - self.reference.value
+
+    @property
+    def group(self) -> str:
+        """The coverage line this claim counts under (`REMEDIES`' label for its kind)."""
+        if self.verdict != "unverifiable":
+            return self.verdict
+        return REMEDIES.get(self.kind, (self.kind, ""))[0]
+
+    @property
+    def about(self) -> str:
+        """What an unverifiable claim measures, and when: "price in 2020"."""
+        c = self.claim
+        when = f" in {c.period or c.year}" if c.year else ""
+        return f"{c.measure.replace('_', ' ')}{when}"
+
+    @property
+    def remedy(self) -> str:
+        return REMEDIES.get(self.kind, ("", ""))[1] if self.verdict == "unverifiable" else ""
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
+        ref = self.reference
         return {
             "id": c.id,
             "document": c.document,
             "quote": c.quote,
             "sentence": c.sentence,
             "value": c.value,
+            "value_text": show(c.value, c.unit),
             "low": c.low,
             "high": c.high,
             "unit": c.unit,
             "hedge": c.hedge,
             "year": c.year,
             "period": c.period,
+            "year_note": c.year_note,
             "subject": c.measure,
             "country": c.country,
             "partner": c.partner,
@@ -112,7 +124,11 @@ class CheckedClaim:
             "product": c.product,
             "verdict": self.verdict,
             "reason": self.reason,
-            "reference": None if self.reference is None else asdict(self.reference),
+            "kind": self.kind,
+            "remedy": self.remedy,
+            "reference": None if ref is None else ref.to_dict(),
+            "reference_text": None if ref is None else show(ref.value, c.unit),
+            "others": [{**r.to_dict(), "value_text": show(r.value, c.unit)} for r in self.others],
             "gap": self.gap,
         }
 
@@ -120,277 +136,194 @@ class CheckedClaim:
 def verify(store: Store, claims: Iterable[Claim]) -> list[CheckedClaim]:
     """Check each claim against the store's facts and flows; see the module docstring."""
     claims = list(claims)
-    facts = _facts(store)
-    texts = {c.document: "" for c in claims}
-    for c in claims:  # sentences that hold figures: where a document quotes itself
-        texts[c.document] += " " + _norm(c.sentence)
-    has_flows = bool(store.scalar("SELECT count(*) > 0 FROM (SELECT 1 FROM flows LIMIT 1)"))
-    profiles: dict[tuple[str, str, int], Any] = {}  # one profile per pair and year
-    return [_check(store, c, facts, texts[c.document], has_flows, profiles) for c in claims]
+    references = References(store, claims)
+    return [_check(c, references) for c in claims]
 
 
-def _facts(store: Store) -> pd.DataFrame:
-    frame = store.query("SELECT * FROM facts")
-    frame["quote_norm"] = frame["quote"].fillna("").map(_norm)
-    return frame
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).lower()
-
-
-def _check(
-    store: Store,
-    claim: Claim,
-    facts: pd.DataFrame,
-    doc_text: str,
-    has_flows: bool,
-    profiles: dict[tuple[str, str, int], Any],
-) -> CheckedClaim:
+def _check(claim: Claim, references: References) -> CheckedClaim:
+    if claim.measure in _GENERIC:
+        return CheckedClaim(
+            claim, "unverifiable", "what is measured could not be told from the sentence",
+            kind="not_measurable",
+        )  # fmt: skip
+    if not indicators_for(claim) and claim.measure not in INDICATORS and claim.measure != "growth":
+        return CheckedClaim(
+            claim, "unverifiable",
+            f"no data source covers '{claim.measure.replace('_', ' ')}'", kind="no_source",
+        )  # fmt: skip
+    if claim.country is None and claim.measure != "exchange_rate":
+        return CheckedClaim(claim, "unverifiable", "the sentence names no country",
+                            kind="no_country")  # fmt: skip
     lo, hi = interval(
-        claim.value,
-        unit=claim.unit,
-        decimals=claim.decimals,
-        hedge=claim.hedge,
-        low=claim.low,
-        high=claim.high,
-    )
-    pool = _matching_facts(claim, facts)
-    refs = [
-        r
-        for year in _candidate_years(claim)
-        for r in (
-            _fact_reference(claim, pool, doc_text, year),
-            _derived_reference(claim, facts, year),
+        claim.value, unit=claim.unit, decimals=claim.decimals, hedge=claim.hedge,
+        low=claim.low, high=claim.high, written=claim.quote,
+    )  # fmt: skip
+    years = _candidate_years(claim)
+    found = references.search(claim, years)
+    independent = [r for r in found.references if r.independent]
+    own = [r for r in found.references if not r.independent]
+    if not independent:
+        reason, kind = _why_unverifiable(claim, found.why, found.kind, found.near, own)
+        return CheckedClaim(claim, "unverifiable", reason, None, tuple(own), kind)
+    exact = [r for r in independent if r.bound is None]
+    bounds = [r for r in independent if r.bound is not None]
+    rank = {y: i for i, y in enumerate(years)}
+
+    def order(r: Reference) -> tuple[int, int]:
+        return (rank.get(r.year, len(years)), r.tier)
+
+    shown = _shown_interval(lo, hi, claim.unit)
+    if exact:
+        ranked = sorted(exact, key=order)
+        best_year = [r for r in ranked if order(r)[0] == order(ranked[0])[0]]
+        guessed = not claim.year_stated and claim.year_note is None
+        agreeing = [r for r in ranked if r.meets(lo, hi)]
+        decider = agreeing[0] if guessed and agreeing else best_year[0]
+        others = tuple(r for r in found.references if r is not decider)
+        verdict: Verdict = "consistent" if decider.meets(lo, hi) else "discrepant"
+        reason = _reason(claim, decider, others, shown, lo, hi)
+        if verdict == "discrepant":
+            fits = [
+                r
+                for r in found.elsewhere
+                if r.bound is None and r.meets(lo, hi)
+                and (not ctx.is_partial(r.period) or claim.measure in STOCKS)
+            ]  # fmt: skip
+            if fits:  # "a bit over $6 billion" of "end-2019" is the end-2020 figure
+                reason += (
+                    f"; the figure fits {fits[0].period} instead: {_describe(fits[0], claim.unit)}"
+                )
+        return CheckedClaim(claim, verdict, reason, decider, others)
+    broken = sorted((r for r in bounds if not r.meets(lo, hi)), key=order)
+    if broken:
+        decider = broken[0]
+        others = tuple(r for r in found.references if r is not decider)
+        return CheckedClaim(
+            claim, "discrepant", _reason(claim, decider, others, shown, lo, hi), decider, others
         )
-        if r is not None
-    ]
-    why_not = ""
-    if not refs:
-        flow_ref, why_not = _flow_reference(store, claim, doc_text, profiles)
-        refs = [flow_ref] if flow_ref else []
-    if not refs:
-        reason = why_not or _why_unverifiable(claim, has_flows)
-        if _only_self_quoted(claim, pool):
-            reason = "the only fact on it is this sentence itself (no independent source)"
-        return CheckedClaim(claim, "unverifiable", reason)
-    shown = f"{lo:,.4g} to {hi:,.4g}".replace("inf", "∞")
-    # A year read from the paragraph is a guess: any candidate year's reference may confirm it.
-    for ref in refs:
-        ref_lo = ref.low if ref.low is not None else ref.value
-        ref_hi = ref.high if ref.high is not None else ref.value
-        if ref_hi >= lo and ref_lo <= hi:
-            return CheckedClaim(
-                claim, "consistent", f"reference {ref.value:,.4g} within {shown}", ref
-            )
-    ref = refs[0]
-    rel = (claim.value - ref.value) / ref.value if ref.value else float("nan")
-    return CheckedClaim(
-        claim,
-        "discrepant",
-        f"reference {ref.value:,.4g} {claim.unit} outside {shown}; the claim is {rel:+.0%} off",
-        ref,
+    best = sorted(bounds, key=order)[0]
+    text = (
+        f"not contradicted, not confirmed: {_describe(best, claim.unit)} is a "
+        f"{best.bound} bound for what the claim measures"
     )
+    return CheckedClaim(claim, "unverifiable", text, None, tuple(found.references), "bound_only")
 
 
 def _candidate_years(claim: Claim) -> list[int | None]:
     if claim.year is None:
-        # No year in the sentence: undated facts, then the paragraph's year and the one before.
+        # No year in the sentence: undated facts, then the paragraph's year and the one before
+        # (a rate or a capacity is of a moment: the paragraph's year says nothing of it).
         near = claim.context_year
-        return [None] if near is None else [None, near, near - 1]
+        return [None] if near is None or claim.measure in _TIMELESS else [None, near, near - 1]
+    if claim.year_stated or claim.year_note:
+        return [claim.year]
     # A year read from the paragraph may be the year of writing: the latest full year before it.
-    return [claim.year] if claim.year_stated else [claim.year, claim.year - 1]
+    return [claim.year, claim.year - 1]
 
 
-def _matching_facts(claim: Claim, facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts on the claim's indicator, unit, countries and product (any year)."""
-    indicators = _indicators(claim)
-    mirrored = facts[facts["indicator"].isin([_MIRROR[i] for i in indicators if i in _MIRROR])]
-    mirrored = mirrored.assign(country=mirrored["partner"], partner=mirrored["country"])
-    pool = pd.concat([facts[facts["indicator"].isin(indicators)], mirrored])
-    pool = pool[pool["unit"].map(lambda u: _UNITS.get(u, ("", 0.0))[0] == claim.unit).astype(bool)]
-    pool = _same_parties(pool, claim)
-    if claim.product and not pool.empty:
-        product = claim.product
-        pool = pool[pool["product"].map(lambda p: _product_matches(p, product)).astype(bool)]
-    elif not pool.empty and claim.measure.startswith("share_of_"):
-        # A share of all trade is not a share of one product's trade.
-        pool = pool[pool["product"].isna()]
-    # A partial year (January-October) or a point in time is not the year's figure.
-    annual = pool["period"].isna() | (pool["period"] == pool["year"].astype("string"))
-    return pool[annual.fillna(True).astype(bool)]
+def _shown_interval(lo: float, hi: float, unit: str) -> str:
+    if hi == float("inf"):
+        return f"at least {show(lo, unit)}"
+    if lo == float("-inf") or (lo == 0 and unit in ("percent", "fraction")):
+        return f"at most {show(hi, unit)}"
+    return f"{show(lo, unit)} to {show(hi, unit)}"
 
 
-def _only_self_quoted(claim: Claim, pool: pd.DataFrame) -> bool:
-    """Every matching fact (for the claim's year) quotes the claim's own sentence."""
-    if claim.year is not None:
-        pool = pool[pool["year"] == claim.year]
-    sentence = _norm(claim.sentence)
-    return not pool.empty and bool(
-        pool["quote_norm"].map(lambda q: bool(q) and q in sentence).all()
+def _describe(ref: Reference, unit: str) -> str:
+    period = f", {ref.period}" if ref.period else ""
+    standing = f", {ref.standing}" if ref.standing else ""
+    how = f" = {ref.how}" if ref.how else ""
+    return f"{show(ref.value, unit)} ({ref.source}{period}{standing}){how}"
+
+
+def _reason(
+    claim: Claim,
+    decider: Reference,
+    others: tuple[Reference, ...],
+    shown: str,
+    lo: float,
+    hi: float,
+) -> str:
+    """The verdict's reason: the deciding reference against the claim's interval, then
+    every other independent reference with its own agreement, then why the decider won."""
+    verdict = "within" if decider.meets(lo, hi) else "outside"
+    text = f"{_describe(decider, claim.unit)} is {verdict} {shown}"
+    if verdict == "outside" and decider.value and decider.bound is None:
+        text += f"; the claim is {(claim.value - decider.value) / decider.value:+.0%} off"
+    if decider.bound:
+        text += f" (a {decider.bound} bound)"
+    if claim.year_note:
+        text += f"; year: {claim.year_note}"
+    agree = [r for r in others if r.independent and r.meets(lo, hi)]
+    disagree = [r for r in others if r.independent and not r.meets(lo, hi)]
+    if agree:
+        text += "; also consistent with " + _listed(agree, claim.unit, decider)
+    if disagree:
+        text += "; discrepant with " + _listed(disagree, claim.unit, decider)
+    if (agree and verdict == "outside") or (disagree and verdict == "within"):
+        rivals = [r for r in (agree if verdict == "outside" else disagree)]
+        text += f". Decided by {decider.source}: " + _why_decider(decider, rivals[0], claim)
+    own = [r for r in others if not r.independent and "this sentence" not in r.source]
+    if own:
+        text += "; not counted (this document's own figure): " + _listed(own, claim.unit, None)
+    return text
+
+
+def _listed(refs: list[Reference], unit: str, decider: Reference | None) -> str:
+    """References in a reason, each figure once: reports of the same figure for the same
+    period at the same standing (eight outlets quoting China's customs) are counted."""
+    groups: dict[tuple[str, str | None, int], list[Reference]] = {}
+    for r in refs:
+        groups.setdefault((show(r.value, unit), r.period, r.tier), []).append(r)
+    key_of_decider = (
+        None if decider is None else (show(decider.value, unit), decider.period, decider.tier)
     )
+    parts = []
+    for key, same in groups.items():
+        if key == key_of_decider:
+            parts.append(f"{_reports(len(same))} of the same figure")
+            continue
+        text = _describe(same[0], unit)
+        if len(same) > 1:
+            text += f" and {_reports(len(same) - 1)} of it"
+        parts.append(text)
+    return "; ".join(parts)
 
 
-def _fact_reference(
-    claim: Claim, pool: pd.DataFrame, doc_text: str, year: int | None
-) -> Reference | None:
-    """The best fact of ``pool`` (see `_matching_facts`) for ``year``, independent first."""
-    sentence = _norm(claim.sentence)
-    pool = pool[pool["quote_norm"].map(lambda q: not q or q not in sentence).astype(bool)]
-    hits = pool[pool["year"].isna()] if year is None else pool[pool["year"] == year]
-    if hits.empty:
-        return None
-    # Independent sources first: a figure the document itself states elsewhere comes last.
-    own = hits["quote_norm"].map(lambda q: bool(q) and q in doc_text).astype(bool)
-    hits = hits.assign(own=own).sort_values("own", kind="stable")
-    row = hits.iloc[0]
-    return _reference_from_fact(row, claim.unit, own_document=bool(row["own"]))
+def _reports(n: int) -> str:
+    return f"{n} more report" + ("s" if n > 1 else "")
 
 
-def _indicators(claim: Claim) -> tuple[str, ...]:
-    if claim.measure == "settlement_currency_share":
-        s = claim.sentence.lower()
-        if "yuan" in s:
-            return ("cny_share_of_bilateral_settlement",)
-        if "ruble" in s:
-            return ("rub_share_of_import_invoicing",)
-        if "dollar" in s:
-            return ("usd_share_of_export_invoicing", "usd_share_of_import_invoicing")
-        return ()
-    if claim.measure in ("share_of_exports", "share_of_imports") and claim.product:
-        within = _share_within_product(claim)
-        side = claim.measure.split("_")[-1]
-        if within:
-            return (f"share_of_crude_oil_{side}",) if claim.product == "27" else ()
-        return (f"product_share_of_{side}",)
-    return _INDICATORS.get(claim.measure, ())
+def _why_decider(decider: Reference, rival: Reference, claim: Claim) -> str:
+    if decider.year == claim.year and rival.year != claim.year:
+        return f"its year is the claim's ({claim.year})"
+    if decider.year != rival.year and not claim.year_stated:
+        return f"the claim's year is inferred; {decider.year} confirms it"
+    if decider.tier < rival.tier:
+        return f"{_a(decider.standing)} ranks above {_a(rival.standing)}"
+    return "same standing; the first found (importer's declaration, then latest release)"
 
 
-def _share_within_product(claim: Claim) -> bool:
-    """ "45% of Russian oil exports went to China" (a partner's share of one product's
-    exports), not "oil is three-fourths of exports to China" (a product's share)."""
-    after = claim.sentence[claim.end : claim.end + 60]
-    m = re.match(r"\s*of\s+([\w’' -]{0,40}?)\s*(?:exports|imports)", after)
-    return bool(m and ctx.product(m[1]))
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
-def _same_parties(pool: pd.DataFrame, claim: Claim) -> pd.DataFrame:
-    if pool.empty:
-        return pool
-    if claim.measure == "exchange_rate":
-        currency = claim.unit.split(" per ")[0]
-        return pool[pool["country"] == _CURRENCY_COUNTRY.get(currency)]
-    country, partner = claim.country, claim.partner
-    if country is None:
-        return pool.iloc[0:0]
-    symmetric = pool["indicator"].isin(_SYMMETRIC)
-    direct = (pool["country"] == country) & (pool["partner"].isna() | (pool["partner"] == partner))
-    swapped = symmetric & (pool["country"] == partner) & (pool["partner"] == country)
-    return pool[direct | swapped]
-
-
-def _product_matches(fact_product: object, product: str) -> bool:
-    if not isinstance(fact_product, str) or not fact_product:
-        return True
-    return fact_product.startswith(product) or product in fact_product
-
-
-def _reference_from_fact(row: pd.Series, unit: str, *, own_document: bool) -> Reference:
-    _, factor = _UNITS[str(row["unit"])]
-
-    def conv(x: Any) -> float | None:
-        return None if x is None or pd.isna(x) else float(x) * factor
-
-    value = conv(row["value"])
-    assert value is not None
-    where = f"{row['indicator']} {row['country']}" + (
-        f"-{row['partner']}" if isinstance(row["partner"], str) else ""
-    )
-    period = row["period"] if isinstance(row["period"], str) else row["year"]
-    source = str(row["source"]) + (" (stated elsewhere in this document)" if own_document else "")
-    return Reference(value, source, f"{where}, {period}", conv(row["low"]), conv(row["high"]))
-
-
-def _derived_reference(claim: Claim, facts: pd.DataFrame, year: int | None) -> Reference | None:
-    """A share as the ratio of two cited amounts: settlement in national currencies / trade."""
-    if claim.measure != "settlement_currency_share" or "national currenc" not in claim.sentence:
-        return None
-    if year is None:
-        return None
-    part = facts[(facts["indicator"] == "national_currency_settlement") & (facts["year"] == year)]
-    whole = facts[(facts["indicator"] == "trade_turnover") & (facts["year"] == year)]
-    whole = whole[whole["source"].isin(part["source"])] if not part.empty else whole
-    if part.empty or whole.empty:
-        return None
-    p, w = part.iloc[0], whole.iloc[0]
-    share = 100.0 * float(p["value"]) / float(w["value"])
-    return Reference(
-        share,
-        str(p["source"]),
-        f"national_currency_settlement / trade_turnover, {year}: "
-        f"{p['value']:g} / {w['value']:g} {w['unit']}",
-    )
-
-
-def _flow_reference(
-    store: Store, claim: Claim, doc_text: str, profiles: dict[tuple[str, str, int], Any]
-) -> tuple[Reference | None, str]:
-    """Turnover and partner shares on the best basis for the claim's year (goods flows,
-    else official aggregates; never ICIO intermediate inputs), with the arithmetic."""
-    from asymmetry.metrics.profile import profile
-
-    keys = {"share_of_imports": "imports", "share_of_exports": "exports", "share_of_trade": "trade"}
-    if claim.measure not in (*keys, "trade_turnover") or claim.product:
-        return None, ""
-    if claim.country is None or claim.partner is None or claim.year is None:
-        return None, "the claim names no pair of countries and year to compute it for"
-    key3 = (claim.country, claim.partner, claim.year)
-    if key3 not in profiles:
-        try:
-            profiles[key3] = profile(store, *key3[:2], year=claim.year, source="auto")
-        except AsymmetryError as exc:
-            profiles[key3] = exc
-    p = profiles[key3]
-    if isinstance(p, AsymmetryError):
-        return None, f"no goods flows or official aggregates to compute it: {p}"
-    if p.source == "icio" or p.year != claim.year:
-        return None, (
-            f"no goods flows or official aggregates for {claim.country}-{claim.partner} in "
-            f"{claim.year} (ICIO intermediate inputs are not the same quantity)"
+def _why_unverifiable(
+    claim: Claim, why: str, kind: str, near: list[str], own: list[Reference]
+) -> tuple[str, str]:
+    measure = claim.measure.replace("_", " ")
+    where = f" of {claim.country}" + (f"-{claim.partner}" if claim.partner else "")
+    when = f" for {claim.period or claim.year}" if claim.year else " (no year stated)"
+    if own and not near:
+        text = "only this document states it (no independent source): " + "; ".join(
+            _describe(r, claim.unit) for r in own
         )
-    key = "turnover" if claim.measure == "trade_turnover" else f"b_in_a_{keys[claim.measure]}"
-    figure = p.figures.get(key)
-    if figure is not None and any(_norm(q) in doc_text for q in figure.get("quotes", ()) if q):
-        return None, "the only figures to compute it from are quoted by this document itself"
-    how = figure["rule"] if figure else f"{p.basis}, {p.dataset}, {p.year}"
-    source = "metrics: pair profile" if figure is None else f"{p.basis}: {figure['source']}"
-    if claim.measure == "trade_turnover":
-        if claim.unit != "USD":
-            return None, "turnover computed in USD only"
-        if p.turnover_usd is None:
-            return None, p.cannot.get("turnover", "no turnover for the year")
-        return Reference(p.turnover_usd, source, f"turnover {claim.year}: {how}"), ""
-    share = p.shares[key]
-    if share is None:
-        return None, p.cannot.get(
-            key, f"{claim.country} has no {keys[claim.measure]} in {claim.year}"
-        )
-    value = share * (100.0 if claim.unit == "percent" else 1.0)
-    return Reference(value, source, f"{claim.partner} in {claim.country} "
-                     f"{keys[claim.measure]} {claim.year}: {how}"), ""  # fmt: skip
-
-
-def _why_unverifiable(claim: Claim, has_flows: bool) -> str:
-    if claim.measure in ("quantity", "share", "money", "multiple"):
-        return "what is measured could not be told from the sentence"
-    if not _indicators(claim) and claim.measure not in ("share_of_trade",):
-        return f"no data source covers '{claim.measure.replace('_', ' ')}'"
-    if claim.country is None:
-        return "the sentence names no country"
-    year = f" for {claim.year}" if claim.year else " (no year stated)"
-    flows = (
-        ""
-        if has_flows
-        else "; no goods flows are loaded (the ICIO network is intermediate inputs, 2022)"
-    )
-    return f"no fact on {claim.measure.replace('_', ' ')} of {claim.country}{year}{flows}"
+        return text, "no_independent"
+    if near:
+        text = f"no independent figure on {measure}{where}{when}; the store has " + "; ".join(near)
+        return text, "no_period" if claim.year else "no_year"
+    if why:
+        return why, kind or "no_figure"
+    if claim.year is None:
+        return f"no figure on {measure}{where} without a year (no year stated)", "no_year"
+    return f"no independent figure on {measure}{where}{when}", "no_figure"

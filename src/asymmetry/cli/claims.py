@@ -33,7 +33,12 @@ def claims_cmd(
     ] = None,
 ) -> None:
     """Extract every quantitative claim from documents and verify it against the store:
-    consistent, discrepant (with the data's value and the gap) or unverifiable (and why)."""
+    consistent, discrepant (with the data's value and the gap) or unverifiable (and why).
+
+    Only independent references decide (never a figure from the document itself); when
+    sources disagree each is shown and the reason says which decided. After the table: how
+    many claims got a verdict, and the rest grouped by reason with what data would make them
+    checkable."""
     from asymmetry.claims.check import check_claims
     from asymmetry.claims.render import render_html
 
@@ -48,11 +53,16 @@ def claims_cmd(
     else:
         frame = report.to_frame()
         if fmt is ClaimsFormat.table:  # the terminal gets what a reader scans; data formats get all
-            frame["reference"] = frame["reference_value"].map(
-                lambda v: "" if v != v or v is None else f"{v:,.4g}"
-            )
+            frame["year"] = frame["period"].fillna(frame["year"].astype("string")).fillna("")
+            frame["reference"] = [
+                "" if text is None else f"{text} ({year})" if year else str(text)
+                for text, year in zip(frame["reference_text"], frame["reference_year"], strict=True)
+            ]
             frame = frame[["quote", "year", "subject", "verdict", "reference", "reason"]]
         emit(frame, OutputFormat(fmt.value), title=report.summary())
+        if fmt is ClaimsFormat.table:
+            for line in report.coverage_lines():
+                out.print(line, highlight=False, markup=False)
         for issue in report.inconsistencies:
             out.print(f"[yellow]inconsistent ({issue.kind}):[/] {issue.message}", highlight=False)
         return

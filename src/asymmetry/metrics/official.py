@@ -52,7 +52,8 @@ AGGREGATES_LABEL: Final = "customs goods trade (official aggregates)"
 # reporting its own volumes), 2 an official's statement, 3 a commentator.
 _COMMENTATOR: Final = re.compile(
     r"institute|computation|calculation|compilation|analysis|estimate|intesa|bofit|"
-    r"\bIW\b|\bFDD\b|wire china|moscow times|monitoring|\bRT \(|policy brief",
+    r"\bIW\b|\bFDD\b|wire china|moscow times|monitoring|\bRT \(|policy brief|"
+    r"council|clingendael|\bEPRS\b|chinascope|averaged by|implied",
     re.IGNORECASE,
 )
 _AGENCIES: Final[tuple[tuple[re.Pattern[str], str | None, int], ...]] = tuple(
@@ -64,7 +65,8 @@ _AGENCIES: Final[tuple[tuple[re.Pattern[str], str | None, int], ...]] = tuple(
         (r"gazprom|transneft|rosneft", "RUS", 1),
         (r"eurostat|european commission", "EU", 1),
         (r"destatis", "DEU", 1),
-        (r"census bureau", "USA", 1),
+        (r"census bureau|federal reserve|\bTIC\b|us treasury", "USA", 1),
+        (r"ministry of finance|minfin", "RUS", 1),
         (r"india.*(?:department|ministry) of commerce", "IND", 1),
         (r"\bIEA\b|\bUN data\b", None, 1),
         (

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable
 from functools import cache, partial
 from importlib.resources import files
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markupsafe
 
 from asymmetry.errors import AsymmetryError
+from asymmetry.markup import code_spans
 from asymmetry.metrics.official import figure_label
 from asymmetry.report import charts
 from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
@@ -118,13 +117,6 @@ def environment() -> jinja2.Environment:
         caveats=CAVEATS,
     )
     return env
-
-
-def code_spans(text: Any) -> markupsafe.Markup:
-    """A message's `command` spans as <code> (the rest escaped): messages are written for
-    the terminal, where backticks mark what to type."""
-    escaped = str(markupsafe.escape("" if text is None else text))
-    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def section_of(product: Any) -> str | None:

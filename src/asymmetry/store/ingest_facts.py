@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ PACKAGED_FACTS_DATASET = "facts:packaged"
 # Official annual aggregates (China GAC, Russia FCS, Eurostat ...), re-keyed
 # from ../shared/data/facts/cited_aggregates.csv by tools/rekey_aggregates.py.
 AGGREGATES_DATASET = "facts:aggregates"
+# Official statistics as reported by news agencies, collected to check claims
+# independently of the documents that make them (data/README.md).
+REPORTED_DATASET = "facts:reported"
 _REQUIRED = ("indicator", "value", "unit", "source")
 _REFERENCE_LAYOUT = {"metric": "indicator", "source_org": "source", "source_url": "url"}
 
@@ -127,13 +131,32 @@ def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = Non
     )
 
 
+_PACKAGED: Final = (
+    ("facts.csv", PACKAGED_FACTS_DATASET),
+    ("aggregates.csv", AGGREGATES_DATASET),
+    ("reported.csv", REPORTED_DATASET),
+)
+
+
+def packaged_facts_changed(store: Store) -> bool:
+    """A store that has the packaged facts, but not the ones this package ships."""
+    recorded = [previous_sha(store.con, dataset) for _, dataset in _PACKAGED]
+    if not any(recorded):
+        return False  # a store created without defaults keeps none
+    return any(
+        sha != sha256_file(packaged_facts_path(name))
+        for (name, _), sha in zip(_PACKAGED, recorded, strict=True)
+    )
+
+
 def ingest_packaged_facts(store: Store) -> list[IngestReport]:
     """Load the facts shipped with the package (see ``asymmetry/data/README.md``).
 
-    Two datasets: the cited figures of the seed papers and reference values
-    (``facts:packaged``) and the official annual aggregates (``facts:aggregates``).
+    Three datasets: the cited figures of the seed papers and reference values
+    (``facts:packaged``), the official annual aggregates (``facts:aggregates``) and
+    official figures as reported by news agencies (``facts:reported``).
     """
     return [
-        ingest_facts(store, packaged_facts_path(), dataset_id=PACKAGED_FACTS_DATASET),
-        ingest_facts(store, packaged_facts_path("aggregates.csv"), dataset_id=AGGREGATES_DATASET),
+        ingest_facts(store, packaged_facts_path(name), dataset_id=dataset)
+        for name, dataset in _PACKAGED
     ]

@@ -48,7 +48,7 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 
 # Rebuild one dataset's pair sums from its flows ($dataset).
 FLOW_PAIRS_SQL: Final = """

@@ -80,6 +80,16 @@ class Store:
             raise StoreError(f"{self.path} is not an asymmetry store")
         elif self.schema_version() < SCHEMA_VERSION:
             self._migrate()
+        elif not read_only:
+            self._refresh_packaged_facts()
+
+    def _refresh_packaged_facts(self) -> None:
+        """Re-load the packaged facts a newer package ships (same schema, new figures): a
+        sha256 per file, so an unchanged file costs a hash and nothing is rewritten."""
+        from asymmetry.store.ingest_facts import ingest_packaged_facts, packaged_facts_changed
+
+        if packaged_facts_changed(self):
+            ingest_packaged_facts(self)
 
     # -- lifecycle -----------------------------------------------------------
     def close(self) -> None:
@@ -165,8 +175,9 @@ class Store:
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
-        if version < 5 and self.scalar("SELECT count(*) FROM datasets WHERE kind = 'facts'"):
-            # Version 5 ships the official aggregates beside the packaged facts.
+        if version < 6 and self.scalar("SELECT count(*) FROM datasets WHERE kind = 'facts'"):
+            # Version 5 ships the official aggregates beside the packaged facts, version 6
+            # the reported official figures (re-ingesting unchanged files is a no-op).
             from asymmetry.store.ingest_facts import ingest_packaged_facts
 
             ingest_packaged_facts(self)
