@@ -393,7 +393,10 @@ def test_facts_filter_limit_and_wide(store_env: Path, narrow: int) -> None:
     assert len(json.loads(every.stdout)) > 30
     found = runner.invoke(app, ["facts", "--search", "power of siberia", "-f", "json"])
     rows = json.loads(found.stdout)
-    assert rows and all("siberia" in (r["product"] + r["quote"]).lower() for r in rows)
+    searched = ("indicator", "product", "source", "locator", "quote")
+    assert rows and all(
+        "siberia" in " ".join(r[k] or "" for k in searched).lower() for r in rows
+    )
     assert len(json.loads(runner.invoke(app, ["facts", "--year", "2021", "-f", "json"]).stdout))
     wide = runner.invoke(app, ["facts", "--search", "power of siberia", "--wide"])
     assert "quote" in wide.stdout and "more column(s) with --wide" not in wide.stdout

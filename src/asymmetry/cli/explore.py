@@ -90,7 +90,7 @@ def facts_cmd(
         "locator, quote FROM facts WHERE ($ind IS NULL OR indicator = $ind) AND "
         "($iso IS NULL OR country = $iso OR partner = $iso) AND "
         "($year IS NULL OR year = $year) AND ($text IS NULL OR "
-        "concat_ws(' ', indicator, source, quote) ILIKE '%' || $text || '%') "
+        "concat_ws(' ', indicator, product, source, locator, quote) ILIKE '%' || $text || '%') "
         "ORDER BY indicator, year",
         {"ind": indicator, "iso": iso, "year": year, "text": search},
     )

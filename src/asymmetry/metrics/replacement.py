@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from asymmetry.errors import NoDataError, NotApplicableError
+from asymmetry.metrics.official import standing
 from asymmetry.store.codes import resolve_pair
 from asymmetry.store.store import Store
 
@@ -90,7 +91,7 @@ def market_replacement(
             f"no cited figure of {a}'s pipeline gas exports to {lost_market} (facts "
             f"indicator {VOLUME}); add one with `asymmetry ingest facts`"
         )
-    routes = _facts(store, CAPACITY, a, b)
+    routes = _one_per_route(_facts(store, CAPACITY, a, b))
     if routes.empty:
         raise NoDataError(
             f"no cited pipeline capacity from {a} to {b} (facts indicator {CAPACITY})"
@@ -137,6 +138,18 @@ def market_replacement(
         planned,
         {k: v - planned for k, v in gap.items()} if planned else None,
     )
+
+
+def _one_per_route(routes: pd.DataFrame) -> pd.DataFrame:
+    """One capacity per route: two sources citing Power of Siberia's 38 bcm are one pipe,
+    not two. The better-standing source is kept (`asymmetry.metrics.official.standing`)."""
+    if routes.empty:
+        return routes
+    key = routes["product"].astype(str).str.strip().str.lower()
+    tier = routes["source"].astype(str).map(lambda s: standing(s).tier)
+    ranked = routes.assign(_route=key, _tier=tier).sort_values(["_tier", "source"], kind="stable")
+    kept = ranked.drop_duplicates("_route").sort_index()
+    return kept.drop(columns=["_route", "_tier"])
 
 
 def _number(value: Any) -> float:
