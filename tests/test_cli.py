@@ -394,9 +394,7 @@ def test_facts_filter_limit_and_wide(store_env: Path, narrow: int) -> None:
     found = runner.invoke(app, ["facts", "--search", "power of siberia", "-f", "json"])
     rows = json.loads(found.stdout)
     searched = ("indicator", "product", "source", "locator", "quote")
-    assert rows and all(
-        "siberia" in " ".join(r[k] or "" for k in searched).lower() for r in rows
-    )
+    assert rows and all("siberia" in " ".join(r[k] or "" for k in searched).lower() for r in rows)
     assert len(json.loads(runner.invoke(app, ["facts", "--year", "2021", "-f", "json"]).stdout))
     wide = runner.invoke(app, ["facts", "--search", "power of siberia", "--wide"])
     assert "quote" in wide.stdout and "more column(s) with --wide" not in wide.stdout
