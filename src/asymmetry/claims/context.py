@@ -30,6 +30,7 @@ _COUNT = "|".join(_ORDINAL_COUNT)
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
     rf"|(?P<since>since\s(?P<s1>{_YEAR}))"
+    r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
@@ -42,6 +43,22 @@ _PERIODS: Final = re.compile(
 )
 _BIND_AFTER: Final = re.compile(
     r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?)?$",
+    re.IGNORECASE,
+)
+# "about 67 million tonnes of oil to China in 2022": a few words, then the period.
+_BIND_AFTER_PHRASE: Final = re.compile(
+    r"^\s(?:[A-Za-z'’-]+\s){1,5}(?:in|during|for|as of|at the end of)\s(?:the\s)?$"
+)
+# A year that is a comparison's base, not the period of what follows: "43.9% more than in
+# 2021", "compared with 2021", "the 2020 level".
+_COMPARISON_BEFORE: Final = re.compile(
+    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
+_COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|average|peak|total)\b", re.IGNORECASE)
+# "a marked reduction from the high point of $170 billion in 2010": a past extreme.
+_EXTREME_BEFORE: Final = re.compile(
+    r"(?:high point|peak|low point|all-time high|record high)\s+of\s+[^,;]{1,30}?\s(?:in\s)?$",
     re.IGNORECASE,
 )
 
@@ -76,6 +93,15 @@ class Period:
     end: int
     text: str
     year: int | None
+    comparison: bool = False  # a comparison's base: binds only what stands right before it
+
+
+def shifted(period: Period, years: int) -> Period:
+    """The same part of another year: "a year earlier" than 2023-01..2023-06."""
+    if period.year is None:
+        return period
+    text = re.sub(r"(?:19|20)\d\d", lambda m: str(int(m[0]) + years), period.text)
+    return Period(period.start, period.end, text, period.year + years)
 
 
 def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
@@ -87,6 +113,8 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
         elif m["since"]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None)
+        elif m["prewar"]:
+            p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None
@@ -116,23 +144,54 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
+        comparison = bool(
+            _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
+            or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
+            or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+        )
+        if comparison and not p.comparison:
+            p = Period(p.start, p.end, p.text, p.year, comparison=True)
         found.append(p)
-        if p.year is not None:
+        if p.year is not None and not comparison:
             last_year = p.year
     return found
 
 
+def binds_after(gap: str) -> bool:
+    """The words between a figure and a period make the period the figure's own."""
+    return bool(_BIND_AFTER.match(gap) or _BIND_AFTER_PHRASE.match(gap))
+
+
 def bind_period(
-    sentence: str, start: int, end: int, found: list[Period], others: list[tuple[int, int]]
+    sentence: str,
+    start: int,
+    end: int,
+    found: list[Period],
+    others: list[tuple[int, int]],
+    *,
+    after_only: bool = False,
 ) -> Period | None:
-    """The period a quantity at [start, end) refers to (see module docstring)."""
+    """The period a quantity at [start, end) refers to (see module docstring). A
+    comparison's year ("more than in 2021") binds only a figure right before it;
+    ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
         if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
             return p
-    before = [p for p in found if p.end <= start]
+    for p in found:  # "67 million tonnes of oil to China in 2022"
+        gap = sentence[end : p.start]
+        if (
+            p.start >= end
+            and not p.comparison
+            and _BIND_AFTER_PHRASE.match(gap)
+            and not any(end <= s and e <= p.start for s, e in others)
+        ):
+            return p
+    if after_only:
+        return None
+    before = [p for p in found if p.end <= start and not p.comparison]
     if before:
         return before[-1]
-    after = [p for p in found if p.start >= end]
+    after = [p for p in found if p.start >= end and not p.comparison]
     if after and not any(end <= s and e <= after[0].start for s, e in others):
         return after[0]
     return None
@@ -160,8 +219,8 @@ def actors(sentence: str) -> list[Actor]:
 
 _MEASURES: Final = (
     # (measure, pattern on the clause around the number, units it applies to)
-    ("exchange_rate", r"to the dollar|exchange rate|depreciation|per (?:us )?dollar", ("per USD",)),
-    ("price", r"price|paid|charge|averaged|cost", (" per ",)),
+    ("exchange_rate", r".", ("per USD",)),  # a rate unit is an exchange rate
+    ("price", r".", (" per ",)),
     ("share_of_reserves", r"reserves", ("percent", "fraction")),
     ("settlement_currency_share", r"national currenc|in yuan|in rubles?|in dollars|priced in|"
      r"on the ruble|settle|invoic|denominated", ("percent", "fraction")),
@@ -179,8 +238,9 @@ _MEASURES: Final = (
     ("oil_volume", r"\boil\b|crude|petroleum", ("t",)),
     ("lng_volume", r"\bLNG\b|liquefied", ("t",)),
     ("coal_volume", r"\bcoal\b", ("t",)),
+    ("capacity", r"capacity|designed to", ("m3",)),
     ("gas_volume", r"gas|pipeline|LNG|cubic|bcm", ("m3",)),
-    ("capacity", r"capacity", ("m3",)),
+
     ("trade_turnover", r"turnover|bilateral trade|total trade|two-way trade|reciprocal trade|"
      r"\btrade\b(?!\s(?:war|deal|surplus|deficit|balance|polic|route|corridor|agreement))"
      r"(?![^.;]{0,40}\b(?:exports?|imports?)\b)", ("USD", "CNY", "EUR", "RUB")),
@@ -229,6 +289,46 @@ def product(clause: str) -> str | None:
         if re.search(pattern, clause, re.IGNORECASE):
             return code
     return None
+
+
+# Named export routes as sources name them: (route, exporter, importer, pattern); the more
+# specific name first (a second line before the first).
+_ROUTES: Final = (
+    ("power of siberia 2", "RUS", "CHN",
+     r"power of siberia[- ]?2|second power of siberia|power of siberia (?:two|ii)\b"),
+    ("power of siberia", "RUS", "CHN", r"power of siberia"),
+    ("nord stream 2", "RUS", "DEU", r"nord stream[- ]?2|second nord stream"),
+    ("nord stream", "RUS", "DEU", r"nord stream"),
+    ("turkstream", "RUS", "TUR", r"turk ?stream"),
+    ("espo", "RUS", "CHN", r"\bESPO\b|eastern siberia[- ]pacific"),
+)  # fmt: skip
+
+
+def route(text: str, named: list[Actor] | None = None) -> str | None:
+    """The named route mentioned last in ``text`` ("the first Power of Siberia's"); where a
+    specific name covers a general one ("second Power of Siberia"), the specific one. A
+    country named after it that is not one of its ends ("… exports to Europe peaked at")
+    means the figure is about somewhere else."""
+    taken: list[tuple[int, int, str]] = []
+    for name, _, _, pattern in _ROUTES:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            if not any(m.start() < e and s_ < m.end() for s_, e, _ in taken):
+                taken.append((m.start(), m.end(), name))
+    if not taken:
+        return None
+    _, end, name = max(taken)
+    later = [a for a in named or [] if end <= a.start < len(text)]
+    if later and later[-1].code not in route_parties(name):
+        return None
+    return name
+
+
+def route_parties(name: str) -> tuple[str, str]:
+    """(exporter, importer) of a named route."""
+    for route_name, exporter, importer, _ in _ROUTES:
+        if route_name == name:
+            return exporter, importer
+    raise KeyError(name)
 
 
 def direction(clause: str) -> str | None:

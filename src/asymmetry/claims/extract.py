@@ -61,6 +61,7 @@ class Claim:
     direction: str | None = None
     measure: str = "quantity"
     product: str | None = None
+    route: str | None = None  # a named pipeline or route ("power of siberia 2")
 
     @property
     def id(self) -> str:
@@ -148,7 +149,7 @@ class _Scene:
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
         self.measures = {c.measure for c in claims if c.year is not None} if claims else None
-        dated = [p for p in found if p.year]
+        dated = [p for p in found if p.year and not p.comparison]
         self.carry = dated[-1] if dated else self.carry
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
@@ -184,12 +185,17 @@ def _sentence_claims(
     spans = [(q.start, q.end) for q in quantities]
     listed, members = _list_owners(sentence, spans, people)
     carry = scene.carry
+    measures = []
     for i, q in enumerate(quantities):
-        others = spans[:i] + spans[i + 1 :]
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
-        measure = _first_specific(q.unit, after, before, sentence)
-        period = ctx.bind_period(sentence, q.start, q.end, found, others)
+        measures.append(_first_specific(q.unit, after, before, sentence))
+    bound = _periods_of(sentence, quantities, found, measures)
+    for i, q in enumerate(quantities):
+        after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
+        before = sentence[spans[i - 1][1] if i else 0 : q.start]
+        measure = measures[i]
+        period = bound[i]
         stated = period is not None
         follows = scene.measures is None or measure in scene.measures or measure in _GENERIC
         year_note = None
@@ -217,6 +223,9 @@ def _sentence_claims(
             scene_others = before_people - {country}
             if country in before_people and len(scene_others) == 1 and not _TOTAL.search(sentence):
                 partner = scene_others.pop()
+        pipe = ctx.route(sentence[: q.start], named)
+        if pipe is not None and measure in ("capacity", "gas_volume") and q.unit == "m3":
+            country, partner = ctx.route_parties(pipe)  # a named pipeline: its two ends
         joined = _together_with(before, people, country)
         if joined and partner is not None and measure.startswith("share_of"):
             partner = f"{partner}+{joined}"  # "China, together with India, … 90%"
@@ -246,7 +255,100 @@ def _sentence_claims(
             direction=_flow_after(after) or ctx.direction(before) or ctx.direction(sentence),
             measure=measure,
             product=ctx.product(before) or ctx.product(after) or ctx.product(sentence),
+            route=pipe,
         )
+
+
+# "rose 27.3% to 52.6 Mt in H1 2023": a change takes the period of the level it reaches.
+_CHANGE_TO: Final = re.compile(
+    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"
+    r"about\s+|some\s+|nearly\s+|almost\s+|just\s+over\s+)?$",
+    re.IGNORECASE,
+)
+# "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
+_CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$", re.I)
+_EARLIER: Final = re.compile(
+    r"^\s*(?:a year earlier|a year ago|the previous year|the year before|last year|"
+    r"(?:in|for|over)\s(?:the\s)?same period (?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
+    re.I,
+)
+# "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
+_SAME_FIGURE: Final = re.compile(
+    r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$",
+    re.I,
+)
+
+
+def _periods_of(
+    sentence: str, quantities: list[Quantity], found: list[ctx.Period], measures: list[str]
+) -> list[ctx.Period | None]:
+    """Each figure's own period: bound in the sentence (`ctx.bind_period`), then
+    - a change reaching a level takes the level's period ("rose 27.3% to 52.6 Mt in H1 2023");
+    - a change between two levels spans their periods ("53%, from … March 2022 to … December");
+    - "a year earlier" is the figure before's period, a year back;
+    - in "from A in 2021 to B in 2022, and … from C to D", C and D take 2021 and 2022."""
+    spans = [(q.start, q.end) for q in quantities]
+    out: list[ctx.Period | None] = []
+    for i, q in enumerate(quantities):
+        others = spans[:i] + spans[i + 1 :]
+        timeless = measures[i] in ("capacity", "exchange_rate")
+        out.append(ctx.bind_period(sentence, q.start, q.end, found, others, after_only=timeless))
+
+    def gap(i: int) -> str:
+        return sentence[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else ""
+
+    own = [_own_period(sentence, q, found) for q in quantities]
+    for i in range(len(quantities)):
+        tail = sentence[spans[i][1] :]
+        if _EARLIER.match(tail) and i and out[i - 1] is not None:
+            out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
+        elif _EARLIER.match(tail) and out[i] is not None:
+            out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+    for i in range(len(quantities) - 1):
+        if _SAME_FIGURE.match(gap(i)):
+            if out[i] is None or (not own[i] and own[i + 1]):
+                out[i] = out[i + 1]
+            elif out[i + 1] is None or (own[i] and not own[i + 1]):
+                out[i + 1] = out[i]
+    for i in reversed(range(len(quantities) - 1)):
+        if not own[i] and _CHANGE_TO.match(gap(i)) and out[i + 1] is not None:
+            out[i] = out[i + 1]
+        elif (
+            not own[i]
+            and _CHANGE_FROM.match(gap(i))
+            and i + 2 < len(quantities)
+            and re.fullmatch(r"[^.;]*?\bto\s+", gap(i + 1) or "")
+        ):
+            first, last = out[i + 1], out[i + 2]
+            if first is not None and last is not None and first.text != last.text:
+                out[i] = ctx.Period(0, 0, f"{first.text}..{last.text}", last.year)
+    # parallel "from A to B": the roles of the first such pair carry their periods
+    roles: dict[str, ctx.Period] = {}
+    for i in range(len(quantities)):
+        role = _role(sentence, spans[i][0])
+        if role and own[i] and out[i] is not None and role not in roles:
+            roles[role] = out[i]  # type: ignore[assignment]
+        elif role and not own[i] and role in roles and len(roles) == 2:
+            out[i] = roles[role]
+    return out
+
+
+def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
+    """A period written right after the figure ("$147 billion in 2021")."""
+    return any(
+        p.start >= q.end
+        and ctx.binds_after(sentence[q.end : p.start])
+        for p in found
+    )  # fmt: skip
+
+
+def _role(sentence: str, start: int) -> str | None:
+    before = sentence[max(0, start - 12) : start].lower()
+    if re.search(r"\bfrom\s(?:about\s|around\s)?$", before):
+        return "from"
+    if re.search(r"\bto\s(?:about\s|around\s)?$", before):
+        return "to"
+    return None
 
 
 def _first_specific(unit: str, *clauses: str) -> str:

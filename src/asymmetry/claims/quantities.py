@@ -41,6 +41,7 @@ _CURRENCY_WORDS: Final = {
 # Physical units: surface -> (canonical unit, factor to it).
 _PHYSICAL: Final = {
     "mb/d": ("b/d", 1e6), "mbd": ("b/d", 1e6), "mbpd": ("b/d", 1e6), "b/d": ("b/d", 1.0),
+    "kb/d": ("b/d", 1e3), "kbd": ("b/d", 1e3), "kbpd": ("b/d", 1e3), "t": ("t", 1.0),
     "bpd": ("b/d", 1.0), "barrels per day": ("b/d", 1.0), "barrels a day": ("b/d", 1.0),
     "bcm": ("m3", 1e9), "tcm": ("m3", 1e12), "mcm": ("m3", 1e6), "cubic meters": ("m3", 1.0),
     "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
@@ -62,42 +63,48 @@ HEDGES: Final = (
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+# "eight million tonnes", "almost nine trillion roubles", "four to five percent"
+_NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
 _SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|bln|bn|mn|tn|k|m)\b"
 _SYM = r"(?:US\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?)"
-_CURWORD = r"(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
+_CURWORD = r"(?:U\.?S\.?\s)?(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
 _DASH = r"\s?(?:-|–|—|to)\s?"
+_AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
 _PHYS = "|".join(re.escape(k) for k in sorted(_PHYSICAL, key=len, reverse=True))
 _BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=True))
 
 _MONEY = re.compile(
-    rf"(?P<sym>{_SYM})(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
-    rf"(?:{_DASH}(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
-    rf"|(?P<n3>{_NUM})(?:{_DASH}(?P<n4>{_NUM}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
+    rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"(?:(?(btw){_AND}|{_DASH})(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
+    rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
 )
 _PER = re.compile(rf"^\s?(?:per|a|/)\s?(?P<base>{_BASES})\b", re.IGNORECASE)
 _PERCENT = re.compile(
-    rf"(?:between\s)?(?P<n1>{_NUM})\s?(?:%|percent\b|per cent\b)?"
-    rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUM}))?"
+    rf"(?:between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
+    rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUMW}))?"
     r"\s?(?P<u>%|percent\b|per cent\b|percentage points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
-    rf"(?P<n1>{_NUM})(?:{_DASH}(?P<n2>{_NUM}))?\s?(?:(?P<s>{_SCALE})\s)?(?P<u>{_PHYS})(?![\w/])",
+    rf"(?P<n1>{_NUMW})(?:{_DASH}(?P<n2>{_NUMW}))?\s?(?:(?P<s>{_SCALE})\s)?(?P<u>{_PHYS})(?![\w/])",
     re.IGNORECASE,
 )
 _MULTIPLE = re.compile(
     rf"\b(?P<n>{_NUM}|{_WORDNUM})(?:-|\s)?fold\b"
-    rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?=\s(?:greater|more|less|larger|higher|lower|smaller|"
-    r"bigger|the|as|that|what|over|fewer))"
-    r"|\b(?P<v>doubled|tripled|quadrupled|halved)\b",
+    # "2.6 times to $6.75 billion", "nine times greater"; not "three times a year"
+    rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?!\s(?:a|per|each|every|in\s(?:a|one))\s)"
+    r"|\b(?P<v>doubled|tripled|quadrupled|halved|twice(?=\s(?:the|as|that|its|what))|"
+    r"double(?=\s(?:the|its|that|what|their)))\b"
+    rf"|\b(?P<h>{_NUM}|{_WORDNUM}) and a half times\b",
     re.IGNORECASE,
 )
 _FRACTION = re.compile(
     rf"\b(?P<k>a|an|one|{_WORDNUM})[-\s](?P<d>{'|'.join(_FRACTIONS)})\b(?!\s(?:century|decade))",
     re.IGNORECASE,
 )
-_VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "halved": 0.5}
+_VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "halved": 0.5,
+                        "twice": 2.0, "double": 2.0}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +174,45 @@ def domain_quantities(sentence: str, *, price_unit: str | None = None) -> list[Q
             continue
         taken.append((q.start, q.end))
         found.append(q)
+    found += _bare_amounts(sentence, taken, found)
     found.sort(key=lambda q: q.start)
     found = _price_context(sentence, found, price_unit)
     return [_hedged(sentence, q) for q in found]
+
+
+_BARE_RATE = re.compile(r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4})(?![\d.,]|\s?(?:%|percent|per cent))")
+_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUM})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def _bare_amounts(
+    sentence: str, taken: list[tuple[int, int]], found: list[Quantity]
+) -> list[Quantity]:
+    """Numbers whose unit the sentence gives elsewhere: rates in a sentence about a currency
+    against the dollar ("the central parity … 6.9237", "94.3 per dollar"), and scaled amounts
+    listed after a volume ("Turkmenistan 4.227 billion cubic metres, Kazakhstan 617 million")."""
+    out: list[Quantity] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < e and s_ < b for s_, e in taken)
+
+    currency = _rate_currency(sentence)
+    if currency:
+        for m in _BARE_RATE.finditer(sentence):
+            if free(m.start(), m.end()):
+                out.append(Quantity(m.start(), m.end(), float(m[1]), f"{currency} per USD",
+                                    decimals=_decimals(m[1])))  # fmt: skip
+    physical = [q for q in found if q.unit in ("m3", "t", "b/d")]
+    for m in _BARE_SCALED.finditer(sentence):
+        before = [q for q in physical if q.end <= m.start()]
+        if not before or not free(m.start(), m.end()):
+            continue
+        gap = sentence[before[-1].end : m.start()]
+        if re.search(r"[.;]|\b(?:and|while|but)\s(?:its|the)\b", gap):
+            continue
+        value = number(m[1]) * _scale(m[2])
+        out.append(Quantity(m.start(), m.end(), value, before[-1].unit, decimals=_decimals(m[1])))
+    return out
 
 
 def _candidates(s: str) -> Iterator[Quantity]:
@@ -184,7 +227,7 @@ def _candidates(s: str) -> Iterator[Quantity]:
             v, lo, hi = _span(number(m["n1"]) * f1, number(m["n2"]) * f2 if m["n2"] else None)
             raw = m["n1"]
         else:
-            unit = _CURRENCY_WORDS[m["word"].lower()]
+            unit = _CURRENCY_WORDS[re.sub(r"^u\.?s\.?\s", "", m["word"].lower())]
             f = _scale(m["s3"])
             v, lo, hi = _span(number(m["n3"]) * f, number(m["n4"]) * f if m["n4"] else None)
             raw = m["n3"]
@@ -197,6 +240,8 @@ def _candidates(s: str) -> Iterator[Quantity]:
     for m in _PHYSICAL_RE.finditer(s):
         if m["n2"] and _year_led(m, "n1"):
             m = _reparse(_PHYSICAL_RE, s, m, "n2")
+        if m["u"].lower() == "t" and not m["s"]:
+            continue  # "11 mln t" is tonnes; a bare "5 t" is too ambiguous to read
         unit, factor = _PHYSICAL[m["u"].lower()]
         factor *= _scale(m["s"])
         n2 = number(m["n2"]) * factor if m["n2"] else None
@@ -216,13 +261,15 @@ def _candidates(s: str) -> Iterator[Quantity]:
     for m in _MULTIPLE.finditer(s):
         if m["v"]:
             yield Quantity(m.start(), m.end(), _VERB_FACTORS[m["v"].lower()], "times")
+        elif m["h"]:
+            yield Quantity(m.start(), m.end(), number(m["h"]) + 0.5, "times", decimals=1)
         else:
             raw = m["n"] or m["m"]
             yield Quantity(m.start(), m.end(), number(raw), "times", decimals=_decimals(raw))
     for m in _FRACTION.finditer(s):
         k = m["k"].lower()
         num = 1.0 if k in ("a", "an") else number(k)
-        if k in ("a", "an") and not _share_follows(s, m):
+        if k in ("a", "an") and not (_share_follows(s, m) or _by_before(s, m)):
             continue  # "a third term", "a quarter" of a year: only "a third of X" is a share
         yield Quantity(m.start(), m.end(), num / _FRACTIONS[m["d"].lower()], "fraction")
 
@@ -232,13 +279,20 @@ def _split_changes(s: str, quantities: Iterator[Quantity]) -> Iterator[Quantity]
     for q in quantities:
         quote = s[q.start : q.end]
         to = quote.find(" to ")
-        if q.low is None or to < 0 or not re.search(r"\bfrom\s(?:\w+\s)?$", s[: q.start]):
+        change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", s[: q.start])
+        if q.low is None or to < 0 or not change:
             yield q
             continue
         cut = q.start + to
         for part_start, part_end in ((q.start, cut), (cut + 4, q.end)):
             for p in _candidates(s[part_start:part_end]):
                 yield replace(p, start=p.start + part_start, end=p.end + part_start)
+
+
+def _by_before(s: str, m: re.Match[str]) -> bool:
+    """ "rose by more than a third": a change by a fraction."""
+    return bool(re.search(r"\bby\s(?:more than\s|less than\s|almost\s|nearly\s|about\s)?$",
+                          s[: m.start()]))  # fmt: skip
 
 
 def _share_follows(s: str, m: re.Match[str]) -> bool:
@@ -251,6 +305,8 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     out: list[Quantity] = []
     rate_of = _rate_currency(sentence)
     for q in found:
+        if q.unit in ("CNY", "RUB", "EUR") and _PER_DOLLAR.match(sentence[q.end :]):
+            q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
         if " per " in q.unit:
             price_unit = q.unit
         elif price_unit and q.unit == price_unit.split(" per ")[0] and q.value < 1e4:
@@ -261,13 +317,25 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     return out
 
 
+_PER_DOLLAR: Final = re.compile(
+    r"^\s?(?:to|per|against|for)\s(?:the\s|one\s|a\s)?(?:US\s|U\.S\.\s)?dollar", re.IGNORECASE
+)
+
+
 def _rate_currency(sentence: str) -> str | None:
     """The currency a sentence quotes against the dollar ("the yuan … to ¥7 to the dollar")."""
     lower = sentence.lower()
-    if not re.search(r"to the (?:us )?dollar|per (?:us )?dollar|exchange rate|depreciation|"
-                     r"appreciation|devaluation", lower):  # fmt: skip
+    if not re.search(r"to the (?:us )?dollar|per (?:us |u\.s\. )?dollar|exchange rate|depreciation|"
+                     r"appreciation|devaluation|parity|the dollar (?:averag|at|trad|stood|cost)",
+                     lower):  # fmt: skip
         return None
-    m = re.search(r"\b(?:the|its)\s(yuan|renminbi|ruble|rouble|euro)\b", lower)
+    averaging = re.search(r"the dollar (?:averag|at|trad|stood|cost)\w*\s[\d.,]+\s(rubles|"
+                          r"roubles|yuan|euros)", lower)  # fmt: skip
+    if averaging:  # "the dollar averaging 85.2 rubles"
+        return _CURRENCY_WORDS[averaging[1]]
+    m = re.search(r"\b(?:the|its)\s(yuan|renminbi|ruble|rouble|euro)\b", lower) or re.search(
+        r"\b(yuan|renminbi|rubles?|roubles?|euros?)\b", lower
+    )
     return _CURRENCY_WORDS[m[1]] if m else None
 
 

@@ -93,6 +93,11 @@ _CURRENCY_WORDS: Final = (("yuan", "cny"), ("renminbi", "cny"), ("ruble", "rub")
 _DIRECTED: Final = {"crude_oil_exports": "exports", "crude_oil_imports": "imports",
                     "lng_exports": "exports", "lng_imports": "imports"}  # fmt: skip
 _CURRENCY_COUNTRY: Final = {"CNY": "CHN", "RUB": "RUS", "EUR": "EU"}
+# Indicators whose product may name a route (a pipeline).
+_ROUTED: Final = {"pipeline_capacity", "pipeline_gas_exports"}
+# A gas price from a value and a volume of the same flow and year.
+_PRICE_VALUES: Final = ("gas_imports_value", "pipeline_gas_export_revenue", "lng_export_revenue")
+_PRICE_VOLUMES: Final = ("gas_imports_volume", "pipeline_gas_exports", "lng_exports", "lng_imports")
 # Indicators whose other side is in their name, whoever else the sentence names.
 _ISSUER: Final = {"us_treasury_holdings": "USA"}
 # Measures of a stock at a date: the end-of-year value is the year's.
@@ -263,7 +268,9 @@ class References:
             return []
         sentence = norm(claim.sentence)
         doc = self.texts.get(claim.document, "")
-        if year is None:
+        if year is None and claim.measure == "capacity":
+            same_year = pool  # a pipeline's capacity is its design figure, whenever cited
+        elif year is None:
             same_year = pool[pool["year"].isna()]
         elif claim.period and re.fullmatch(r"\d{4}-\d{4}", claim.period) and year == claim.year:
             # a span ("2018-19") is keyed by its text: a source may file it under either year
@@ -308,39 +315,48 @@ class References:
         return out
 
     def _unit_price(self, claim: Claim, year: int) -> Reference | None:
-        """A gas price as a year's import value over its volume (China's customs record both):
-        USD per m³ times 1,000, the volume converted from tonnes where stated in tonnes."""
+        """A gas price as a year's value over its volume: China's import value over its
+        import volume, or the seller's revenue over its deliveries (Gazprom's RUB revenue
+        from China at the year's rate over its bcm). Value and volume from the same reporter
+        first; the volume converted from tonnes where stated in tonnes."""
         if claim.measure != "price" or claim.unit != "USD per 1000 m3" or claim.country is None:
             return None
         lng = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
         facts = self.facts[(self.facts["year"] == year) & (self.facts["period"] == str(year))]
-        facts = facts[facts["product"].fillna("").str.contains("LNG") == lng]
+        what = facts["product"].fillna("") + " " + facts["indicator"]
+        facts = facts[what.map(_is_lng_product) == lng]
         pair = {claim.country, claim.partner} - {None}
         if claim.partner is None:
             pair.add("CHN")  # a supplier's price at China's border, as the customs record it
         facts = facts[facts["country"].isin(pair) & facts["partner"].isin(pair)]
-        values = facts[facts["indicator"] == "gas_imports_value"].sort_values("tier")
-        volumes = facts[facts["indicator"] == "gas_imports_volume"].sort_values("tier")
-        if values.empty or volumes.empty:
-            return None
-        v, q = values.iloc[0], volumes.iloc[0]
-        usd = convert(float(v["value"]), None, None, str(v["unit"]), "USD", year=year,
-                      period=str(year), rate=self.rate)  # fmt: skip
-        m3 = convert(float(q["value"]), None, None, str(q["unit"]), "m3", year=year,
-                     period=str(year), product=str(q["product"]))  # fmt: skip
-        if not isinstance(usd, Converted) or not isinstance(m3, Converted) or not m3.value:
-            return None
-        volume_how = f" ({m3.how})" if m3.how else ""
-        return Reference(
-            usd.value / m3.value * 1000.0,
-            _sources(v["source"], q["source"]),
-            f"gas import value / volume {q['country']}-{q['partner']} ({q['product']}), {year}",
-            year=year,
-            period=str(year),
-            how=f"{v['value']:g} {v['unit']} / {q['value']:g} {q['unit']}{volume_how} × 1,000",
-            tier=int(max(v["tier"], q["tier"])),
-            url=_url(v["url"]),
-        )
+        values = facts[facts["indicator"].isin(_PRICE_VALUES)]
+        volumes = facts[facts["indicator"].isin(_PRICE_VOLUMES)]
+        pairs = [
+            (int(v["country"] != q["country"]), max(int(v["tier"]), int(q["tier"])), v, q)
+            for _, v in values.iterrows()
+            for _, q in volumes.iterrows()
+        ]
+        for _, tier, v, q in sorted(pairs, key=lambda t: (t[0], t[1])):
+            usd = convert(float(v["value"]), None, None, str(v["unit"]), "USD", year=year,
+                          period=str(year), rate=self.rate)  # fmt: skip
+            m3 = convert(float(q["value"]), None, None, str(q["unit"]), "m3", year=year,
+                         period=str(year), product=f"{q['product']} {q['indicator']}")  # fmt: skip
+            if not isinstance(usd, Converted) or not isinstance(m3, Converted) or not m3.value:
+                continue
+            steps = " ".join(f"({h})" for h in (usd.how, m3.how) if h)
+            return Reference(
+                usd.value / m3.value * 1000.0,
+                _sources(v["source"], q["source"]),
+                f"{str(v['indicator']).replace('_', ' ')} / {str(q['indicator']).replace('_', ' ')}"
+                f" {claim.country}-{claim.partner or 'CHN'}, {year}",
+                year=year,
+                period=str(year),
+                how=f"{v['value']:g} {v['unit']} / {q['value']:g} {q['unit']} × 1,000 "
+                f"{steps}".strip(),
+                tier=tier,
+                url=_url(v["url"]),
+            )
+        return None
 
     def _ratio(self, claim: Claim, year: int) -> Reference | None:
         """A share as the ratio of two cited amounts of the same year (`_RATIOS`)."""
@@ -577,8 +593,12 @@ class References:
         if indicator in ("gas_export_price", "gas_import_price"):
             # LNG and pipeline gas are priced apart: the claim's sentence says which
             lng_claim = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
-            lng_fact = isinstance(row.product, str) and "lng" in row.product.lower()
+            lng_fact = isinstance(row.product, str) and _is_lng_product(row.product)
             return "same" if lng_claim == lng_fact else None
+        if indicator in _ROUTED and claim.route and isinstance(row.product, str):
+            named = ctx.route(row.product)
+            if named is not None:  # "Power of Siberia 2" is not the first line
+                return "same" if named == claim.route else None
         if indicator in _INHERENT:
             return "same"
         fact_product = row.product if isinstance(row.product, str) and row.product else None
@@ -758,6 +778,11 @@ def _party(code: object) -> Any:
     if not isinstance(code, str):
         return code
     return "+".join(sorted(_ALIASES.get(c, c) for c in code.split("+")))
+
+
+def _is_lng_product(text: str) -> bool:
+    """LNG by name or HS code (2711 11: liquefied natural gas; 2711 21 is gas in pipes)."""
+    return "lng" in text.lower() or text.strip().startswith("271111")
 
 
 def _sources(*names: object) -> str:

@@ -92,7 +92,7 @@ def convert(
     if src == target:
         return done(factor * scale)
     if src in _CURRENCIES and target in _CURRENCIES:
-        return _currency(value, src, target, factor, year, rate, done)
+        return _currency(value, unit, src, target, factor, year, rate, done)
     if {src, target} == {"t", "b/d"}:
         days = _days(year, period)
         if days is None:
@@ -117,6 +117,7 @@ def convert(
 
 def _currency(
     value: float,
+    unit: str,
     src: str,
     target: str,
     factor: float,
@@ -141,7 +142,7 @@ def _currency(
         k = k / per_usd if direction == "from" else k * per_usd
         steps.append(f"{'÷' if direction == 'from' else '×'} {per_usd:g} {currency}/USD "
                      f"({year}, {source})")  # fmt: skip
-    return done(k, f"{_num(value)} {src} " + " ".join(steps))
+    return done(k, f"{_num(value)} {unit} " + " ".join(steps))
 
 
 def _days(year: int | None, period: str | None) -> int | None:

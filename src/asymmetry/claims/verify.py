@@ -122,6 +122,7 @@ class CheckedClaim:
             "actors": list(c.actors),
             "direction": c.direction,
             "product": c.product,
+            "route": c.route,
             "verdict": self.verdict,
             "reason": self.reason,
             "kind": self.kind,
