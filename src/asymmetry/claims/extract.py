@@ -413,6 +413,13 @@ def _parties(
         owners = [a.code for a in people if a.code != placed.code and not a.possessive
                   and not _is_destination(sentence, a)]  # fmt: skip
         return (owners[0] if owners else None), placed.code
+    # "China's share of Russia's exports was 30.4%": the flow's owner, then the partner
+    share_of = re.search(r"share (?:of|in) ([^,;]{2,30}?)(?:'s|’s) (?:total |foreign )?"
+                         r"(?:imports|exports|trade)", sentence[: q.start])  # fmt: skip
+    if share_of:
+        inside = [a.code for a in people if share_of.start(1) <= a.start < share_of.end(1)]
+        if inside:
+            return inside[0], next((c for c in codes if c != inside[0]), None)
     # "36.5% of Russia's imports": the possessive right after the number owns the share
     for a in people:
         if a.start >= q.end and a.possessive and a.start - q.end < 40:

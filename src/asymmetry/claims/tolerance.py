@@ -1,10 +1,10 @@
 """How far a figure may be from the data and still be what the author meant.
 
 A claim's precision is in how it is written: "36.5%" means 36.45-36.55, "4%"
-means 3.5-4.5, "about 10 bcm" more loosely still, "just over 4%" means 4 to
-about 4.6, "less than 15%" anything below 15. On top of the written precision
-we allow 2% for revisions and source differences (two customs offices rarely
-agree to the last digit).
+means 3.5-4.5, "about 10 bcm" more loosely still (±10%; "about 88%" ±5% of it),
+"just over 4%" means 4 to about 4.6, "less than 15%" anything below 15. On top of
+the written precision we allow 2% for revisions and source differences (two customs
+offices rarely agree to the last digit).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Final
 
 SOURCE_SLACK: Final = 0.02  # relative: revisions, CIF/FOB, exchange rates between sources
 LOOSE: Final = 0.10  # "about", "around", "roughly": ±10%
+LOOSE_SHARE: Final = 0.05  # …of a percentage: ±5% of it
 _LOOSE_HEDGES: Final = {"about", "around", "roughly", "approximately", "some", "an estimated",
                         "estimated", "close to", "perhaps"}  # fmt: skip
 _LOWER_BOUND: Final = {"more than", "over", "above", "at least"}
@@ -39,7 +40,7 @@ def interval(
 
     ``written`` is the number as the text wrote it ("147" of "$147 billion"): the last
     digit is counted in its units (half a billion, not half a dollar), and a round amount
-    ("$170 billion") is precise to its last nonzero digit (± 5 billion). Percentages keep
+    ("$170 billion", "$200 billion") is precise to the ten (± 5 billion). Percentages keep
     every digit: "40%" is 39.5-40.5.
 
     >>> interval(36.5, decimals=1)
@@ -54,10 +55,11 @@ def interval(
         digit *= abs(lo) / number if lo else 1.0  # the written number's units
         zeros = len(written_int := f"{int(number)}") - len(written_int.rstrip("0"))
         if decimals == 0 and number >= 100 and zeros and unit not in ("percent", "pp"):
-            digit *= 10.0**zeros
+            digit *= 10.0  # "$170 billion": to the ten (not "$200 billion" to the hundred)
     rel = _ROUND_UNITS.get(unit, 0.0)
     if hedge in _LOOSE_HEDGES:
-        rel = max(rel, LOOSE)
+        # "about 88%" is 84-92, not 79-97: a share is read tighter than an amount
+        rel = max(rel, LOOSE_SHARE if unit == "percent" else LOOSE)
     lo = lo - digit - abs(lo) * rel
     hi = hi + digit + abs(hi) * rel
     if hedge in _LOWER_BOUND:
