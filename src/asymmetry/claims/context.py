@@ -29,7 +29,7 @@ _COUNT = "|".join(_ORDINAL_COUNT)
 # Period expressions, most specific first; each gives (period text, year).
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
-    rf"|(?P<since>since\s(?P<s1>{_YEAR}))"
+    rf"|(?P<since>since\s(?P<s1>{_YEAR})(?![’']s))"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
@@ -56,6 +56,20 @@ _COMPARISON_BEFORE: Final = re.compile(
     re.IGNORECASE,
 )
 _COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|average|peak|total)\b", re.IGNORECASE)
+# "2012's $108.3 billion", "the 2011 record of $18.3 billion": the year of one figure.
+_ATTRIBUTIVE: Final = re.compile(
+    r"^(?:['’]s\s|\s(?:record|high|low|peak|level|total|figure)\s(?:of\s)?)"
+    r"(?:about\s|around\s|just\s)?[$€¥£₽\d]",
+    re.IGNORECASE,
+)
+# "slipped to 35.08 Mt in 2020 from 40.75 Mt in 2019": after the sentence's own period, a
+# figure introduced by from / against / compared with is the base it is compared to.
+_BASE_BEFORE: Final = re.compile(
+    r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from)\s(?:a\s|the\s)?"
+    r"(?:[a-z]+\s){0,2}[$€¥£₽]?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
+    r"(?:in|of)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
 # "a marked reduction from the high point of $170 billion in 2010": a past extreme.
 _EXTREME_BEFORE: Final = re.compile(
     r"(?:high point|peak|low point|all-time high|record high)\s+of\s+[^,;]{1,30}?\s(?:in\s)?$",
@@ -112,7 +126,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         if m["range"]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
         elif m["since"]:
-            p = Period(m.start(), m.end(), f"since {m['s1']}", None)
+            p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["months"]:
@@ -148,7 +162,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
-        )
+            or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
+            or (any(f.year and not f.comparison for f in found)
+                and _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]))
+        )  # fmt: skip
         if comparison and not p.comparison:
             p = Period(p.start, p.end, p.text, p.year, comparison=True)
         found.append(p)
@@ -176,6 +193,9 @@ def bind_period(
     ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
         if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
+            return p
+    for p in found:  # the year of this figure alone: "2012's $108.3 billion"
+        if p.end <= start and p.year and _ATTRIBUTIVE.match(sentence[p.end : start + 1]):
             return p
     for p in found:  # "67 million tonnes of oil to China in 2022"
         gap = sentence[end : p.start]

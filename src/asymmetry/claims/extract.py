@@ -304,6 +304,17 @@ def _periods_of(
             out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
         elif _EARLIER.match(tail) and out[i] is not None:
             out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+    for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021"
+        if not own[i] and own[i + 1] and re.fullmatch(r"\s*(?:,\s*)?and\s+", gap(i)):
+            out[i], own[i] = out[i + 1], True
+    for i in range(len(quantities) - 2):  # "grew 1.5-fold in 2023, from $9.06 bn to $13.7 bn"
+        head = sentence[spans[i][1] : spans[i + 1][0]]
+        m = re.fullmatch(r"\s*(?:in|during)\s[^,;]{3,30}?,?\s*from\s+", head)
+        if m and re.fullmatch(r"\s*to\s+", gap(i + 1)) and out[i] is not None:
+            if not own[i + 1]:
+                out[i + 1] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+            if not own[i + 2]:
+                out[i + 2] = out[i]
     for i in range(len(quantities) - 1):
         if _SAME_FIGURE.match(gap(i)):
             if out[i] is None or (not own[i] and own[i + 1]):

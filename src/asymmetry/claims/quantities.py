@@ -26,7 +26,7 @@ _FRACTIONS: Final = {
     "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "tenth": 10, "tenths": 10,
 }  # fmt: skip
 _SCALES: Final = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mio": 1e6,
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
 _CURRENCY_SYMBOLS: Final = {
@@ -46,13 +46,14 @@ _PHYSICAL: Final = {
     "bcm": ("m3", 1e9), "tcm": ("m3", 1e12), "mcm": ("m3", 1e6), "cubic meters": ("m3", 1.0),
     "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "mt": ("t", 1e6), "barrels": ("bbl", 1.0),
+    "metric tons": ("t", 1.0), "metric tonnes": ("t", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
     "1000 cubic meters": "1000 m3",
     "thousand cubic meters": "1000 m3", "thousand cubic metres": "1000 m3", "1,000 m3": "1000 m3",
     "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
-    "tonne": "t", "ton": "t", "mwh": "MWh", "mmbtu": "MMBtu",
+    "tonne": "t", "ton": "t", "metric ton": "t", "t": "t", "mwh": "MWh", "mmbtu": "MMBtu",
 }  # fmt: skip
 HEDGES: Final = (
     "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
@@ -65,7 +66,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
-_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|bln|bn|mn|tn|k|m)\b"
+_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|k|m)\b"
 _SYM = r"(?:US\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?)"
 _CURWORD = r"(?:U\.?S\.?\s)?(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
 _DASH = r"\s?(?:-|–|—|to)\s?"
@@ -83,7 +84,7 @@ _PER = re.compile(rf"^\s?(?:per|a|/)\s?(?P<base>{_BASES})\b", re.IGNORECASE)
 _PERCENT = re.compile(
     rf"(?:between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|percentage points?\b)",
+    r"\s?(?P<u>%|percent\b|per cent\b|percentage points?\b|basis points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -180,7 +181,10 @@ def domain_quantities(sentence: str, *, price_unit: str | None = None) -> list[Q
     return [_hedged(sentence, q) for q in found]
 
 
-_BARE_RATE = re.compile(r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4})(?![\d.,]|\s?(?:%|percent|per cent))")
+_BARE_RATE = re.compile(
+    r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4}|\d{1,3}(?=\s(?:to|per|against)\s(?:the\s|one\s)?"
+    r"(?:US\s|U\.S\.\s)?dollar))(?![\d.,]|\s?(?:%|percent|per cent))"
+)
 _BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUM})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
                           re.IGNORECASE)  # fmt: skip
 
@@ -250,8 +254,9 @@ def _candidates(s: str) -> Iterator[Quantity]:
     for m in _PERCENT.finditer(s):
         if m["n2"] and _year_led(m, "n1"):
             m = _reparse(_PERCENT, s, m, "n2")
-        unit = "pp" if m["u"].lower().startswith("percentage") else "percent"
-        v, lo, hi = _span(number(m["n1"]), number(m["n2"]) if m["n2"] else None)
+        unit = "pp" if m["u"].lower().startswith(("percentage", "basis")) else "percent"
+        bp = 0.01 if m["u"].lower().startswith("basis") else 1.0  # 350 basis points: 3.5 pp
+        v, lo, hi = _span(number(m["n1"]) * bp, number(m["n2"]) * bp if m["n2"] else None)
         start = m.start()
         # "one-half of 1 percent" is half a percent
         frac = re.search(r"(?:a|one)[-\s](half|third|quarter|fifth|tenth) of\s$", s[: m.start()])

@@ -62,8 +62,18 @@ _NOTE_END = (
     r"\b\d{1,4}(?:[\u2013-]\d{1,4})?\)?\.(?=\s+[A-Z“]|\s*$)|[.?]”(?=\s+[A-Z]|\s*$)|"
     r"(?<=[a-z]{3})\.(?=\s+[A-Z]))"
 )
+# …but "$62.6bn" and "1.5mb/d" are decimals with a unit, not a marker and a note
+_UNIT_AFTER_DIGITS = (
+    r"(?!(?:bn|bln|mn|mln|tn|k|m|b/d|mb/d|kb/d|bcm|tcm|mt|t|billion|million|trillion)\b)"
+)
 _INLINE_NOTE = re.compile(
-    r"(?<=[.,;:?!”\"’)])\d{1,3}(?=[A-Za-z“\"‘(\[])(?:(?!" + _NOTE_END + r").){0,900}?" + _NOTE_END
+    r"(?<=[.,;:?!”\"’)])\d{1,3}(?=[A-Za-z“\"‘(\[])"
+    + _UNIT_AFTER_DIGITS
+    + r"(?:(?!"
+    + _NOTE_END
+    + r").){0,900}?"
+    + _NOTE_END,
+    re.IGNORECASE,
 )
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A citation left in the text: [Author, ]“Title,” Publisher, Month D, YYYY,
