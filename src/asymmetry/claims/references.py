@@ -531,7 +531,9 @@ class References:
         key3 = (claim.country, claim.partner, claim.year)
         if key3 not in self._profiles:
             try:
-                self._profiles[key3] = profile(self.store, *key3[:2], year=key3[2], source="auto")
+                self._profiles[key3] = profile(
+                    self.store, *key3[:2], year=key3[2], source="auto", series=False
+                )
             except AsymmetryError as exc:
                 self._profiles[key3] = exc
         p = self._profiles[key3]

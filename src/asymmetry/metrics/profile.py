@@ -150,8 +150,12 @@ def profile(
     dataset: str | None = None,
     top: int = 10,
     level: CompositionLevel = "section",
+    series: bool = True,
 ) -> PairProfile:
     """Profile the trade relation of ``a`` and ``b`` (names or codes accepted).
+
+    ``series=False`` (with a ``year``) skips the official aggregates' other years, for a
+    caller that reads one year's figures (the claims checker).
 
     Examples
     --------
@@ -161,11 +165,11 @@ def profile(
     a, b = resolve_pair(a, b)
     notes: list[str] = []
     if source == "auto" and dataset is None:
-        source, notes, official = _ladder(store, a, b, year)
+        source, notes, official = _ladder(store, a, b, year, series=series)
         if official is not None:
             return official
     if source == "aggregates":
-        return official_profile(store, a, b, year=year, notes=notes)
+        return official_profile(store, a, b, year=year, notes=notes, series=series)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     head = _headline(store, basis, a, b)
     composition = {
@@ -192,7 +196,7 @@ def profile(
 
 
 def _ladder(
-    store: Store, a: str, b: str, year: int | None
+    store: Store, a: str, b: str, year: int | None, *, series: bool = True
 ) -> tuple[Source, list[str], PairProfile | None]:
     """The basis ladder: goods flows, else official aggregates, else ICIO (with why).
 
@@ -217,7 +221,7 @@ def _ladder(
         )
     try:
         found = official_profile(
-            store, a, b, year=year, notes=[f"{why}; official aggregates answer"]
+            store, a, b, year=year, notes=[f"{why}; official aggregates answer"], series=series
         )
     except NoDataError:
         found = None
@@ -250,7 +254,13 @@ def _without_trade(store: Store, basis: Basis, a: str, b: str) -> list[str]:
 
 
 def official_profile(
-    store: Store, a: str, b: str, *, year: int | None = None, notes: list[str] | None = None
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    year: int | None = None,
+    notes: list[str] | None = None,
+    series: bool = True,
 ) -> PairProfile:
     """The pair on official aggregates (`asymmetry.metrics.official`) for ``year``.
 
@@ -260,7 +270,8 @@ def official_profile(
     """
     frame = annual_facts(store, (a, b))
     years = pair_years(frame, a, b)
-    by_year = {y: official_year(frame, a, b, y) for y in years}
+    wanted = years if series or year is None else [y for y in years if y == year]
+    by_year = {y: official_year(frame, a, b, y) for y in wanted}
     given = {y: o for y, o in by_year.items() if any(k in o.figures for k in SHARE_KEYS)}
     if not given:
         raise NoDataError(
