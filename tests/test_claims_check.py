@@ -42,7 +42,7 @@ def test_the_ambassadors_25_percent_names_every_reference(default_store: Store) 
     (share,) = [c for c in report.checked if c.claim.unit == "percent"]
     assert share.verdict == "consistent" and share.reference is not None
     assert "Denisov" in share.reference.source and share.reference.tier == 2
-    ratio = [r for r in share.others if r.how == "3.3 / 107 USD bn"]
+    ratio = [r for r in share.others if r.how == "USD 3.3 bn / USD 107 bn"]
     assert len(ratio) == 1 and ratio[0].value == pytest.approx(100 * 3.3 / 107)
     assert "discrepant with 3.1%" in share.reason and "Decided by" in share.reason
     yuan = [r for r in share.others if r.bound == "lower"]
@@ -55,8 +55,8 @@ def test_a_documents_own_figures_never_decide(default_store: Store, seeds: Path)
     (share,) = [c for c in report.checked if c.claim.quote == "25 percent"
                 and "Denisov claimed" in c.claim.sentence]  # fmt: skip
     assert share.reference is not None and share.reference.independent
-    assert all(r.how != "3.3 / 107 USD bn" for r in share.others if r.independent)
-    assert "3.3 / 107" not in share.reason.split("not counted")[0]
+    assert all(r.how != "USD 3.3 bn / USD 107 bn" for r in share.others if r.independent)
+    assert "USD 3.3 bn / USD 107 bn" not in share.reason.split("not counted")[0]
 
 
 def test_turnover_is_checked_against_an_independent_source(default_store: Store) -> None:

@@ -343,6 +343,15 @@ def relief_section(
     )
 
 
+def _telling(c: Any, a: str, b: str) -> tuple[int, int, int]:
+    """Which wrong figure to name first: one about the pair itself, on trade (a share or the
+    turnover), refuted by a statistical agency."""
+    claim, ref = c.claim, c.reference
+    about_pair = {claim.country, claim.partner} == {a, b}
+    trade = claim.measure.startswith("share_of_") or claim.measure == "trade_turnover"
+    return (0 if about_pair else 1, 0 if trade else 1, ref.tier if ref is not None else 9)
+
+
 def claims_section(report: Report, documents: list[str | Path]) -> Section:
     question = "Are the figures people quote true?"
     checked = report.claims
@@ -354,13 +363,20 @@ def claims_section(report: Report, documents: list[str | Path]) -> Section:
         )
         return Section("claims", question, None, {}, [], "", reason)
     counts = checked.counts()
-    wrong = [c for c in checked.checked if c.verdict == "discrepant"]
-    answer = f"{checked.summary()}."
+    wrong = sorted(
+        (c for c in checked.checked if c.verdict == "discrepant"),
+        key=lambda c: _telling(c, report.a, report.b),
+    )
+    cov = checked.coverage()
+    answer = (
+        f"{checked.summary()}; {cov['with_verdict']} of {cov['claims']} have a verdict from a "
+        "source independent of the document."
+    )
     if wrong:
         first = wrong[0]
         ref = first.reference
-        answer += f' For instance "{first.claim.quote}"' + (
-            f" against {show(ref.value, first.claim.unit)} ({ref.source})."
+        answer += f' The most telling: "{first.claim.quote}"' + (
+            f" against {show(ref.value, first.claim.unit)} ({ref.source}, {ref.period})."
             if ref is not None
             else "."
         )

@@ -32,7 +32,7 @@ import pandas as pd
 
 from asymmetry.claims import context as ctx
 from asymmetry.claims.extract import Claim
-from asymmetry.claims.units import Converted, base_unit, convert
+from asymmetry.claims.units import Converted, base_unit, convert, written
 from asymmetry.errors import AsymmetryError
 from asymmetry.metrics.official import TIER_NAMES, agency_of, product_group, standing
 from asymmetry.store.store import Store
@@ -370,8 +370,8 @@ class References:
             f"HS {claim.product} in {claim.country}'s exports to {claim.partner}, {year}",
             year=year,
             period=str(year),
-            how=f"{share['value']:g}% × {value['value']:g} {value['unit']} / "
-            f"{flow['value']:g} {flow['unit']}",
+            how=f"{share['value']:g}% × {written(float(value['value']), str(value['unit']))} / "
+            f"{written(float(flow['value']), str(flow['unit']))}",
             tier=max(int(share["tier"]), int(value["tier"]), int(flow["tier"])),
             url=_url(share["url"]),
         )
@@ -413,8 +413,8 @@ class References:
                 f" {claim.country}-{claim.partner or 'CHN'}, {year}",
                 year=year,
                 period=str(year),
-                how=f"{v['value']:g} {v['unit']} / {q['value']:g} {q['unit']} × 1,000 "
-                f"{steps}".strip(),
+                how=f"{written(float(v['value']), str(v['unit']))} / "
+                f"{written(float(q['value']), str(q['unit']))} × 1,000 {steps}".strip(),
                 tier=tier,
                 url=_url(v["url"]),
             )
@@ -465,7 +465,8 @@ class References:
             f"{part_name.replace('_', ' ')} / {whole_name.replace('_', ' ')}, {year}",
             year=year,
             period=str(year),
-            how=f"{p['value']:g} / {w['value']:g} {w['unit']}",
+            how=f"{written(float(p['value']), str(p['unit']))} / "
+            f"{written(float(w['value']), str(w['unit']))}",
             tier=int(max(p["tier"], w["tier"])),
             url=_url(p["url"]),
         )
@@ -506,8 +507,8 @@ class References:
             f"{year} on {year - 1}",
             year=year,
             period=str(year),
-            how=f"{now['value']:g} {now['unit']} ({year}) / {before['value']:g} "
-            f"{before['unit']} ({year - 1}) − 1",
+            how=f"{written(float(now['value']), str(now['unit']))} ({year}) / "
+            f"{written(float(before['value']), str(before['unit']))} ({year - 1}) − 1",
             tier=int(max(now["tier"], before["tier"])),
             url=_url(now["url"]),
         )
@@ -833,8 +834,7 @@ def _fact_reference(row: Any, conv: Converted, *, own: str | None) -> Reference:
 
 def _near(row: Any) -> str:
     period = row.period if isinstance(row.period, str) else row.year
-    unit = str(row.unit)
-    return f"{row.value:g} {unit} for {period} ({agency_of(str(row.source))})"
+    return f"{written(float(row.value), str(row.unit))} for {period} ({agency_of(str(row.source))})"
 
 
 def _party(code: object) -> Any:

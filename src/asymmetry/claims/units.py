@@ -203,3 +203,19 @@ def show(value: float | None, unit: str) -> str:
             return f"{money} {value:,.4g} per {base.replace('1000 m3', '1,000 m³')}"
         return f"{value:,.4g} {unit}"
     return f"{value:,.4g} {unit}".strip()
+
+
+def written(value: float, unit: str) -> str:
+    """A fact's value in its own unit, as people write it: "USD 8 bn", "17.5%", "107 Mt",
+    "USD 212 per 1,000 m³" (the unit as the source gave it, no conversion)."""
+    number = f"{value:,.6g}"
+    parts = unit.split(" ", 1)
+    if unit == "percent":
+        return f"{number}%"
+    if parts[0] in _CURRENCIES and len(parts) == 2 and parts[1] in ("mn", "bn", "tn", "trn"):
+        return f"{parts[0]} {number} {parts[1]}"
+    if parts[0] in _CURRENCIES and unit.endswith("per 1000 m3"):
+        return f"{parts[0]} {number} per 1,000 m³"
+    if parts[0] in _CURRENCIES and len(parts) == 1:
+        return f"{parts[0]} {number}"
+    return f"{number} {unit}"
