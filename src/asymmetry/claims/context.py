@@ -31,6 +31,8 @@ _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
     rf"|(?P<since>since\s(?P<s1>{_YEAR})(?![’']s))"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
+    rf"|(?P<span>\b(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?(?:-|–|—|to|through)\s?(?P<a2>{_MONTH})\s"
+    rf"(?P<by>{_YEAR}))"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
@@ -47,7 +49,8 @@ _BIND_AFTER: Final = re.compile(
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
-    r"^\s(?:[A-Za-z'’-]+\s){1,5}(?:in|during|for|as of|at the end of)\s(?:the\s)?$"
+    r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
+    r"(?:in|during|for|of|as of|at the end of)\s(?:the\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
@@ -55,7 +58,7 @@ _COMPARISON_BEFORE: Final = re.compile(
     r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?$",
     re.IGNORECASE,
 )
-_COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|average|peak|total)\b", re.IGNORECASE)
+_COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|peak)\b", re.IGNORECASE)
 # "2012's $108.3 billion", "the 2011 record of $18.3 billion": the year of one figure.
 _ATTRIBUTIVE: Final = re.compile(
     r"^(?:['’]s\s|\s(?:record|high|low|peak|level|total|figure)\s(?:of\s)?)"
@@ -65,7 +68,8 @@ _ATTRIBUTIVE: Final = re.compile(
 # "slipped to 35.08 Mt in 2020 from 40.75 Mt in 2019": after the sentence's own period, a
 # figure introduced by from / against / compared with is the base it is compared to.
 _BASE_BEFORE: Final = re.compile(
-    r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from)\s(?:a\s|the\s)?"
+    r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below)"
+    r"\s(?:a\s|the\s)?"
     r"(?:[a-z]+\s){0,2}[$€¥£₽]?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
@@ -129,6 +133,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
+        elif m["span"]:  # "April 2022-February 2023"
+            ay, by = int(m["ay"]), int(m["by"])
+            text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"
+            p = Period(m.start(), m.end(), text, by)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None
@@ -158,6 +166,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
+        same = re.search(
+            r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
+        )
+        main = next((f for f in found if f.year and not f.comparison and is_partial(f.text)), None)
+        if same and main is not None and p.year is not None:  # Jan-May 2023 vs the same of 2022
+            p = Period(p.start, p.end, shifted(main, p.year - (main.year or p.year)).text, p.year)
         comparison = bool(
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])

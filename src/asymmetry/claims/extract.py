@@ -267,6 +267,10 @@ _CHANGE_TO: Final = re.compile(
 )
 # "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
 _CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$", re.I)
+_GROUP_GLUE: Final = re.compile(
+    r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?(?:[A-Z][\w.’'-]*\s?){0,3}"
+    r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
+)
 _EARLIER: Final = re.compile(
     r"^\s*(?:a year earlier|a year ago|the previous year|the year before|last year|"
     r"(?:in|for|over)\s(?:the\s)?same period (?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
@@ -291,7 +295,7 @@ def _periods_of(
     out: list[ctx.Period | None] = []
     for i, q in enumerate(quantities):
         others = spans[:i] + spans[i + 1 :]
-        timeless = measures[i] in ("capacity", "exchange_rate")
+        timeless = measures[i] == "capacity"
         out.append(ctx.bind_period(sentence, q.start, q.end, found, others, after_only=timeless))
 
     def gap(i: int) -> str:
@@ -304,9 +308,21 @@ def _periods_of(
             out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
         elif _EARLIER.match(tail) and out[i] is not None:
             out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
-    for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021"
-        if not own[i] and own[i + 1] and re.fullmatch(r"\s*(?:,\s*)?and\s+", gap(i)):
+    for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021",
+        # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
+        # to Japan, 22.8mn tonnes to China and 11.6mn tonnes to South Korea in 2022"
+        if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
+    for i in range(1, len(quantities)):  # "rising 12.5% in 2023 to 10.8 Mt from 9.6 Mt"
+        head = sentence[spans[i - 1][1] : spans[i][0]]
+        if (
+            not own[i]
+            and re.fullmatch(r"\s*(?:year[- ]on[- ]year\s+)?from\s+", head)
+            and out[i - 1] is not None
+            and re.search(r"\b(?:in|during)\s[^,;]{3,30}?\s(?:to|at)\s+$",
+                          sentence[max(0, spans[i - 1][0] - 45) : spans[i - 1][0]])
+        ):  # fmt: skip
+            out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
     for i in range(len(quantities) - 2):  # "grew 1.5-fold in 2023, from $9.06 bn to $13.7 bn"
         head = sentence[spans[i][1] : spans[i + 1][0]]
         m = re.fullmatch(r"\s*(?:in|during)\s[^,;]{3,30}?,?\s*from\s+", head)
@@ -315,6 +331,13 @@ def _periods_of(
                 out[i + 1] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
             if not own[i + 2]:
                 out[i + 2] = out[i]
+    yoy = re.search(r"year[- ]on[- ]year|\by/y\b|a year earlier", sentence, re.IGNORECASE)
+    for i in range(
+        1, len(quantities)
+    ):  # "fell 31% year on year to $47.8 bn in Jan-Feb, from $68.8 bn"
+        if yoy and not own[i] and re.fullmatch(r"[^.;]*?,\s*(?:up |down )?from\s+", gap(i - 1)) \
+                and out[i - 1] is not None:  # fmt: skip
+            out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
     for i in range(len(quantities) - 1):
         if _SAME_FIGURE.match(gap(i)):
             if out[i] is None or (not own[i] and own[i + 1]):
