@@ -33,6 +33,7 @@ bench: $(STAMP)  ## Benchmarks; results go to benchmarks/RESULTS.md.
 	$(PY) benchmarks/bench_levers.py --rows 9000000 --repeat 3 --write benchmarks/RESULTS.md
 	$(PY) benchmarks/peer_sanction_simulator.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/bench_claims.py --repeat 5 --write benchmarks/RESULTS.md
+	$(PY) benchmarks/claims_accuracy.py --write benchmarks/RESULTS.md
 	$(PY) benchmarks/bench_web.py --rows 9000000 --clients 20 --seconds 60 --write benchmarks/RESULTS.md
 
 clean:
