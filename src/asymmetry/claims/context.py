@@ -65,6 +65,13 @@ _ATTRIBUTIVE: Final = re.compile(
     r"(?:about\s|around\s|just\s)?[$€¥£₽\d]",
     re.IGNORECASE,
 )
+_ATTRIBUTIVE_GAP: Final = re.compile(
+    r"(?:['’]s|\s(?:record|high|low|peak|level|total|figure)(?:\sof)?)\s(?:about\s|around\s|"
+    r"just\s)?(?:US)?",
+    re.IGNORECASE,
+)
+# "the US$658.8 billion record of 2018": a year naming a past extreme.
+_RECORD_OF: Final = re.compile(r"\b(?:record|high|peak|low)\s(?:of|in)\s$", re.IGNORECASE)
 # "slipped to 35.08 Mt in 2020 from 40.75 Mt in 2019": after the sentence's own period, a
 # figure introduced by from / against / compared with is the base it is compared to.
 _BASE_BEFORE: Final = re.compile(
@@ -76,7 +83,8 @@ _BASE_BEFORE: Final = re.compile(
 )
 # "a marked reduction from the high point of $170 billion in 2010": a past extreme.
 _EXTREME_BEFORE: Final = re.compile(
-    r"(?:high point|peak|low point|all-time high|record high)\s+of\s+[^,;]{1,30}?\s(?:in\s)?$",
+    r"(?:high point|peak|low point|all-time high|record high|previous high|previous record)"
+    r"\s+of\s+[^,;]{1,40}?\s(?:in\s)?$",
     re.IGNORECASE,
 )
 
@@ -177,6 +185,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
+            or _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
             or (any(f.year and not f.comparison for f in found)
                 and _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]))
         )  # fmt: skip
@@ -209,7 +218,7 @@ def bind_period(
         if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
             return p
     for p in found:  # the year of this figure alone: "2012's $108.3 billion"
-        if p.end <= start and p.year and _ATTRIBUTIVE.match(sentence[p.end : start + 1]):
+        if p.end <= start and p.year and _ATTRIBUTIVE_GAP.fullmatch(sentence[p.end : start]):
             return p
     for p in found:  # "67 million tonnes of oil to China in 2022"
         gap = sentence[end : p.start]

@@ -80,7 +80,7 @@ _MONEY = re.compile(
     rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
 )
-_PER = re.compile(rf"^\s?(?:per|a|/)\s?(?P<base>{_BASES})\b", re.IGNORECASE)
+_PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORECASE)
 _PERCENT = re.compile(
     rf"(?:between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUMW}))?"
