@@ -95,9 +95,6 @@ _DIRECTED: Final = {"crude_oil_exports": "exports", "crude_oil_imports": "import
 _CURRENCY_COUNTRY: Final = {"CNY": "CHN", "RUB": "RUS", "EUR": "EU"}
 # Indicators whose product may name a route (a pipeline).
 _ROUTED: Final = {"pipeline_capacity", "pipeline_gas_exports"}
-# A gas price from a value and a volume of the same flow and year.
-_PRICE_VALUES: Final = ("gas_imports_value", "pipeline_gas_export_revenue", "lng_export_revenue")
-_PRICE_VOLUMES: Final = ("gas_imports_volume", "pipeline_gas_exports", "lng_exports", "lng_imports")
 # Indicators whose other side is in their name, whoever else the sentence names.
 _ISSUER: Final = {"us_treasury_holdings": "USA"}
 # Measures of a stock at a date: the end-of-year value is the year's.
@@ -109,24 +106,6 @@ _PART_OF: Final = {
         "cny_share_of_bilateral_settlement", "rub_share_of_bilateral_settlement"),
 }  # fmt: skip
 _PART_INDICATORS: Final = {i for parts in _PART_OF.values() for i in parts}
-# Shares computed from two cited amounts: measure -> (words the sentence needs, part, whole).
-# The whole is the pair's (settlement / the pair's turnover) or the country's total (a
-# partner's FDI / all FDI in the country; oil-and-gas revenue / all budget revenue).
-_RATIOS: Final = {
-    "settlement_currency_share": (r"national currenc", "national_currency_settlement",
-                                  "trade_turnover", "pair"),
-    "share_of_budget": ("", "oil_gas_budget_revenue", "federal_budget_revenue", "total"),
-    "share_of_fdi": ("", "fdi_stock", "fdi_stock", "total"),
-}  # fmt: skip
-# What a growth rate is the growth of, by the words around it; most specific first.
-_GROWTH_OF: Final = (
-    (r"\bLNG\b|liquefied", "lng_exports"),
-    (r"crude|\boil\b", "crude_oil_exports"),
-    (r"pipeline|\bgas\b", "pipeline_gas_exports"),
-    (r"turnover|\btrade\b", "trade_turnover"),
-    (r"export", "exports"),
-    (r"import", "imports"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +234,7 @@ class References:
         mirrored = facts[facts["indicator"].isin(mirrored_names)]
         mirrored = mirrored.assign(country=mirrored["partner"], partner=mirrored["country"])
         pool = pd.concat([direct.assign(mirrored=False), mirrored.assign(mirrored=True)])
-        pool = self._same_parties(pool, claim)
+        pool = self.same_parties(pool, claim)
         if pool.empty:
             return pool
         relation = [self._product_relation(claim, r) for r in pool.itertuples()]
@@ -301,217 +280,10 @@ class References:
     # -- derived references ---------------------------------------------------------------
 
     def _derived(self, claim: Claim, year: int | None) -> list[Reference]:
-        if year is None:
-            return []
-        out = []
-        ratio = self._ratio(claim, year)
-        if ratio is not None:
-            out.append(ratio)
-        growth = self._growth(claim, year)
-        if growth is not None:
-            out.append(growth)
-        price = self._unit_price(claim, year)
-        if price is not None:
-            out.append(price)
-        chained = self._product_share(claim, year)
-        if chained is not None:
-            out.append(chained)
-        return out
+        """Arithmetic on cited facts (`asymmetry.claims.derived`)."""
+        from asymmetry.claims.derived import derived_references
 
-    def _product_share(self, claim: Claim, year: int) -> Reference | None:
-        """A product's share of the exports to a partner, when no one states the product's
-        value to that partner: the partner's share of the product's exports times the
-        product's exports over the exports to the partner (share and product value from the
-        same source first; China took 39.4% of Russia's USD 8.6 bn of timber exports, of
-        USD 61.05 bn)."""
-        if (
-            claim.measure != "share_of_exports"
-            or claim.product is None
-            or claim.partner is None
-            or claim.unit != "percent"
-            or _share_within_product(claim)
-        ):
-            return None
-        facts = self.facts[(self.facts["year"] == year) & (self.facts["period"] == str(year))]
-        doc = self.texts.get(claim.document, "")
-        facts = facts[facts["quote_norm"].map(lambda q: not q or q not in doc).astype(bool)]
-        product = facts["product"].fillna("").map(lambda p: relate(claim.product or "", p))
-        same = facts[product == "same"]
-        shares = same[
-            (same["indicator"] == "partner_share_of_exports")
-            & (same["country"] == claim.country)
-            & (same["partner"] == claim.partner)
-        ]
-        values = same[(same["indicator"] == "product_exports_value")
-                      & (same["country"] == claim.country)
-                      & (same["partner"].isna() | (same["partner"] == "World"))]  # fmt: skip
-        flows = pd.concat([
-            facts[(facts["indicator"] == "exports") & (facts["country"] == claim.country)
-                  & (facts["partner"] == claim.partner) & facts["product"].isna()],
-            facts[(facts["indicator"] == "imports") & (facts["country"] == claim.partner)
-                  & (facts["partner"] == claim.country) & facts["product"].isna()],
-        ]).sort_values("tier", kind="stable")  # fmt: skip
-        pairs = sorted(
-            ((int(a["source"] != b["source"]), max(int(a["tier"]), int(b["tier"])), a, b)
-             for _, a in shares.iterrows() for _, b in values.iterrows()
-             if a["unit"] == "percent"),
-            key=lambda t: (t[0], t[1]),
-        )  # fmt: skip
-        if not pairs or flows.empty:
-            return None
-        _, _, share, value = pairs[0]
-        flow = next((f for _, f in flows.iterrows() if f["unit"] == value["unit"]), None)
-        if flow is None or not float(flow["value"]):
-            return None
-        result = float(share["value"]) * float(value["value"]) / float(flow["value"])
-        return Reference(
-            result,
-            _sources(share["source"], value["source"], flow["source"]),
-            f"HS {claim.product} in {claim.country}'s exports to {claim.partner}, {year}",
-            year=year,
-            period=str(year),
-            how=f"{share['value']:g}% × {written(float(value['value']), str(value['unit']))} / "
-            f"{written(float(flow['value']), str(flow['unit']))}",
-            tier=max(int(share["tier"]), int(value["tier"]), int(flow["tier"])),
-            url=_url(share["url"]),
-        )
-
-    def _unit_price(self, claim: Claim, year: int) -> Reference | None:
-        """A gas price as a year's value over its volume: China's import value over its
-        import volume, or the seller's revenue over its deliveries (Gazprom's RUB revenue
-        from China at the year's rate over its bcm). Value and volume from the same reporter
-        first; the volume converted from tonnes where stated in tonnes."""
-        if claim.measure != "price" or claim.unit != "USD per 1000 m3" or claim.country is None:
-            return None
-        lng = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
-        facts = self.facts[(self.facts["year"] == year) & (self.facts["period"] == str(year))]
-        what = facts["product"].fillna("") + " " + facts["indicator"]
-        facts = facts[what.map(_is_lng_product) == lng]
-        pair = {claim.country, claim.partner} - {None}
-        if claim.partner is None:
-            pair.add("CHN")  # a supplier's price at China's border, as the customs record it
-        facts = facts[facts["country"].isin(pair) & facts["partner"].isin(pair)]
-        values = facts[facts["indicator"].isin(_PRICE_VALUES)]
-        volumes = facts[facts["indicator"].isin(_PRICE_VOLUMES)]
-        pairs = [
-            (int(v["country"] != q["country"]), max(int(v["tier"]), int(q["tier"])), v, q)
-            for _, v in values.iterrows()
-            for _, q in volumes.iterrows()
-        ]
-        for _, tier, v, q in sorted(pairs, key=lambda t: (t[0], t[1])):
-            usd = convert(float(v["value"]), None, None, str(v["unit"]), "USD", year=year,
-                          period=str(year), rate=self.rate)  # fmt: skip
-            m3 = convert(float(q["value"]), None, None, str(q["unit"]), "m3", year=year,
-                         period=str(year), product=f"{q['product']} {q['indicator']}")  # fmt: skip
-            if not isinstance(usd, Converted) or not isinstance(m3, Converted) or not m3.value:
-                continue
-            steps = " ".join(f"({h})" for h in (usd.how, m3.how) if h)
-            return Reference(
-                usd.value / m3.value * 1000.0,
-                _sources(v["source"], q["source"]),
-                f"{str(v['indicator']).replace('_', ' ')} / {str(q['indicator']).replace('_', ' ')}"
-                f" {claim.country}-{claim.partner or 'CHN'}, {year}",
-                year=year,
-                period=str(year),
-                how=f"{written(float(v['value']), str(v['unit']))} / "
-                f"{written(float(q['value']), str(q['unit']))} × 1,000 {steps}".strip(),
-                tier=tier,
-                url=_url(v["url"]),
-            )
-        return None
-
-    def _ratio(self, claim: Claim, year: int) -> Reference | None:
-        """A share as the ratio of two cited amounts of the same year (`_RATIOS`)."""
-        spec = _RATIOS.get(claim.measure)
-        if spec is None or claim.unit not in ("percent", "fraction"):
-            return None
-        needs, part_name, whole_name, scope = spec
-        if needs and not re.search(needs, claim.sentence, re.IGNORECASE):
-            return None
-        facts = self.facts[(self.facts["year"] == year)]
-        facts = facts[facts["period"].isna() | (facts["period"] == str(year))]
-        doc = self.texts.get(claim.document, "")
-        facts = facts[facts["quote_norm"].map(lambda q: not q or q not in doc).astype(bool)]
-        part = facts[facts["indicator"] == part_name].sort_values("tier", kind="stable")
-        whole = facts[facts["indicator"] == whole_name].sort_values("tier", kind="stable")
-        pair = {claim.country, claim.partner} - {None}
-        if scope == "pair":
-            part = part[part["country"].isin(pair) & part["partner"].isin(pair)]
-            whole = whole[whole["country"].isin(pair) & whole["partner"].isin(pair)]
-        elif claim.partner is None:  # a country's share of its own total
-            part = part[(part["country"] == claim.country) & part["partner"].isna()]
-            whole = whole[(whole["country"] == claim.country) & whole["partner"].isna()]
-        else:  # a partner's part of a country's total (either way round: "FDI in Russia")
-            holders = [c for c in (claim.country, claim.partner) if c is not None]
-            p_rows, w_rows = part.iloc[0:0], whole.iloc[0:0]
-            for holder in holders:
-                other = next(c for c in holders if c != holder) if len(holders) > 1 else None
-                p_rows = part[(part["country"] == holder) & (part["partner"] == other)]
-                w_rows = whole[(whole["country"] == holder) & whole["partner"].isna()]
-                if not p_rows.empty and not w_rows.empty:
-                    break
-            part, whole = p_rows, w_rows
-        whole = whole[whole["unit"].isin(part["unit"])]
-        if part.empty or whole.empty:
-            return None
-        p = part.iloc[0]
-        whole = whole[whole["unit"] == p["unit"]]
-        same_source = (whole["source"] != p["source"]).astype(int)  # the part's own total first
-        w = whole.assign(other=same_source).sort_values(["other", "tier"], kind="stable").iloc[0]
-        share = float(p["value"]) / float(w["value"]) * (100.0 if claim.unit == "percent" else 1.0)
-        return Reference(
-            share,
-            _sources(p["source"], w["source"]),
-            f"{part_name.replace('_', ' ')} / {whole_name.replace('_', ' ')}, {year}",
-            year=year,
-            period=str(year),
-            how=f"{written(float(p['value']), str(p['unit']))} / "
-            f"{written(float(w['value']), str(w['unit']))}",
-            tier=int(max(p["tier"], w["tier"])),
-            url=_url(p["url"]),
-        )
-
-    def _growth(self, claim: Claim, year: int) -> Reference | None:
-        """A year-on-year change from two cited annual figures of the same flow."""
-        if claim.measure != "growth" or claim.unit != "percent" or claim.country is None:
-            return None
-        indicator = next(
-            (name for pattern, name in _GROWTH_OF if re.search(pattern, claim.sentence, re.I)),
-            None,
-        )
-        if indicator is None:
-            return None
-        probe = _with_measure(claim, indicator)
-        pool = self._same_parties(self._indicator_rows(indicator), probe)
-        doc = self.texts.get(claim.document, "")
-
-        def best(y: int) -> pd.Series | None:
-            rows = pool[(pool["year"] == y) & (pool["period"].isna() | (pool["period"] == str(y)))]
-            rows = rows[rows["quote_norm"].map(lambda q: not q or q not in doc).astype(bool)]
-            if rows.empty:
-                return None
-            unit = rows["unit"].mode().iloc[0]
-            chosen: pd.Series = (
-                rows[rows["unit"] == unit].sort_values("tier", kind="stable").iloc[0]
-            )
-            return chosen
-
-        now, before = best(year), best(year - 1)
-        if now is None or before is None or now["unit"] != before["unit"] or not before["value"]:
-            return None
-        change = 100.0 * (float(now["value"]) / float(before["value"]) - 1.0)
-        return Reference(
-            change,
-            _sources(now["source"], before["source"]),
-            f"{indicator.replace('_', ' ')} {claim.country}-{claim.partner or 'world'}, "
-            f"{year} on {year - 1}",
-            year=year,
-            period=str(year),
-            how=f"{written(float(now['value']), str(now['unit']))} ({year}) / "
-            f"{written(float(before['value']), str(before['unit']))} ({year - 1}) − 1",
-            tier=int(max(now["tier"], before["tier"])),
-            url=_url(now["url"]),
-        )
+        return [] if year is None else derived_references(self, claim, year)
 
     def _profile_reference(self, claim: Claim) -> tuple[Reference | None, tuple[str, str]]:
         """Turnover, partner and product shares on the best basis for the claim's year
@@ -617,7 +389,7 @@ class References:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _indicator_rows(self, indicator: str) -> pd.DataFrame:
+    def indicator_rows(self, indicator: str) -> pd.DataFrame:
         facts = self.facts
         direct = facts[facts["indicator"] == indicator]
         mirror = _MIRROR.get(indicator)
@@ -627,7 +399,7 @@ class References:
         other = other.assign(country=other["partner"], partner=other["country"])
         return pd.concat([direct, other])
 
-    def _same_parties(self, pool: pd.DataFrame, claim: Claim) -> pd.DataFrame:
+    def same_parties(self, pool: pd.DataFrame, claim: Claim) -> pd.DataFrame:
         if pool.empty:
             return pool
         if claim.measure == "exchange_rate":
@@ -658,7 +430,7 @@ class References:
         if indicator in ("gas_export_price", "gas_import_price"):
             # LNG and pipeline gas are priced apart: the claim's sentence says which
             lng_claim = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
-            lng_fact = isinstance(row.product, str) and _is_lng_product(row.product)
+            lng_fact = isinstance(row.product, str) and is_lng_product(row.product)
             return "same" if lng_claim == lng_fact else None
         if indicator in _ROUTED and claim.route and isinstance(row.product, str):
             named = ctx.route(row.product)
@@ -713,7 +485,7 @@ def indicators_for(claim: Claim) -> tuple[str, ...]:
         return _settlement_indicators(claim)
     if claim.measure in ("share_of_exports", "share_of_imports") and claim.product:
         side = claim.measure.split("_")[-1]
-        if _share_within_product(claim):
+        if share_within_product(claim):
             return (f"share_of_crude_oil_{side}",) if claim.product == "27" else ()
         return (f"product_share_of_{side}",)
     if claim.measure == "growth":
@@ -776,7 +548,7 @@ def _prefixes(code: str) -> list[str]:
     return out
 
 
-def _share_within_product(claim: Claim) -> bool:
+def share_within_product(claim: Claim) -> bool:
     """ "45% of Russian oil exports went to China" (a partner's share of one product's
     exports), not "oil is three-fourths of exports to China" (a product's share)."""
     after = claim.sentence[claim.end : claim.end + 60]
@@ -784,7 +556,7 @@ def _share_within_product(claim: Claim) -> bool:
     return bool(m and ctx.product(m[1]))
 
 
-def _with_measure(claim: Claim, measure: str) -> Claim:
+def with_measure(claim: Claim, measure: str) -> Claim:
     from dataclasses import replace
 
     return replace(claim, measure=measure)
@@ -828,7 +600,7 @@ def _fact_reference(row: Any, conv: Converted, *, own: str | None) -> Reference:
         bound=None if relation == "same" else relation,  # type: ignore[arg-type]
         independent=own is None,
         tier=int(row.tier),
-        url=_url(row.url),
+        url=url_of(row.url),
     )
 
 
@@ -844,12 +616,12 @@ def _party(code: object) -> Any:
     return "+".join(sorted(_ALIASES.get(c, c) for c in code.split("+")))
 
 
-def _is_lng_product(text: str) -> bool:
+def is_lng_product(text: str) -> bool:
     """LNG by name or HS code (2711 11: liquefied natural gas; 2711 21 is gas in pipes)."""
     return "lng" in text.lower() or text.strip().startswith("271111")
 
 
-def _sources(*names: object) -> str:
+def agencies_of(*names: object) -> str:
     """The agencies of a computed reference, each once: "China GAC", "Bank of Russia; Minfin"."""
     return "; ".join(dict.fromkeys(agency_of(str(n)) for n in names))
 
@@ -858,7 +630,7 @@ def _year(row: Any) -> int | None:
     return None if pd.isna(row.year) else int(row.year)
 
 
-def _url(value: object) -> str | None:
+def url_of(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
