@@ -248,15 +248,18 @@ def _reason(
     """The verdict's reason: the deciding reference against the claim's interval, then
     every other independent reference with its own agreement, then why the decider won."""
     verdict = "within" if decider.meets(lo, hi) else "outside"
-    text = f"{_describe(decider, claim.unit)} is {verdict} {shown}"
+    same = [r for r in others if r.independent and _same_figure(r, decider, claim.unit)]
+    also = f" (and {_reports(len(same))} of it)" if same else ""
+    text = f"{_describe(decider, claim.unit)}{also} is {verdict} {shown}"
     if verdict == "outside" and decider.value and decider.bound is None:
         text += f"; the claim is {(claim.value - decider.value) / decider.value:+.0%} off"
     if decider.bound:
         text += f" (a {decider.bound} bound)"
     if claim.year_note:
         text += f"; year: {claim.year_note}"
-    agree = [r for r in others if r.independent and r.meets(lo, hi)]
-    disagree = [r for r in others if r.independent and not r.meets(lo, hi)]
+    rest = [r for r in others if r.independent and not _same_figure(r, decider, claim.unit)]
+    agree = [r for r in rest if r.meets(lo, hi)]
+    disagree = [r for r in rest if not r.meets(lo, hi)]
     if agree:
         text += "; also consistent with " + _listed(agree, claim.unit, decider)
     if disagree:
@@ -289,6 +292,10 @@ def _listed(refs: list[Reference], unit: str, decider: Reference | None) -> str:
             text += f" and {_reports(len(same) - 1)} of it"
         parts.append(text)
     return "; ".join(parts)
+
+
+def _same_figure(a: Reference, b: Reference, unit: str) -> bool:
+    return (show(a.value, unit), a.period, a.tier) == (show(b.value, unit), b.period, b.tier)
 
 
 def _reports(n: int) -> str:

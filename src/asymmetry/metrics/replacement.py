@@ -106,11 +106,8 @@ def market_replacement(
     planned = float(routes.loc[~built, "value"].sum())
     gap = {k: v - capacity for k, v in lost_bcm.items()}
     flows = _facts(store, VOLUME, a, b).dropna(subset=["year"])
-    volumes = [
-        {"year": int(r["year"]), "bcm": float(r["value"]), "source": str(r["source"])}
-        for r in flows.to_dict("records")
-    ]
-    latest = _number(flows.loc[flows["year"].idxmax(), "value"]) if not flows.empty else None
+    volumes = _one_per_year(flows)
+    latest = volumes[-1]["bcm"] if volumes else None
     sources = sorted({str(peak["source"]), *routes["source"].astype(str)})
     return Replacement(
         a,
@@ -138,6 +135,26 @@ def market_replacement(
         planned,
         {k: v - planned for k, v in gap.items()} if planned else None,
     )
+
+
+def _one_per_year(flows: pd.DataFrame) -> list[dict[str, Any]]:
+    """One volume per year: the best-standing source's figure (an agency over a statement
+    over a commentator), with how many sources report the year; a year's partial figures
+    ("2019-12") are not the year's."""
+    annual = flows[flows["period"].isna() | (flows["period"] == flows["year"].astype(str))]
+    out = []
+    for year, rows in annual.groupby("year", sort=True):
+        tiers = rows["source"].astype(str).map(lambda s: standing(s).tier)
+        best = rows.assign(_tier=tiers).sort_values(["_tier", "source"], kind="stable").iloc[0]
+        out.append(
+            {
+                "year": int(best["year"]),
+                "bcm": float(best["value"]),
+                "source": str(best["source"]),
+                "reports": len(rows),
+            }
+        )
+    return out
 
 
 def _one_per_route(routes: pd.DataFrame) -> pd.DataFrame:
