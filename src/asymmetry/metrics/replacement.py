@@ -143,7 +143,7 @@ def _one_per_year(flows: pd.DataFrame) -> list[dict[str, Any]]:
     ("2019-12") are not the year's."""
     annual = flows[flows["period"].isna() | (flows["period"] == flows["year"].astype(str))]
     out = []
-    for year, rows in annual.groupby("year", sort=True):
+    for _, rows in annual.groupby("year", sort=True):
         tiers = rows["source"].astype(str).map(lambda s: standing(s).tier)
         best = rows.assign(_tier=tiers).sort_values(["_tier", "source"], kind="stable").iloc[0]
         out.append(
