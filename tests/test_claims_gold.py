@@ -112,13 +112,20 @@ def _recall(name: str) -> tuple[float, int, int, list[str]]:
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("claims_dev.csv", 0.95), ("claims_heldout.csv", 0.9), ("claims_heldout2.csv", 0.85)],
+    [
+        ("claims_dev.csv", 0.95),
+        ("claims_heldout.csv", 0.9),
+        ("claims_heldout2.csv", 0.88),
+        ("claims_heldout3.csv", 0.83),
+        ("claims_heldout4.csv", 0.86),
+    ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
     """Value, unit and year right, on sentences written from news reports by people who had
     not seen the extractor. Each set was held out until measured once, then tuned on (by
     kinds of miss, not by sentence): `claims_dev.csv` from the start; `claims_heldout.csv`
-    first measured 84.3%; `claims_heldout2.csv` first measured 78.4%. The floors keep what
+    first measured 84.3%; `claims_heldout2.csv` 78.4%; `claims_heldout3.csv` 76.3%;
+    `claims_heldout4.csv` 82.4%. The floors keep what
     tuning reached from eroding; an unseen set's first measure is in benchmarks/RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")

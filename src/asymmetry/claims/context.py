@@ -31,8 +31,9 @@ _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
     rf"|(?P<since>since\s(?P<s1>{_YEAR})(?![’']s))"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
-    rf"|(?P<span>\b(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?(?:-|–|—|to|through)\s?(?P<a2>{_MONTH})\s"
-    rf"(?P<by>{_YEAR}))"
+    rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
+    rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
+    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
@@ -77,7 +78,7 @@ _RECORD_OF: Final = re.compile(r"\b(?:record|high|peak|low)\s(?:of|in)\s$", re.I
 _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z]+\s){0,2}[$€¥£₽]?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
+    r"(?:[a-z-]+\s){0,2}[$€¥£₽]?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
 )
@@ -141,6 +142,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
+        elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
+            fy = int(m["fy2"]) if len(m["fy2"]) == 4 else 2000 + int(m["fy2"])
+            p = Period(m.start(), m.end(), f"FY{fy}", fy)
         elif m["span"]:  # "April 2022-February 2023"
             ay, by = int(m["ay"]), int(m["by"])
             text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"

@@ -81,10 +81,11 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORECASE)
+# "between 30% and 50%" is a range; "24.7% and 22.6%" are two figures
 _PERCENT = re.compile(
-    rf"(?:between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
-    rf"(?:\s?(?:-|–|—|to|and)\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|percentage points?\b|basis points?\b)",
+    rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
+    rf"(?:\s?(?:-|–|—|to|(?(btw)and|(?!x)x))\s?(?P<n2>{_NUMW}))?"
+    r"\s?(?P<u>%|percent\b|per cent\b|pc\b|percentage points?\b|basis points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -100,11 +101,12 @@ _MULTIPLE = re.compile(
     rf"|\b(?P<h>{_NUM}|{_WORDNUM}) and a half times\b",
     re.IGNORECASE,
 )
+_HALF = re.compile(r"\bhalf(?=\s(?:the|of|its|their|that|what)\b)", re.IGNORECASE)
 _FRACTION = re.compile(
     rf"\b(?P<k>a|an|one|{_WORDNUM})[-\s](?P<d>{'|'.join(_FRACTIONS)})\b(?!\s(?:century|decade))",
     re.IGNORECASE,
 )
-_VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "halved": 0.5,
+_VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0,
                         "twice": 2.0, "double": 2.0}  # fmt: skip
 
 
@@ -264,13 +266,19 @@ def _candidates(s: str) -> Iterator[Quantity]:
             v, start = v / _FRACTIONS[frac[1]], frac.start()
         yield Quantity(start, m.end(), v, unit, lo, hi, max(_decimals(m["n1"]), _decimals(m["n2"])))
     for m in _MULTIPLE.finditer(s):
-        if m["v"]:
+        if m["v"] and m["v"].lower() == "halved":  # a fraction of the level before
+            yield Quantity(m.start(), m.end(), 0.5, "fraction")
+        elif m["v"]:
             yield Quantity(m.start(), m.end(), _VERB_FACTORS[m["v"].lower()], "times")
         elif m["h"]:
             yield Quantity(m.start(), m.end(), number(m["h"]) + 0.5, "times", decimals=1)
         else:
             raw = m["n"] or m["m"]
             yield Quantity(m.start(), m.end(), number(raw), "times", decimals=_decimals(raw))
+    for m in _HALF.finditer(s):  # "less than half the previous year's", "roughly half of"
+        if not re.search(r"\b(?:a|one|first|second|last|other|the)[-\s]$", s[: m.start()],
+                         re.IGNORECASE):  # fmt: skip
+            yield Quantity(m.start(), m.end(), 0.5, "fraction")
     for m in _FRACTION.finditer(s):
         k = m["k"].lower()
         num = 1.0 if k in ("a", "an") else number(k)
