@@ -118,6 +118,7 @@ def _recall(name: str) -> tuple[float, int, int, list[str]]:
         ("claims_heldout2.csv", 0.88),
         ("claims_heldout3.csv", 0.83),
         ("claims_heldout4.csv", 0.86),
+        ("claims_heldout5.csv", 0.75),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -125,7 +126,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     not seen the extractor. Each set was held out until measured once, then tuned on (by
     kinds of miss, not by sentence): `claims_dev.csv` from the start; `claims_heldout.csv`
     first measured 84.3%; `claims_heldout2.csv` 78.4%; `claims_heldout3.csv` 76.3%;
-    `claims_heldout4.csv` 82.4%. The floors keep what
+    `claims_heldout4.csv` 82.4%; `claims_heldout5.csv` 76.6% (88.3% of the figures whose
+    year the sentence states; not tuned on). The floors keep what
     tuning reached from eroding; an unseen set's first measure is in benchmarks/RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
