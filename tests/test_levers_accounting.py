@@ -104,7 +104,7 @@ def test_draws_are_reproducible_and_intervals_bracket_the_median(store: Store) -
 @pytest.mark.parametrize(
     ("lever", "message"),
     [
-        ({"type": "embargo"}, "unknown lever type 'embargo'"),
+        ({"type": "blockade"}, "unknown lever type 'blockade'"),
         (
             {"type": "price-discount", "products": "spaceships", "discount": 0.1},
             "unknown product group 'spaceships'",

@@ -231,14 +231,61 @@ class Restriction:
 
 Lever = PriceDiscount | Currency | PaymentFriction | Restriction
 
+# Documented ranges of the general-equilibrium model's structural parameters
+# (`--model ge`, sanction-simulator): the spans of the sensitivity grids of
+# Bhattathiripad & Veetil, "Political Power in International Trade", as shipped in
+# `power_trade_estimation.py` (TAU_GRID 0.05-0.80, DELTA_GRID 0.05-0.60, RHO_GRID
+# -4 to -0.25); its baseline is tau 0.30, delta 0.10, rho -1. A test pins them to
+# the package's grids.
+# tau: rerouting friction, the share of a severed flow that cannot be rerouted.
+DEFAULT_TAU: Param = (0.05, 0.80)
+# delta: sanction leakage, the share of a severed flow that still gets through.
+DEFAULT_DELTA: Param = (0.05, 0.60)
+# rho: inner CES curvature across sector bundles (elasticity 1 / (1 - rho)).
+DEFAULT_RHO: Param = (-4.0, -0.25)
+
+
+@dataclass(frozen=True, slots=True)
+class Structural:
+    """Structural parameters of the general-equilibrium model, numbers or ranges."""
+
+    tau: Param = DEFAULT_TAU
+    delta: Param = DEFAULT_DELTA
+    rho: Param = DEFAULT_RHO
+
+    @classmethod
+    def parse(cls, tau: Any = None, delta: Any = None, rho: Any = None) -> Structural:
+        """From numbers, [low, high] or "low:high" strings; None keeps the default range."""
+        kind = "ge"
+        return cls(
+            DEFAULT_TAU if tau is None else _param(tau, name="tau", lever=kind, low=0.0, high=1.0),
+            DEFAULT_DELTA
+            if delta is None
+            else _param(delta, name="delta", lever=kind, low=0.0, high=1.0),
+            DEFAULT_RHO
+            if rho is None
+            else _param(rho, name="rho", lever=kind, low=-50.0, high=-1e-3),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """What ``sender`` (with its ``coalition``) does to ``target``.
+
+    ``coalition``: other countries that apply the same restrictions as the sender
+    (general-equilibrium model). ``counter_measures``: restrictions the target
+    imposes in return, from its point of view ("export": it stops selling to the
+    sender's side). ``structural``: the general-equilibrium parameters.
+    """
+
     sender: str
     target: str
     levers: tuple[Lever, ...]
     name: str = "scenario"
     year: int | None = None
+    coalition: tuple[str, ...] = ()
+    counter_measures: tuple[Restriction, ...] = ()
+    structural: Structural = Structural()
 
     def __post_init__(self) -> None:
         if self.sender == self.target:
@@ -264,6 +311,17 @@ class Scenario:
             raise ScenarioError(
                 "two currency levers contradict each other; give one move", lever="currency"
             )
+        if self.target in self.coalition:
+            raise ScenarioError(
+                f"the target {self.target} cannot be in the sender's coalition",
+                field="coalition",
+                value=self.target,
+            )
+
+    @property
+    def senders(self) -> tuple[str, ...]:
+        """The sender and its coalition, sender first, no repeats."""
+        return tuple(dict.fromkeys((self.sender, *self.coalition)))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -271,13 +329,39 @@ class Scenario:
         for key in ("sender", "target", "levers"):
             if key not in data:
                 raise ScenarioError(f"missing {key!r}", field=key)
-        levers = tuple(parse_lever(item) for item in data["levers"])
+        levers: list[Lever] = []
+        for item in data["levers"]:
+            if isinstance(item, Mapping) and item.get("type") == "embargo":
+                # shorthand: export and import restrictions on all products
+                levers += [
+                    parse_lever({"type": f"{d}-restriction", "products": "all"})
+                    for d in ("export", "import")
+                ]
+            else:
+                levers.append(parse_lever(item))
+        coalition = data.get("coalition") or ()
+        if isinstance(coalition, str):
+            coalition = [c for c in coalition.split(",") if c.strip()]
+        counter = tuple(parse_lever(item) for item in data.get("counter_measures") or ())
+        if not all(isinstance(c, Restriction) for c in counter):
+            raise ScenarioError(
+                "counter_measures are export-restriction or import-restriction levers",
+                field="counter_measures",
+            )
+        sender = resolve_country(str(data["sender"]))
         return cls(
-            resolve_country(str(data["sender"])),
+            sender,
             resolve_country(str(data["target"])),
-            levers,
+            tuple(levers),
             str(data.get("name", "scenario")),
             int(data["year"]) if data.get("year") is not None else None,
+            tuple(
+                c
+                for c in dict.fromkeys(resolve_country(str(c).strip()) for c in coalition)
+                if c != sender
+            ),
+            tuple(c for c in counter if isinstance(c, Restriction)),
+            Structural.parse(data.get("tau"), data.get("delta"), data.get("rho")),
         )
 
     @classmethod
@@ -384,7 +468,10 @@ def parse_lever(item: Mapping[str, Any]) -> Lever:
                 high=1.0,
             ),
         )
-    known = "export-restriction, import-restriction, price-discount, currency, payment-friction"
+    known = (
+        "export-restriction, import-restriction, embargo, price-discount, currency, "
+        "payment-friction"
+    )
     raise ScenarioError(
         f"unknown lever type {kind!r}; available: {known}", field="type", value=kind
     )
