@@ -186,14 +186,32 @@ class Currency:
     kind: str = "currency"
 
 
+# Elasticities that split a cost wedge between the two sides of a flow (the
+# standard tax-incidence rule: the importer bears e_s / (e_s + e_d)). Import demand
+# elasticities at the product level are estimated by Kee, H. L., Nicita, A. and
+# Olarreaga, M. (2008) "Import Demand Elasticities and Trade Distortions", Review
+# of Economics and Statistics 90(4) (updated for 1996-2014 by Gruebler, Ghodsi and
+# Stehrer 2021, J. Int. Trade & Econ. Development); export supply elasticities by
+# Soderbery, A. (2018) "Trade elasticities, heterogeneity, and optimal tariffs",
+# J. Int. Economics 114. Both vary widely by product and country; the defaults are
+# one wide range for both, so no side is assumed more elastic (and swapping sender
+# and target mirrors the costs exactly). Set them per lever: an exporter of crude
+# oil with few other outlets has a low supply elasticity and bears more.
+DEFAULT_DEMAND_ELASTICITY: Param = (0.5, 3.0)
+DEFAULT_SUPPLY_ELASTICITY: Param = (0.5, 3.0)
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentFriction:
-    """An ad-valorem cost ``rate`` on bilateral trade in ``products`` (both directions);
-    the target bears ``incidence`` of it, the sender the rest."""
+    """An ad-valorem cost ``rate`` on bilateral trade in ``products`` (both directions),
+    shared on each flow by market incidence: its importer bears
+    ``supply_elasticity / (supply_elasticity + demand_elasticity)``, its exporter the
+    rest (whichever side is called the target)."""
 
     products: ProductSet
     rate: Param
-    incidence: Param = (0.5, 1.0)
+    demand_elasticity: Param = DEFAULT_DEMAND_ELASTICITY
+    supply_elasticity: Param = DEFAULT_SUPPLY_ELASTICITY
     kind: str = "payment-friction"
 
 
@@ -440,11 +458,29 @@ def parse_lever(item: Mapping[str, Any]) -> Lever:
         to_rate = (1 + move[0], 1 + move[1]) if isinstance(move, tuple) else 1 + move
         return Currency(1.0, to_rate, holdings)
     if kind == "payment-friction":
+        if "incidence" in item:
+            raise ScenarioError(
+                "incidence comes from the market, not the labels: give demand_elasticity "
+                "and supply_elasticity (the importer bears e_s / (e_s + e_d))",
+                lever=kind,
+                field="incidence",
+            )
         return PaymentFriction(
             ProductSet.parse(item.get("products")),
             _param(item.get("rate"), name="rate", lever=kind, low=0.0, high=1.0),
             _param(
-                item.get("incidence", (0.5, 1.0)), name="incidence", lever=kind, low=0.0, high=1.0
+                item.get("demand_elasticity", DEFAULT_DEMAND_ELASTICITY),
+                name="demand_elasticity",
+                lever=kind,
+                low=1e-3,
+                high=100.0,
+            ),
+            _param(
+                item.get("supply_elasticity", DEFAULT_SUPPLY_ELASTICITY),
+                name="supply_elasticity",
+                lever=kind,
+                low=1e-3,
+                high=100.0,
             ),
         )
     if kind in ("export-restriction", "import-restriction"):
