@@ -128,7 +128,10 @@ def _simulate_ge(scenario: Scenario, draws: int, seed: int, ge_model: GEModel) -
 
 def value_added(store: Store, country: str) -> float | None:
     """The country's value added in the ICIO 2022 network (USD), a GDP proxy."""
-    value = store.scalar("SELECT sum(value_added_usd) FROM io_nodes WHERE country = ?", [country])
+    value = store.scalar(
+        "SELECT sum(value_added_usd ORDER BY value_added_usd) FROM io_nodes WHERE country = ?",
+        [country],
+    )
     return float(value) if value else None
 
 
