@@ -60,7 +60,16 @@ def test_price_discount_on_fuels_only(store: Store) -> None:
 
 def test_payment_friction_and_leverage(store: Store) -> None:
     result = simulate(
-        store, _scenario({"type": "payment-friction", "rate": 0.1, "incidence": 0.5}), draws=10
+        store,
+        _scenario(
+            {
+                "type": "payment-friction",
+                "rate": 0.1,
+                "demand_elasticity": 1.0,
+                "supply_elasticity": 1.0,
+            }
+        ),
+        draws=10,
     )
     # both directions: 150 + 60 = 210; 10% of it, half each
     assert result.cost_target_usd["median"] == pytest.approx(10.5)
@@ -97,14 +106,36 @@ def test_draws_are_reproducible_and_intervals_bracket_the_median(store: Store) -
     assert first.cost_target_usd != other.cost_target_usd
     c = first.cost_target_usd
     assert c["p05"] < c["median"] < c["p95"]
-    # 10-30% of 100 plus 1-5% of 210 times an incidence of 50-100%
-    assert c["p05"] >= 10 + 0.01 * 210 * 0.5 and c["p95"] <= 30 + 0.05 * 210
+    # 10-30% of 100 plus 1-5% of RUS's side of 210 (importer share 1/7 to 6/7)
+    assert c["p05"] >= 10 + 0.01 * (60 * 6 / 7 + 150 / 7)
+    assert c["p95"] <= 30 + 0.05 * (60 / 7 + 150 * 6 / 7)
+
+
+def test_payment_friction_follows_the_market_not_the_labels(store: Store) -> None:
+    friction = {"type": "payment-friction", "rate": "2%:5%"}
+    one = simulate(store, _scenario(friction), draws=200, seed=3)
+    swapped = simulate(
+        store,
+        Scenario.from_dict({"sender": "RUS", "target": "CHN", "levers": [friction]}),
+        draws=200,
+        seed=3,
+    )
+    assert one.cost_target_usd == swapped.cost_sender_usd  # exactly, not approximately
+    assert one.cost_sender_usd == swapped.cost_target_usd
+    # importer bears e_s / (e_s + e_d): an inelastic exporter (e_s 0.5) bears most
+    inelastic = {**friction, "rate": 0.1, "supply_elasticity": 0.5, "demand_elasticity": 2.0}
+    r = simulate(store, _scenario(inelastic), draws=1)
+    # RUS exports 150 (bears 0.8 of it), imports 60 (bears 0.2 of it)
+    assert r.cost_target_usd["median"] == pytest.approx(0.1 * (0.8 * 150 + 0.2 * 60))
+    assert r.cost_sender_usd["median"] == pytest.approx(0.1 * (0.2 * 150 + 0.8 * 60))
+    with pytest.raises(ScenarioError, match="incidence comes from the market"):
+        _scenario({**friction, "incidence": 0.7})
 
 
 @pytest.mark.parametrize(
     ("lever", "message"),
     [
-        ({"type": "embargo"}, "unknown lever type 'embargo'"),
+        ({"type": "blockade"}, "unknown lever type 'blockade'"),
         (
             {"type": "price-discount", "products": "spaceships", "discount": 0.1},
             "unknown product group 'spaceships'",

@@ -239,7 +239,8 @@ def leverage_section(report: Report) -> Section:
         else f"{n[battery.sender]} {usd(sender_cost)}"
     )
     answer = (
-        f"{n[battery.sender]}'s strongest lever ({top.title}; {top.assumption}) would cost "
+        f"{n[battery.sender]}'s strongest lever by the battery's rule ({battery.ranking_rule}) "
+        f"is: {top.title} ({top.assumption}); it would cost "
         f"{n[battery.target]} {usd(r.cost_target_usd['median'])} "
         f"[{usd(r.cost_target_usd['p05'])}, {usd(r.cost_target_usd['p95'])}], "
         f"{other_side}."
@@ -259,7 +260,7 @@ def leverage_section(report: Report) -> Section:
         "leverage",
         f"What leverage does {n[battery.sender]} hold, and what would using it cost it?",
         answer,
-        {"ranked": ranked, "skipped": battery.skipped},
+        {"ranked": ranked, "ranking_rule": battery.ranking_rule, "skipped": battery.skipped},
         [f"{r.model}, {r.basis} {r.year} ({r.dataset}), {r.draws} draws"],
         "First-round costs under stated ranges, one lever at a time: retaliation, "
         "third-country rerouting over time and political costs are not modelled.",

@@ -27,6 +27,7 @@ from asymmetry.errors import AsymmetryError
 class ModelOption(StrEnum):
     pe = "pe"
     network = "network"
+    ge = "ge"
 
 
 @app.command("lever")
@@ -66,20 +67,64 @@ def lever_cmd(
             help="USD value of the target's holdings of the sender's currency (for --currency)."
         ),
     ] = None,
+    embargo: Annotated[
+        bool,
+        typer.Option(
+            "--embargo", help="Export and import restrictions on all products (both ways)."
+        ),
+    ] = False,
+    coalition: Annotated[
+        str | None,
+        typer.Option(
+            help="--model ge: countries that apply the same restrictions as the sender, "
+            "e.g. USA,DEU,JPN."
+        ),
+    ] = None,
+    counter_export: Annotated[
+        str | None,
+        typer.Option(help="--model ge: the target stops selling PRODUCTS to the sender's side."),
+    ] = None,
+    counter_import: Annotated[
+        str | None,
+        typer.Option(help="--model ge: the target stops buying PRODUCTS from the sender's side."),
+    ] = None,
+    tau: Annotated[
+        str | None,
+        typer.Option(
+            help="--model ge: rerouting friction, a number or low:high [default: 0.05:0.80]."
+        ),
+    ] = None,
+    delta: Annotated[
+        str | None,
+        typer.Option(help="--model ge: sanction leakage, number or low:high [default: 0.05:0.60]."),
+    ] = None,
+    rho: Annotated[
+        str | None,
+        typer.Option(
+            help="--model ge: inner CES curvature (< 0), number or low:high [default: -4:-0.25]."
+        ),
+    ] = None,
     payment_friction: Annotated[
         str | None, typer.Option(help="Ad-valorem cost on bilateral trade, e.g. 2%:5%.")
     ] = None,
     friction_products: Annotated[
         str, typer.Option(help="Products the friction hits [default: all].")
     ] = "all",
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws over parameter ranges.")] = 1000,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            help="Monte Carlo draws over parameter ranges [default: 1000; 20 with --model ge, "
+            "each draw a full equilibrium solve of about 2 s]."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same numbers.")] = 0,
     year: Annotated[int | None, typer.Option(help="Year of trade data [default: latest].")] = None,
     model: Annotated[
         ModelOption,
         typer.Option(
-            help="Restrictions: pe (product by product) or network "
-            "(ICIO propagation, with the no-substitution bound)."
+            help="Restrictions: pe (product by product), network "
+            "(ICIO propagation, with the no-substitution bound) or ge (the published "
+            "general-equilibrium model, via sanction-simulator)."
         ),
     ] = ModelOption.pe,
     source: Annotated[
@@ -91,6 +136,7 @@ def lever_cmd(
     currency move, payment friction) and say what each side loses, with 5-95%
     intervals, the leverage ratio and the third countries that gain."""
     from asymmetry.levers.engine import simulate
+    from asymmetry.levers.general_eq import DEFAULT_GE_DRAWS
     from asymmetry.levers.scenario import Scenario
 
     def build() -> Scenario:
@@ -98,7 +144,7 @@ def lever_cmd(
             return Scenario.from_file(scenario)
         if sender is None or target is None:
             raise AsymmetryError("give --sender and --target (or --scenario FILE)")
-        levers: list[dict[str, Any]] = []
+        levers: list[dict[str, Any]] = [{"type": "embargo"}] if embargo else []
         for kind, spec in (
             ("export-restriction", export_restriction),
             ("import-restriction", import_restriction),
@@ -124,6 +170,14 @@ def lever_cmd(
                     "products": friction_products,
                 }
             )
+        counter = [
+            {"type": kind, "products": spec}
+            for kind, spec in (
+                ("export-restriction", counter_export),
+                ("import-restriction", counter_import),
+            )
+            if spec is not None
+        ]
         return Scenario.from_dict(
             {
                 "sender": sender,
@@ -131,13 +185,23 @@ def lever_cmd(
                 "levers": levers,
                 "year": year,
                 "name": "command line",
+                "coalition": coalition,
+                "counter_measures": counter,
+                "tau": tau,
+                "delta": delta,
+                "rho": rho,
             }
         )
 
     store = open_store()
     result = run(
         lambda: simulate(
-            store, build(), draws=draws, seed=seed, model=model.value, source=source.value
+            store,
+            build(),
+            draws=draws or (DEFAULT_GE_DRAWS if model is ModelOption.ge else 1000),
+            seed=seed,
+            model=model.value,
+            source=source.value,
         )
     )
     if fmt is OutputFormat.json:
@@ -185,6 +249,16 @@ def _print_lever(r: Any) -> None:
     if r.bound_va_loss_usd:
         bound = ", ".join(f"{c} {v / 1e9:,.2f}" for c, v in list(r.bound_va_loss_usd.items())[:5])
         out.print(f"  no-substitution bound, value added lost (USD bn): {bound}")
+    if r.ge:
+        for side in ("target", "sender"):
+            g = r.ge[side]
+            out.print(
+                f"  {'+'.join(g['countries'])}: gross output lost USD "
+                f"{usd(g['gross_output_loss_usd'])}; value added lost USD "
+                f"{usd(g['value_added_loss_usd'])}"
+            )
+        p = r.ge["parameters"]
+        out.print(f"  parameters: tau {p['tau']}, delta {p['delta']}, rho {p['rho']}")
     if r.third_countries:
         gainers = ", ".join(
             f"{g['country']} {g['gain_usd'] / 1e9:,.2f}" for g in r.third_countries[:5]

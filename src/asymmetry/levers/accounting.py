@@ -11,7 +11,11 @@ observed values, with no behavioural model:
   before the move: the target loses ``H * (1 - e0/e1)`` in USD and the issuer's
   liabilities shrink by as much (a gain to the sender);
 - payment friction t on bilateral trade T in a product set (both directions):
-  a deadweight cost ``t * T``, of which the target bears the share ``incidence``.
+  a deadweight cost ``t * T``, shared on each flow by the standard tax-incidence
+  rule: the importer bears ``e_s / (e_s + e_d)`` (export-supply elasticity e_s,
+  import-demand elasticity e_d), the exporter ``e_d / (e_s + e_d)``, so the split
+  follows who trades what, not which side is called the target (Fullerton, D. and
+  Metcalf, G. E. (2002) "Tax Incidence", Handbook of Public Economics vol. 4, sec. 2).
 
 Second-round effects (lost volumes, re-routing, exchange-rate pass-through)
 are not in these numbers; the trade-restriction models cover volume effects.
@@ -21,6 +25,7 @@ Council, sec. 3.6 (yuan from 6.2-6.4 to 7 per USD, a loss of about $5 billion).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -71,8 +76,10 @@ def _flows_by_item(
     clauses = " OR ".join(f"(exporter = $e{i} AND importer = $i{i})" for i in range(len(pairs)))
     pair_params = {f"{k}{i}": v for i, (e, m) in enumerate(pairs) for k, v in (("e", e), ("i", m))}
     return store.query(
-        f"SELECT exporter, importer, item, sum(value_usd) AS value_usd FROM ({basis.sql}) "
-        f"WHERE ({clauses}) AND {condition} GROUP BY ALL ORDER BY value_usd DESC",
+        f"SELECT exporter, importer, item, sum(value_usd ORDER BY value_usd) AS value_usd "
+        f"FROM ({basis.sql}) "
+        f"WHERE ({clauses}) AND {condition} GROUP BY ALL "
+        "ORDER BY value_usd DESC, exporter, importer, item",
         {**basis.params, **params, **pair_params},
     )
 
@@ -122,24 +129,36 @@ def accounting_costs(
         return rate * base, -rate * base, lever_items, base
     if isinstance(lever, PaymentFriction):
         flows = _flows_by_item(store, basis, lever.products, [(target, sender), (sender, target)])
-        base = float(flows["value_usd"].sum())
+        # exact (correctly rounded) sums: the same numbers whatever order rows come in
+        to_target = math.fsum(flows.loc[flows["importer"] == target, "value_usd"])
+        to_sender = math.fsum(flows.loc[flows["importer"] == sender, "value_usd"])
+        base = to_target + to_sender
         if base <= 0:
             raise ScenarioError(
                 f"no trade between {sender} and {target} in {lever.products.label!r}",
                 lever=lever.kind,
                 field="products",
             )
-        total = draw(lever.rate, n, rng) * base
-        incidence = draw(lever.incidence, n, rng)
-        mid = midpoint(lever.rate) * midpoint(lever.incidence)
+        rate = draw(lever.rate, n, rng)
+        e_d, e_s = draw(lever.demand_elasticity, n, rng), draw(lever.supply_elasticity, n, rng)
+        importer_share = e_s / (e_s + e_d)
+        exporter_share = e_d / (e_s + e_d)
+        # each side: as importer of one flow plus as exporter of the other (a + b, so
+        # swapping sender and target adds the same two terms: costs mirror exactly)
+        cost_target = (rate * importer_share) * to_target + (rate * exporter_share) * to_sender
+        cost_sender = (rate * importer_share) * to_sender + (rate * exporter_share) * to_target
+        e_d_mid, e_s_mid = midpoint(lever.demand_elasticity), midpoint(lever.supply_elasticity)
+        mid_importer = e_s_mid / (e_s_mid + e_d_mid)
         lever_items = [
             {
                 "lever": lever.kind,
                 "item": f"{r['exporter']}->{r['importer']} {r['item']}",
                 "value_usd": r["value_usd"],
-                "cost_target_usd": mid * r["value_usd"],
+                "cost_target_usd": midpoint(lever.rate)
+                * (mid_importer if r["importer"] == target else 1 - mid_importer)
+                * r["value_usd"],
             }
             for r in flows.head(20).to_dict("records")
         ]
-        return incidence * total, (1 - incidence) * total, lever_items, base
+        return cost_target, cost_sender, lever_items, base
     raise ScenarioError(f"the accounting model does not handle {lever.kind}", lever=lever.kind)

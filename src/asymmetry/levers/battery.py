@@ -30,6 +30,21 @@ TECHNOLOGY = "machinery,electrical,vehicles"
 PRICE_DISCOUNT = (0.10, 0.30)
 CURRENCY_FALL = (0.05, 0.15)
 PAYMENT_COST = (0.02, 0.05)
+# The sizes a lever runs at when none is given, the same on the command line, the
+# dashboard and in the battery (a restriction is a full cut).
+DEFAULT_SIZES: dict[str, tuple[float, float]] = {
+    "export-restriction": (1.0, 1.0),
+    "import-restriction": (1.0, 1.0),
+    "price-discount": PRICE_DISCOUNT,
+    "payment-friction": PAYMENT_COST,
+    "currency": CURRENCY_FALL,
+}
+# The order of the battery, said wherever it is read (JSON, report, brief, dashboard).
+RANKING_RULE = (
+    "levers that cost the sender nothing (it gains or breaks even) come first, largest "
+    "cost to the target first; then the rest by leverage ratio (the target's cost over "
+    "the sender's, each relative to its economy), highest first"
+)
 # Facts that say how much of the sender's currency the target holds (USD), most
 # direct first. Russia's 2020 yuan purchases stand in for its yuan holdings.
 HOLDINGS_INDICATORS = ("currency_holdings", "cny_purchases")
@@ -63,11 +78,13 @@ class Battery:
     target: str
     items: list[BatteryItem]
     skipped: dict[str, str] = field(default_factory=dict)  # lever key -> reason
+    ranking_rule: str = RANKING_RULE
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sender": self.sender,
             "target": self.target,
+            "ranking_rule": self.ranking_rule,
             "items": [item.to_dict() for item in self.items],
             "skipped": self.skipped,
         }
@@ -190,7 +207,7 @@ def lever_battery(
 
 
 def _rank(item: BatteryItem) -> tuple[int, float]:
-    """Levers the sender gains from come first (by the target's cost), then by leverage."""
+    """The order of `RANKING_RULE`."""
     r = item.result
     if r.cost_sender_usd["median"] <= 0:
         return 0, -r.cost_target_usd["median"]

@@ -15,6 +15,13 @@ import numpy as np
 
 from asymmetry.errors import ScenarioError
 from asymmetry.levers.accounting import accounting_costs, product_filter
+from asymmetry.levers.general_eq import (
+    GEModel,
+    default_model,
+    ge_side_draws,
+    ge_summary,
+    run_draws,
+)
 from asymmetry.levers.io_network import NetworkOperators, network_costs
 from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
@@ -24,7 +31,7 @@ from asymmetry.metrics.gdp import gdp
 from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
 
-Model = Literal["pe", "network"]
+Model = Literal["pe", "network", "ge"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +67,71 @@ class LeverResult:
     bound_va_loss_usd: dict[str, float] = field(default_factory=dict)
     # what each country's cost share divides by (source and year of its GDP)
     gdp_source: dict[str, str] = field(default_factory=dict)
+    # general-equilibrium model: both sides' gross-output and value-added losses by
+    # country and country-sector, parameters, legs (`general_eq.ge_summary`)
+    ge: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+def _simulate_ge(scenario: Scenario, draws: int, seed: int, ge_model: GEModel) -> LeverResult:
+    rng = np.random.default_rng(seed)
+    result = run_draws(ge_model, scenario, draws, rng)
+    summary = ge_summary(ge_model, scenario, result)
+    sides = ge_side_draws(ge_model, scenario, result)
+    (loss_t, out_t), (loss_s, out_s) = sides["target"], sides["sender"]
+    share_t, share_s = interval(loss_t / out_t), interval(loss_s / out_s)
+    leverage = share_t["median"] / share_s["median"] if share_s["median"] > 0 else None
+    third = [
+        {"country": row["country"], "gain_usd": -row["gross_output_loss_usd"]["median"]}
+        for row in summary["by_country"]
+        if row["side"] == "third" and row["gross_output_loss_usd"]["median"] < 0
+    ]
+    kinds = " + ".join(
+        lv.kind
+        for lv in (*scenario.levers, *scenario.counter_measures)
+        if isinstance(lv, Restriction)
+    )
+    by_lever = [
+        {
+            "lever": f"{kinds} ({len(result.legs)} legs, solved jointly)",
+            "base_usd": summary["severed_usd"],
+            "cost_target_usd": interval(loss_t),
+            "cost_sender_usd": interval(loss_s),
+        }
+    ]
+    denominator = f"gross output, ICIO 2022 (sanction-simulator {ge_model.version} benchmark)"
+    return LeverResult(
+        scenario.name,
+        scenario.sender,
+        scenario.target,
+        "general equilibrium (sanction-simulator)",
+        "ICIO 2022 network (sanction-simulator benchmark)",
+        f"sanction-simulator {ge_model.version}",
+        2022,
+        draws,
+        seed,
+        interval(loss_t),
+        interval(loss_s),
+        share_t,
+        share_s,
+        leverage,
+        summary["by_country_sector"][:20],
+        by_lever,
+        third[:10],
+        {},
+        {c: denominator for c in (scenario.target, *scenario.senders)},
+        summary,
+    )
+
+
 def value_added(store: Store, country: str) -> float | None:
     """The country's value added in the ICIO 2022 network (USD), a GDP proxy."""
-    value = store.scalar("SELECT sum(value_added_usd) FROM io_nodes WHERE country = ?", [country])
+    value = store.scalar(
+        "SELECT sum(value_added_usd ORDER BY value_added_usd) FROM io_nodes WHERE country = ?",
+        [country],
+    )
     return float(value) if value else None
 
 
@@ -81,6 +145,7 @@ def simulate(
     dataset: str | None = None,
     model: Model = "pe",
     operators: NetworkOperators | None = None,
+    ge_model: GEModel | None = None,
 ) -> LeverResult:
     """Costs of the scenario's levers to target and sender, with 5-95% intervals.
 
@@ -89,11 +154,26 @@ def simulate(
     with the no-substitution bound in ``bound_va_loss_usd``). Price, currency and
     payment levers are exact accounting either way. Pass ``operators``
     (`NetworkOperators.build`) to reuse the network's factorisations across scenarios.
+    "ge" solves the published general-equilibrium model (`general_eq`, package
+    sanction-simulator): costs are gross-output losses, shares divide by benchmark
+    output (the paper's gamma), and ``ge`` holds both sides' gross-output and
+    value-added losses by country and country-sector.
     """
     if draws < 1:
         raise ScenarioError("draws must be at least 1", field="draws", value=draws)
-    if model not in ("pe", "network"):
-        raise ScenarioError(f"unknown model {model!r}; use pe or network", field="model")
+    if model not in ("pe", "network", "ge"):
+        raise ScenarioError(f"unknown model {model!r}; use pe, network or ge", field="model")
+    if model == "ge":
+        if source == "flows":
+            raise ScenarioError(
+                "the general-equilibrium model runs on the ICIO 2022 network; drop --source",
+                field="model",
+            )
+        return _simulate_ge(scenario, draws, seed, ge_model or default_model())
+    if scenario.counter_measures or scenario.coalition:
+        raise ScenarioError(
+            "counter-measures and a sender coalition run in --model ge only", field="model"
+        )
     if model == "network":
         if source == "flows":
             raise ScenarioError(

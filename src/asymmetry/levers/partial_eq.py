@@ -77,11 +77,11 @@ def restriction_costs(
     condition, params = product_filter
     flows = store.query(
         f"""
-        SELECT item, exporter AS supplier, sum(value_usd) AS value_usd
+        SELECT item, exporter AS supplier, sum(value_usd ORDER BY value_usd) AS value_usd
         FROM ({basis.sql}) WHERE importer = $importer AND {condition}
           AND item IN (SELECT item FROM ({basis.sql})
                        WHERE importer = $importer AND exporter = $exporter AND {condition})
-        GROUP BY ALL""",
+        GROUP BY ALL ORDER BY item, supplier""",
         {**basis.params, **params, "importer": importer, "exporter": exporter},
     )
     if flows.empty:

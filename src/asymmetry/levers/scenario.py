@@ -186,14 +186,32 @@ class Currency:
     kind: str = "currency"
 
 
+# Elasticities that split a cost wedge between the two sides of a flow (the
+# standard tax-incidence rule: the importer bears e_s / (e_s + e_d)). Import demand
+# elasticities at the product level are estimated by Kee, H. L., Nicita, A. and
+# Olarreaga, M. (2008) "Import Demand Elasticities and Trade Distortions", Review
+# of Economics and Statistics 90(4) (updated for 1996-2014 by Gruebler, Ghodsi and
+# Stehrer 2021, J. Int. Trade & Econ. Development); export supply elasticities by
+# Soderbery, A. (2018) "Trade elasticities, heterogeneity, and optimal tariffs",
+# J. Int. Economics 114. Both vary widely by product and country; the defaults are
+# one wide range for both, so no side is assumed more elastic (and swapping sender
+# and target mirrors the costs exactly). Set them per lever: an exporter of crude
+# oil with few other outlets has a low supply elasticity and bears more.
+DEFAULT_DEMAND_ELASTICITY: Param = (0.5, 3.0)
+DEFAULT_SUPPLY_ELASTICITY: Param = (0.5, 3.0)
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentFriction:
-    """An ad-valorem cost ``rate`` on bilateral trade in ``products`` (both directions);
-    the target bears ``incidence`` of it, the sender the rest."""
+    """An ad-valorem cost ``rate`` on bilateral trade in ``products`` (both directions),
+    shared on each flow by market incidence: its importer bears
+    ``supply_elasticity / (supply_elasticity + demand_elasticity)``, its exporter the
+    rest (whichever side is called the target)."""
 
     products: ProductSet
     rate: Param
-    incidence: Param = (0.5, 1.0)
+    demand_elasticity: Param = DEFAULT_DEMAND_ELASTICITY
+    supply_elasticity: Param = DEFAULT_SUPPLY_ELASTICITY
     kind: str = "payment-friction"
 
 
@@ -231,14 +249,61 @@ class Restriction:
 
 Lever = PriceDiscount | Currency | PaymentFriction | Restriction
 
+# Documented ranges of the general-equilibrium model's structural parameters
+# (`--model ge`, sanction-simulator): the spans of the sensitivity grids of
+# Bhattathiripad & Veetil, "Political Power in International Trade", as shipped in
+# `power_trade_estimation.py` (TAU_GRID 0.05-0.80, DELTA_GRID 0.05-0.60, RHO_GRID
+# -4 to -0.25); its baseline is tau 0.30, delta 0.10, rho -1. A test pins them to
+# the package's grids.
+# tau: rerouting friction, the share of a severed flow that cannot be rerouted.
+DEFAULT_TAU: Param = (0.05, 0.80)
+# delta: sanction leakage, the share of a severed flow that still gets through.
+DEFAULT_DELTA: Param = (0.05, 0.60)
+# rho: inner CES curvature across sector bundles (elasticity 1 / (1 - rho)).
+DEFAULT_RHO: Param = (-4.0, -0.25)
+
+
+@dataclass(frozen=True, slots=True)
+class Structural:
+    """Structural parameters of the general-equilibrium model, numbers or ranges."""
+
+    tau: Param = DEFAULT_TAU
+    delta: Param = DEFAULT_DELTA
+    rho: Param = DEFAULT_RHO
+
+    @classmethod
+    def parse(cls, tau: Any = None, delta: Any = None, rho: Any = None) -> Structural:
+        """From numbers, [low, high] or "low:high" strings; None keeps the default range."""
+        kind = "ge"
+        return cls(
+            DEFAULT_TAU if tau is None else _param(tau, name="tau", lever=kind, low=0.0, high=1.0),
+            DEFAULT_DELTA
+            if delta is None
+            else _param(delta, name="delta", lever=kind, low=0.0, high=1.0),
+            DEFAULT_RHO
+            if rho is None
+            else _param(rho, name="rho", lever=kind, low=-50.0, high=-1e-3),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """What ``sender`` (with its ``coalition``) does to ``target``.
+
+    ``coalition``: other countries that apply the same restrictions as the sender
+    (general-equilibrium model). ``counter_measures``: restrictions the target
+    imposes in return, from its point of view ("export": it stops selling to the
+    sender's side). ``structural``: the general-equilibrium parameters.
+    """
+
     sender: str
     target: str
     levers: tuple[Lever, ...]
     name: str = "scenario"
     year: int | None = None
+    coalition: tuple[str, ...] = ()
+    counter_measures: tuple[Restriction, ...] = ()
+    structural: Structural = Structural()
 
     def __post_init__(self) -> None:
         if self.sender == self.target:
@@ -264,6 +329,17 @@ class Scenario:
             raise ScenarioError(
                 "two currency levers contradict each other; give one move", lever="currency"
             )
+        if self.target in self.coalition:
+            raise ScenarioError(
+                f"the target {self.target} cannot be in the sender's coalition",
+                field="coalition",
+                value=self.target,
+            )
+
+    @property
+    def senders(self) -> tuple[str, ...]:
+        """The sender and its coalition, sender first, no repeats."""
+        return tuple(dict.fromkeys((self.sender, *self.coalition)))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -271,13 +347,39 @@ class Scenario:
         for key in ("sender", "target", "levers"):
             if key not in data:
                 raise ScenarioError(f"missing {key!r}", field=key)
-        levers = tuple(parse_lever(item) for item in data["levers"])
+        levers: list[Lever] = []
+        for item in data["levers"]:
+            if isinstance(item, Mapping) and item.get("type") == "embargo":
+                # shorthand: export and import restrictions on all products
+                levers += [
+                    parse_lever({"type": f"{d}-restriction", "products": "all"})
+                    for d in ("export", "import")
+                ]
+            else:
+                levers.append(parse_lever(item))
+        coalition = data.get("coalition") or ()
+        if isinstance(coalition, str):
+            coalition = [c for c in coalition.split(",") if c.strip()]
+        counter = tuple(parse_lever(item) for item in data.get("counter_measures") or ())
+        if not all(isinstance(c, Restriction) for c in counter):
+            raise ScenarioError(
+                "counter_measures are export-restriction or import-restriction levers",
+                field="counter_measures",
+            )
+        sender = resolve_country(str(data["sender"]))
         return cls(
-            resolve_country(str(data["sender"])),
+            sender,
             resolve_country(str(data["target"])),
-            levers,
+            tuple(levers),
             str(data.get("name", "scenario")),
             int(data["year"]) if data.get("year") is not None else None,
+            tuple(
+                c
+                for c in dict.fromkeys(resolve_country(str(c).strip()) for c in coalition)
+                if c != sender
+            ),
+            tuple(c for c in counter if isinstance(c, Restriction)),
+            Structural.parse(data.get("tau"), data.get("delta"), data.get("rho")),
         )
 
     @classmethod
@@ -356,11 +458,29 @@ def parse_lever(item: Mapping[str, Any]) -> Lever:
         to_rate = (1 + move[0], 1 + move[1]) if isinstance(move, tuple) else 1 + move
         return Currency(1.0, to_rate, holdings)
     if kind == "payment-friction":
+        if "incidence" in item:
+            raise ScenarioError(
+                "incidence comes from the market, not the labels: give demand_elasticity "
+                "and supply_elasticity (the importer bears e_s / (e_s + e_d))",
+                lever=kind,
+                field="incidence",
+            )
         return PaymentFriction(
             ProductSet.parse(item.get("products")),
             _param(item.get("rate"), name="rate", lever=kind, low=0.0, high=1.0),
             _param(
-                item.get("incidence", (0.5, 1.0)), name="incidence", lever=kind, low=0.0, high=1.0
+                item.get("demand_elasticity", DEFAULT_DEMAND_ELASTICITY),
+                name="demand_elasticity",
+                lever=kind,
+                low=1e-3,
+                high=100.0,
+            ),
+            _param(
+                item.get("supply_elasticity", DEFAULT_SUPPLY_ELASTICITY),
+                name="supply_elasticity",
+                lever=kind,
+                low=1e-3,
+                high=100.0,
             ),
         )
     if kind in ("export-restriction", "import-restriction"):
@@ -384,7 +504,10 @@ def parse_lever(item: Mapping[str, Any]) -> Lever:
                 high=1.0,
             ),
         )
-    known = "export-restriction, import-restriction, price-discount, currency, payment-friction"
+    known = (
+        "export-restriction, import-restriction, embargo, price-discount, currency, "
+        "payment-friction"
+    )
     raise ScenarioError(
         f"unknown lever type {kind!r}; available: {known}", field="type", value=kind
     )

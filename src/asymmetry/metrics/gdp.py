@@ -39,7 +39,10 @@ def gdp(store: Store, country: str, year: int | None = None) -> Gdp | None:
     )
     if not row.empty:
         return Gdp(float(row["value"].iloc[0]) * 1e9, int(row["year"].iloc[0]), WORLD_BANK)
-    added = store.scalar("SELECT sum(value_added_usd) FROM io_nodes WHERE country = ?", [iso3])
+    added = store.scalar(
+        "SELECT sum(value_added_usd ORDER BY value_added_usd) FROM io_nodes WHERE country = ?",
+        [iso3],
+    )
     if added:
         return Gdp(float(added), ICIO_YEAR, ICIO_PROXY)
     return None

@@ -196,8 +196,8 @@ def levers_page(
     target: Annotated[str, COUNTRY] = "RUS",
     lever: str = "export-restriction",
     products: Annotated[str, Query(max_length=500)] = "machinery,electrical,vehicles",
-    low: float = 0.5,
-    high: float = 1.0,
+    low: Annotated[float | None, BeforeValidator(blank_is_none), Query()] = None,
+    high: Annotated[float | None, BeforeValidator(blank_is_none), Query()] = None,
     holdings: Annotated[
         Annotated[float, Field(ge=0)] | None, BeforeValidator(blank_is_none), Query()
     ] = None,
@@ -205,13 +205,17 @@ def levers_page(
     draws: Annotated[int, Query(ge=1, le=20_000)] = 1000,
     run: bool = False,
 ) -> HTMLResponse:
+    from asymmetry.levers.battery import DEFAULT_SIZES
+
+    # unset sizes are the lever's default, the same as the command line's and the battery's
+    default_low, default_high = DEFAULT_SIZES.get(lever, (1.0, 1.0))
     form = {
         "sender": sender.upper(),
         "target": target.upper(),
         "lever": lever,
         "products": products,
-        "low": low,
-        "high": high,
+        "low": default_low if low is None else low,
+        "high": (default_high if low is None else low) if high is None else high,
         "holdings": holdings,
         "model": model.value,
         "draws": draws,
