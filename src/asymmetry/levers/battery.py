@@ -64,10 +64,16 @@ class Battery:
     items: list[BatteryItem]
     skipped: dict[str, str] = field(default_factory=dict)  # lever key -> reason
 
+    @property
+    def warnings(self) -> list[str]:
+        """The coverage warnings of the levers' bases, each once (`metrics.coverage`)."""
+        return list(dict.fromkeys(w for item in self.items for w in item.result.warnings))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "sender": self.sender,
             "target": self.target,
+            "warnings": self.warnings,
             "items": [item.to_dict() for item in self.items],
             "skipped": self.skipped,
         }

@@ -20,6 +20,7 @@ from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
 from asymmetry.levers.uncertainty import Interval, interval
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
 from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
@@ -60,6 +61,8 @@ class LeverResult:
     bound_va_loss_usd: dict[str, float] = field(default_factory=dict)
     # what each country's cost share divides by (source and year of its GDP)
     gdp_source: dict[str, str] = field(default_factory=dict)
+    # what the basis's goods flows lack of a full year (`metrics.coverage`)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -184,4 +187,5 @@ def simulate(
         third,
         top_bound,
         denominators,
+        coverage_warnings(store, basis),
     )

@@ -163,13 +163,24 @@ def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
     return [int(y) for y in frame["year"]]
 
 
+# The dataset read for each year: the largest (as `resolve_basis`), never the sum.
+_CHOSEN_SQL = """
+    SELECT year, arg_max(source, n) AS source
+    FROM (SELECT year, source, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL)
+    GROUP BY year"""
+
+
 def all_years_sql() -> str:
     """Goods flows of every year, one dataset per year (the largest, as `resolve_basis`)."""
-    return """
+    return f"""
         SELECT f.year, f.exporter, f.importer, f.product, f.value_usd
         FROM flows f
-        JOIN (SELECT year, arg_max(source, n) AS source
-              FROM (SELECT year, source, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL)
-              GROUP BY year) chosen
+        JOIN ({_CHOSEN_SQL}) chosen
           ON chosen.year = f.year AND chosen.source = f.source
         WHERE f.exporter <> f.importer"""
+
+
+def chosen_datasets(store: Store) -> dict[int, str]:
+    """The dataset `all_years_sql` reads for each year of goods flows."""
+    frame = store.query(f"{_CHOSEN_SQL} ORDER BY year")
+    return {int(y): str(s) for y, s in zip(frame["year"], frame["source"], strict=True)}
