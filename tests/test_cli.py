@@ -421,6 +421,30 @@ def test_results_on_whole_bases_have_no_warnings(store_env: Path, args: list[str
     assert json.loads(result.stdout)["warnings"] == []
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["dependencies", "RUS", "--on", "CHN"], ["indices", "RUS", "CHN"], [*LEVER, "--draws", "20"]],
+    ids=" ".join,
+)
+def test_a_partial_ingest_steps_down_the_ladder_for_pair_commands(
+    store_env: Path, shared_data: Path, args: list[str]
+) -> None:
+    """After the 81-row sample (no Russia) `profile RUS CHN` stepped down and said so,
+    `report` used ICIO for its tables, but `dependencies`, `indices`, `lever` errored."""
+    sample = shared_data / "baci" / "BACI_sample_HS22_Y2023_k852352.csv"
+    assert runner.invoke(app, ["ingest", "baci", str(sample)]).exit_code == 0
+    why = "hold no trade of RUS; the ICIO network (2022 intermediate inputs) answers"
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert why in " ".join(table.stdout.split())
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["basis"] == "intermediate inputs (ICIO)" and why in data["notes"][0]
+    assert data["warnings"] == []  # ICIO answers: the sample's slice is not read
+    if args[0] == "dependencies":  # HS detail is asked of the flows, which say what they lack
+        hs4 = runner.invoke(app, [*args, "--level", "hs4"])
+        assert hs4.exit_code == 2 and "RUS imports nothing from CHN" in hs4.output
+
+
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> int:
     """The CLI's console at 80 columns (a new user's terminal)."""

@@ -27,7 +27,7 @@ from asymmetry.cli._shell import (
     run,
 )
 from asymmetry.cli._tables import Col, WideOpt, build_table
-from asymmetry.metrics.basis import NEEDS_GOODS_FLOWS, SourceChoice
+from asymmetry.metrics.basis import SourceChoice
 
 # --- look ---------------------------------------------------------------------------
 DATASET_COLUMNS = (
@@ -314,8 +314,8 @@ def dependencies_cmd(
             frame.insert(0, "country", r.country)
             sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
         else:
-            if r.source == "icio":
-                out.print(f"[yellow]ICIO sectors only, not products:[/] {NEEDS_GOODS_FLOWS}")
+            for note in r.notes:
+                out.print(f"[yellow]note:[/] {note}", highlight=False)
             print_warnings(r.warnings)
             title = (
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
@@ -427,7 +427,10 @@ def indices_cmd(
         return
     del data["warnings"]
     frame = pd.DataFrame({"index": list(data), "value": list(data.values())})
+    del data["notes"]
     if fmt is OutputFormat.table:
+        for note in result.notes:
+            out.print(f"[yellow]note:[/] {note}", highlight=False)
         print_warnings(result.warnings)
     emit(frame, fmt, title=f"{result.a}-{result.b} trade indices")
 

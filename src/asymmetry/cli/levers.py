@@ -160,6 +160,8 @@ def _print_lever(r: Any) -> None:
         f"[bold]{r.sender} presses {r.target}[/] ({r.model}; {r.basis}, {r.year}; "
         f"{r.draws} draws, seed {r.seed})"
     )
+    for note in r.notes:
+        out.print(f"  [yellow]note:[/] {note}", highlight=False)
     print_warnings(r.warnings, indent="  ")
     out.print(f"  cost to {r.target}: USD {usd(r.cost_target_usd)}")
     out.print(f"  cost to {r.sender}: USD {usd(r.cost_sender_usd)}  (negative = a gain)")

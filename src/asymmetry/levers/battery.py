@@ -127,7 +127,7 @@ def lever_battery(
     with a reason when no figure is found.
     """
     sender, target = resolve_pair(sender, target)
-    basis = resolve_basis(store, source=source, year=year)
+    basis = resolve_basis(store, source=source, year=year, countries=(sender, target))
     where = {"source": basis.source, "year": basis.year if basis.source == "flows" else None}
     specs: list[tuple[str, str, str, dict[str, Any]]] = [
         (

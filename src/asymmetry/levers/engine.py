@@ -63,6 +63,7 @@ class LeverResult:
     gdp_source: dict[str, str] = field(default_factory=dict)
     # what the basis's goods flows lack of a full year (`metrics.coverage`)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -104,7 +105,13 @@ def simulate(
                 field="model",
             )
         source = "icio"
-    basis = resolve_basis(store, source=source, year=scenario.year, dataset=dataset)
+    basis = resolve_basis(
+        store,
+        source=source,
+        year=scenario.year,
+        dataset=dataset,
+        countries=(scenario.sender, scenario.target),
+    )
     if model == "network" and operators is None:
         operators = NetworkOperators.build(icio_matrices(store))
     elif model == "pe":
@@ -188,4 +195,5 @@ def simulate(
         top_bound,
         denominators,
         coverage_warnings(store, basis),
+        list(basis.notes),
     )

@@ -43,6 +43,7 @@ class PairIndices:
     export_hhi_normalised_a: float
     export_hhi_normalised_b: float
     warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
+    notes: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,7 +60,7 @@ def pair_indices(
 ) -> PairIndices:
     """Trade intensity both ways, complementarity both ways, export concentration."""
     a, b = resolve_pair(a, b)
-    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset, countries=(a, b))
     row = store.con.execute(
         f"""
         WITH t AS ({basis.sql}),
@@ -115,4 +116,5 @@ def pair_indices(
         normalised(float(ha), int(na)),
         normalised(float(hb), int(nb)),
         coverage_warnings(store, basis),
+        list(basis.notes),
     )
