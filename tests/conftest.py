@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import asymmetry
@@ -85,3 +86,27 @@ def snapshot(store: Store) -> dict[str, tuple[int, int]]:
         assert row is not None
         out[table] = (int(row[0]), int(row[1]))
     return out
+
+
+# Five countries, four HS17 products (crude, chips, computers, cars), four years:
+# enough for every metric to answer, and far from a full year of trade.
+SLICE_COUNTRIES = ("RUS", "CHN", "DEU", "KOR", "KAZ")
+SLICE_PRODUCTS = ("270900", "854231", "847130", "870323")
+
+
+@pytest.fixture(scope="session")
+def slice_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tidy flow table (2020-2023) that covers a small slice of each year's trade."""
+    path = tmp_path_factory.mktemp("slice") / "slice.csv"
+    rng = np.random.default_rng(1)
+    rows = ["year,exporter,importer,product,value_usd"]
+    for year in range(2020, 2024):
+        for exporter in SLICE_COUNTRIES:
+            for importer in SLICE_COUNTRIES:
+                if exporter != importer:
+                    rows += [
+                        f"{year},{exporter},{importer},{product},{rng.integers(1, 100) * 1000}"
+                        for product in SLICE_PRODUCTS
+                    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path

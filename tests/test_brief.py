@@ -34,6 +34,7 @@ def ru_cn(default_store_file: Path, seeds: Path) -> Iterator[tuple[Store, Brief]
 def test_seven_sections_in_order(ru_cn: tuple[Store, Brief]) -> None:
     _, brief = ru_cn
     assert [s.key for s in brief.sections] == KEYS
+    assert brief.warnings == []  # official aggregates and ICIO: whole years
     for s in brief.sections:
         assert (s.answer is None) == (s.skipped is not None), s.key
         if s.answer:
@@ -182,3 +183,17 @@ def test_cli_brief(store_env: Path, tmp_path: Path) -> None:
     assert "1. How dependent is Russia on China" in result.output
     assert "87-92 bcm" in result.output
     assert external_loads(target.read_text(encoding="utf-8")) == []
+
+
+def test_a_brief_on_a_slice_warns_once_for_every_year_it_reads(
+    default_store: Store, slice_table: Path
+) -> None:
+    ingest_table(default_store, slice_table, hs_revision="HS17")
+    brief = build_brief(default_store, "KOR", "CHN", claims=[], draws=20)
+    assert len(brief.warnings) == 2  # products and countries, over the years read
+    assert "table:slice holds 4 product code(s) for 2020-2023" in brief.warnings[0]
+    assert json.loads(render_json(brief))["warnings"] == brief.warnings
+    assert render_markdown(brief).count("**Warning:** coverage:") == 2
+    html = render_html(brief)  # its parallel-imports table named a missing column
+    assert html.count('data-testid="coverage-warning"') >= 2
+    assert brief.screen is not None and not brief.screen.table.empty

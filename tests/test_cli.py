@@ -198,9 +198,19 @@ def test_mirror_rebuilds_a_non_reporter(store_env: Path, tmp_path: Path) -> None
     )
     result = runner.invoke(app, ["mirror", "RUS", "--format", "json"])
     assert result.exit_code == 0, result.output
-    [row] = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    [row] = data["items"]
     assert row["partner"] == "CHN" and row["imports_mirror_usd"] == 100
     assert row["imports_declared_usd"] is None
+    assert data["country"] == "RUS" and not data["reports_imports"]
+    # two rows from one reporter: a slice, and said so (here, in the table, for the pair)
+    assert any("declarations of 1 reporting countries" in w for w in data["warnings"])
+    table = runner.invoke(app, ["mirror", "RUS"])
+    assert "warning: coverage:" in table.stdout
+    pair = json.loads(
+        runner.invoke(app, ["mirror", "RUS", "--partner", "CHN", "-f", "json"]).stdout
+    )
+    assert pair["warnings"] == data["warnings"] and pair["items"]
 
 
 def test_embedded_default_needs_no_source_flag(store_env: Path) -> None:
@@ -357,6 +367,84 @@ def test_profile_on_a_slice_warns_in_table_and_json(store_env: Path, shared_data
     assert json.loads(fresh.stdout)["warnings"] == []
 
 
+LEVER = ["lever", "--sender", "CHN", "--target", "RUS", "--export-restriction", "85"]
+FLOWS_RESULTS = [
+    ["profile", "RUS", "CHN"],
+    ["dependencies", "RUS", "--on", "CHN"],
+    ["indices", "RUS", "CHN"],
+    ["complexity"],
+    ["complexity", "--products"],
+    ["rca", "RUS"],
+    ["circumvention", "RUS"],
+    [*LEVER, "--draws", "20"],
+]
+
+
+@pytest.fixture
+def slice_env(store_env: Path, slice_table: Path) -> Path:
+    """The CLI's store with a tidy table of five countries and four products loaded."""
+    loaded = runner.invoke(app, ["ingest", "csv", str(slice_table), "--hs-revision", "HS17"])
+    assert loaded.exit_code == 0, loaded.output
+    return store_env
+
+
+@pytest.mark.parametrize("args", FLOWS_RESULTS, ids=" ".join)
+def test_results_on_a_slice_warn_in_table_and_json(slice_env: Path, args: list[str]) -> None:
+    """Every command computing from goods flows says when they are a slice of the year."""
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    text = " ".join(table.stdout.split())
+    assert "warning: coverage: table:slice holds 4 product code(s) for 202" in text
+    assert "5 exporting and 5 importing countries" in text
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert len(data["warnings"]) == 2, data["warnings"]
+    assert data["warnings"][0].startswith("coverage: table:slice holds 4 product code(s)")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["profile", "RUS", "CHN"],  # official aggregates
+        ["dependencies", "RUS", "--on", "CHN"],  # ICIO from here on
+        ["indices", "RUS", "CHN"],
+        ["complexity"],
+        ["rca", "RUS"],
+        ["exposure", "RUS", "--on", "CHN"],
+        [*LEVER, "--draws", "20"],
+        [*LEVER, "--draws", "20", "--model", "network"],
+    ],
+    ids=" ".join,
+)
+def test_results_on_whole_bases_have_no_warnings(store_env: Path, args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["dependencies", "RUS", "--on", "CHN"], ["indices", "RUS", "CHN"], [*LEVER, "--draws", "20"]],
+    ids=" ".join,
+)
+def test_a_partial_ingest_steps_down_the_ladder_for_pair_commands(
+    store_env: Path, shared_data: Path, args: list[str]
+) -> None:
+    """After the 81-row sample (no Russia) `profile RUS CHN` stepped down and said so,
+    `report` used ICIO for its tables, but `dependencies`, `indices`, `lever` errored."""
+    sample = shared_data / "baci" / "BACI_sample_HS22_Y2023_k852352.csv"
+    assert runner.invoke(app, ["ingest", "baci", str(sample)]).exit_code == 0
+    why = "hold no trade of RUS; the ICIO network (2022 intermediate inputs) answers"
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert why in " ".join(table.stdout.split())
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["basis"] == "intermediate inputs (ICIO)" and why in data["notes"][0]
+    assert data["warnings"] == []  # ICIO answers: the sample's slice is not read
+    if args[0] == "dependencies":  # HS detail is asked of the flows, which say what they lack
+        hs4 = runner.invoke(app, [*args, "--level", "hs4"])
+        assert hs4.exit_code == 2 and "RUS imports nothing from CHN" in hs4.output
+
+
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> int:
     """The CLI's console at 80 columns (a new user's terminal)."""
@@ -384,6 +472,25 @@ def test_tables_fit_80_columns(store_env: Path, narrow: int, args: list[str]) ->
     assert max(map(len, lines)) <= narrow
     assert len(lines) < 80
     assert "e-0" not in result.stdout and "e+" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["circumvention", "RUS"],
+        ["rca", "RUS"],
+        ["complexity", "--products"],
+        ["indices", "RUS", "CHN"],
+    ],
+    ids=" ".join,
+)
+def test_flows_tables_fit_80_columns(slice_env: Path, narrow: int, args: list[str]) -> None:
+    """The circumvention screen folded codes and headers at 80 columns ('85423' / '1')."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert max(map(len, result.stdout.splitlines())) <= narrow
+    if args[0] == "circumvention":
+        assert "854231" in result.stdout and "via KAZ" in result.stdout
 
 
 def test_facts_filter_limit_and_wide(store_env: Path, narrow: int) -> None:

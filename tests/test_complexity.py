@@ -124,7 +124,8 @@ def test_revealed_advantage_of_one_country(empty_store: Store, tmp_path: Path) -
         "2022,DEU,CHN,847130,5\n"
     )
     ingest_table(empty_store, path, hs_revision="HS17")
-    frame = revealed_advantage(empty_store, "RUS")
+    result = revealed_advantage(empty_store, "RUS")
+    frame = result.table
     # RUS exports only crude (10 of the world's 15 crude, 25 total): RCA = 1 / (15/25)
     assert frame[["product", "exports_usd", "share"]].values.tolist() == [["270900", 10.0, 1.0]]
     assert frame["rca"].iloc[0] == pytest.approx(25 / 15)

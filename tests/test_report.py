@@ -301,3 +301,8 @@ def test_chart_labels_and_legends_are_not_cut() -> None:
     symbols = [t["marker"]["symbol"] for t in traces]
     sizes = [t["marker"]["size"] for t in traces]
     assert len(set(symbols)) == 2 and sizes[0] > sizes[1]
+    long = "The Moscow Times; reporting agency not named in the article"
+    cited = cited_chart([{**rows[0], "source": long}], {"RUS": "Russia", "CHN": "China"})
+    [trace] = cited["data"]  # type: ignore[index]
+    assert trace["name"] == "The Moscow Times; reporting agency not…"  # not "…not n"
+    assert trace["hovertext"][0] == long

@@ -151,3 +151,28 @@ def test_cli_engine_spark(
     spark_rows = dict(line.split(",", 1) for line in on_spark.stdout.splitlines() if "," in line)
     for metric in ("share_b_in_a_imports", "share_a_in_b_imports", "turnover_usd"):
         assert float(spark_rows[metric]) == pytest.approx(float(duck_rows[metric]), rel=EXACT)
+
+
+def test_the_cli_on_spark_keeps_stderr_quiet(default_store_file: Path, tmp_path: Path) -> None:
+    """A first `--engine spark` run printed log4j's profile, hostname and Hadoop warnings."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    env = {k: v for k, v in os.environ.items() if k != "SPARK_CONF_DIR"}
+    env |= {"ASYMMETRY_STORE": str(path), "COLUMNS": "100"}
+    command = [sys.executable, "-m", "asymmetry", "profile", "RUS", "CHN", "--engine", "spark"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "RUS - CHN, 2023" in done.stdout
+    said = " ".join(done.stderr.split())
+    # the JVM itself announces Spark's incubator module; nothing else but the CLI may speak
+    for expected in (
+        "WARNING: Using incubator modules: jdk.incubator.vector",
+        "spark: reading this store's tables (local mode); set $ASYMMETRY_SPARK_DATABASE "
+        "to read a cluster's tables",
+    ):
+        said = said.replace(expected, "")
+    assert not said.strip(), done.stderr

@@ -58,6 +58,7 @@ def test_profile_api_equals_the_library(client: httpx.Client, default_store_file
     assert body["a"] == "RUS" and body["year"] == 2023 and body["source"] == "aggregates"
     assert body["shares"] == pytest.approx(expected.shares, rel=EXACT)
     assert body["turnover_usd"] == pytest.approx(expected.turnover_usd, rel=EXACT)
+    assert body["warnings"] == []  # official aggregates are whole years
 
 
 def test_bad_parameters_get_4xx(client: httpx.Client) -> None:
@@ -104,6 +105,7 @@ def test_levers_api(client: httpx.Client) -> None:
     body = result.json()
     assert body["sender"] == "CHN" and body["draws"] == 200
     assert body["cost_target_usd"]["p05"] <= body["cost_target_usd"]["median"]
+    assert body["warnings"] == []  # ICIO: the whole network
     bad = {**scenario, "levers": [{"type": "blockade"}]}
     refused = client.post("/api/levers", json=bad)
     assert refused.status_code == 422 and "unknown lever type" in refused.json()["detail"]
@@ -113,6 +115,39 @@ def test_levers_api(client: httpx.Client) -> None:
     assert not_json.status_code == 422
     battery = client.get("/api/battery", params={"sender": "CHN", "target": "RUS", "draws": 50})
     assert {i["key"] for i in battery.json()["items"]} >= {"technology", "payments"}
+    assert battery.json()["warnings"] == []
+
+
+def test_results_on_a_slice_carry_coverage_warnings(
+    default_store_file: Path, slice_table: Path, tmp_path: Path
+) -> None:
+    """The API's results on goods flows that are a slice of the year say so."""
+    from asymmetry.store.ingest_tidy import ingest_table
+
+    path = tmp_path / "slice.duckdb"
+    shutil.copy(default_store_file, path)
+    with asymmetry.open(path) as store:
+        ingest_table(store, slice_table, hs_revision="HS17")
+    pair = {"a": "RUS", "b": "CHN"}
+    scenario = {"sender": "CHN", "target": "RUS", "levers": [
+        {"type": "export-restriction", "products": "85"}]}  # fmt: skip
+    with serve(path) as url, httpx.Client(base_url=url, timeout=120.0) as c:
+        answers = {
+            "profile": c.get("/api/profile", params=pair),
+            "dependencies": c.get("/api/dependencies", params={"country": "RUS", "on": "CHN"}),
+            "levers": c.post("/api/levers", json=scenario, params={"draws": 20}),
+            "battery": c.get(
+                "/api/battery", params={"sender": "CHN", "target": "RUS", "draws": 20}
+            ),
+            "report": c.get("/api/report", params=pair),
+        }
+        exposure = c.get("/api/exposure", params={"country": "RUS", "on": "CHN"})
+    for name, answer in answers.items():
+        assert answer.status_code == 200, (name, answer.text)
+        warnings = answer.json()["warnings"]
+        assert len(warnings) == 2, name
+        assert "table:slice holds 4 product code(s)" in warnings[0], name
+    assert exposure.json()["warnings"] == []  # the ICIO network, whatever flows are stored
 
 
 def test_claims_text_and_upload(client: httpx.Client, tmp_path: Path) -> None:

@@ -30,8 +30,9 @@ from asymmetry.brief.sections import (
 )
 from asymmetry.errors import AsymmetryError, NotApplicableError
 from asymmetry.levers.scenario import GROUPS
-from asymmetry.metrics.basis import FETCH_HINT
+from asymmetry.metrics.basis import FETCH_HINT, chosen_datasets
 from asymmetry.metrics.circumvention import Screen, circumvention_screen
+from asymmetry.metrics.coverage import dataset_coverage_warnings
 from asymmetry.metrics.profile import PairProfile, profile
 from asymmetry.metrics.relief import Relief, relief
 from asymmetry.metrics.replacement import Replacement, market_replacement
@@ -55,6 +56,8 @@ class Brief:
     relief: Relief | None
     screen: Screen | None
     documents: list[str] = field(default_factory=list)
+    # what the goods flows of every year the answers read lack (`metrics.coverage`)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def a(self) -> str:
@@ -72,6 +75,7 @@ class Brief:
             "a": self.a,
             "b": self.b,
             "names": self.report.names,
+            "warnings": self.warnings,
             "sections": [s.to_dict() for s in self.sections],
             "group_shares": self.group_shares,
             "replacement": None if self.replacement is None else self.replacement.to_dict(),
@@ -173,8 +177,33 @@ def build_brief(
         claims_section(report, documents),
     ]
     return Brief(
-        report, sections, groups, replacement, relieved, screen, [str(d) for d in documents]
+        report,
+        sections,
+        groups,
+        replacement,
+        relieved,
+        screen,
+        [str(d) for d in documents],
+        _coverage(store, lead, groups, relieved, screen),
     )
+
+
+def _coverage(
+    store: Store,
+    lead: PairProfile,
+    groups: dict[str, Any],
+    relieved: Relief | None,
+    screen: Screen | None,
+) -> list[str]:
+    """The coverage warnings of every year of goods flows the answers read, said once
+    for all of them ("for 2020-2023") rather than once per answer."""
+    years = {lead.year, *map(int, groups)} if lead.source == "flows" else set()
+    if relieved is not None:
+        years |= {relieved.before_year, relieved.year}
+    if screen is not None:
+        years |= {*screen.years_before, *screen.years_after}
+    chosen = chosen_datasets(store)
+    return dataset_coverage_warnings(store, [(chosen[y], y) for y in years if y in chosen])
 
 
 def _first_official(store: Store, lead: PairProfile, attempt: Any) -> PairProfile | None:

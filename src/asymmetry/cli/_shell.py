@@ -6,6 +6,7 @@ the user can cause (`AsymmetryError`) become one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -212,6 +213,33 @@ def emit(
         sys.stdout.write(frame.to_csv(index=False))
     else:
         out.print(build_table(frame, title=title, columns=columns, wide=wide, width=out.width))
+
+
+def print_warnings(warnings: Sequence[str], *, indent: str = "") -> None:
+    """Coverage warnings (`metrics.coverage`), one line each, before the result."""
+    for warning in warnings:
+        out.print(f"{indent}[yellow]warning:[/] {warning}", highlight=False)
+
+
+def emit_result(
+    frame: pd.DataFrame,
+    fmt: OutputFormat,
+    *,
+    warnings: Sequence[str],
+    about: dict[str, Any],
+    title: str | None = None,
+    columns: Sequence[Col] | None = None,
+    wide: bool = False,
+) -> None:
+    """A tabular result: JSON as ``{**about, "warnings": [...], "items": [rows]}`` (so the
+    warnings travel with it), CSV as the rows, or the warnings printed above the table."""
+    if fmt is OutputFormat.json:
+        items = json.loads(frame.to_json(orient="records", date_format="iso"))
+        out.print_json(json.dumps({**about, "warnings": list(warnings), "items": items}))
+        return
+    if fmt is OutputFormat.table:
+        print_warnings(warnings)
+    emit(frame, fmt, title=title, columns=columns, wide=wide)
 
 
 # --- ingest -------------------------------------------------------------------------

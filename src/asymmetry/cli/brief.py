@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from asymmetry.cli._shell import app, console, open_store, out, progress_bar, run
+from asymmetry.cli._shell import (
+    app,
+    console,
+    open_store,
+    out,
+    print_warnings,
+    progress_bar,
+    run,
+)
 
 
 @app.command("brief")
@@ -63,6 +71,7 @@ def brief_cmd(
                 progress=progress,
             )
         )
+    print_warnings(brief.warnings)
     for number, section in enumerate(brief.sections, 1):
         out.print(f"[bold]{number}. {section.question}[/]")
         if section.skipped:

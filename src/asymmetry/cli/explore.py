@@ -19,13 +19,15 @@ from asymmetry.cli._shell import (
     OutputFormat,
     app,
     emit,
+    emit_result,
     open_engine,
     open_store,
     out,
+    print_warnings,
     run,
 )
 from asymmetry.cli._tables import Col, WideOpt, build_table
-from asymmetry.metrics.basis import NEEDS_GOODS_FLOWS, SourceChoice
+from asymmetry.metrics.basis import SourceChoice
 
 # --- look ---------------------------------------------------------------------------
 DATASET_COLUMNS = (
@@ -144,8 +146,7 @@ def print_profile(p: Any) -> None:
     out.print(f"[bold]{p.a} - {p.b}[/], {p.year}, {p.basis} ({p.dataset})")
     for note in p.notes:
         out.print(f"  [dim]{note}[/]")
-    for warning in p.warnings:
-        out.print(f"  [yellow]warning:[/] {warning}", highlight=False)
+    print_warnings(p.warnings, indent="  ")
     out.print(
         f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
         f"{pct(s['b_in_a_exports'])} of its exports;"
@@ -313,10 +314,9 @@ def dependencies_cmd(
             frame.insert(0, "country", r.country)
             sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
         else:
-            if r.source == "icio":
-                out.print(f"[yellow]ICIO sectors only, not products:[/] {NEEDS_GOODS_FLOWS}")
-            for warning in r.warnings:
-                out.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            for note in r.notes:
+                out.print(f"[yellow]note:[/] {note}", highlight=False)
+            print_warnings(r.warnings)
             title = (
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
                 f"by {r.level}, most dependent first"
@@ -425,7 +425,13 @@ def indices_cmd(
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(data))
         return
+    del data["warnings"]
     frame = pd.DataFrame({"index": list(data), "value": list(data.values())})
+    del data["notes"]
+    if fmt is OutputFormat.table:
+        for note in result.notes:
+            out.print(f"[yellow]note:[/] {note}", highlight=False)
+        print_warnings(result.warnings)
     emit(frame, fmt, title=f"{result.a}-{result.b} trade indices")
 
 
@@ -446,9 +452,15 @@ def complexity_cmd(
     store = open_store()
     result = run(lambda: complexity(store, year=year, dataset=dataset))
     frame = result.pci if products else result.eci
-    emit(
+    emit_result(
         frame.head(top) if top else frame,
         fmt,
+        warnings=result.warnings,
+        about={
+            "index": "pci" if products else "eci",
+            "year": result.year,
+            "dataset": result.dataset,
+        },
         title=f"{'PCI' if products else 'ECI'}, {result.year} ({result.dataset})",
     )
 
@@ -468,8 +480,30 @@ def rca_cmd(
     from asymmetry.metrics.complexity import revealed_advantage
 
     store = open_store()
-    frame = run(lambda: revealed_advantage(store, country, year=year, source=source.value))
-    emit(frame.head(top) if top else frame, fmt, title="exports, RCA and PCI")
+    result = run(lambda: revealed_advantage(store, country, year=year, source=source.value))
+    about = result.to_dict()
+    del about["items"], about["warnings"]
+    emit_result(
+        result.table.head(top) if top else result.table,
+        fmt,
+        warnings=result.warnings,
+        about=about,
+        title=f"{result.country}'s exports, RCA and PCI: {result.basis}, {result.year} "
+        f"({result.dataset})",
+    )
+
+
+SCREEN_COLUMNS = (
+    Col("exporter", "from"),
+    Col("destination", "to", narrow=False),  # the route says it: direct, or via KAZ
+    Col("route", width=12),
+    Col("product"),
+    Col("tier", "CHPL tier"),
+    Col("before_usd", "before", "usd"),
+    Col("after_usd", "after", "usd"),
+    Col("increase_usd", "increase", "usd"),
+    Col("ratio", "after/ before", "number", narrow=False),
+)
 
 
 @app.command("circumvention")
@@ -486,6 +520,7 @@ def circumvention_cmd(
     window: Annotated[int, typer.Option(help="Years averaged on each side.")] = 3,
     top: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 30,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOpt = False,
 ) -> None:
     """Dual-use (CHPL) items whose exports to the target or its neighbours jumped after
     the break year, by exporter and route: candidates for scrutiny, not proof."""
@@ -503,7 +538,22 @@ def circumvention_cmd(
         f"{'/'.join(map(str, screen.years_before))} vs "
         f"{'/'.join(map(str, screen.years_after))}"
     )
-    emit(screen.table, fmt, title=title)
+    about = {
+        "target": screen.target,
+        "via": list(screen.via),
+        "break_year": screen.break_year,
+        "years_before": list(screen.years_before),
+        "years_after": list(screen.years_after),
+    }
+    emit_result(
+        screen.table,
+        fmt,
+        warnings=screen.warnings,
+        about=about,
+        title=title,
+        columns=SCREEN_COLUMNS,
+        wide=wide,
+    )
 
 
 @app.command("mirror")
@@ -529,9 +579,11 @@ def mirror_cmd(
     store = open_store()
     if partner is not None:
         gap = run(lambda: mirror_gap(store, country, partner, year=year, digits=digits))
-        emit(
+        emit_result(
             gap.table.head(top) if top else gap.table,
             fmt,
+            warnings=gap.warnings,
+            about={"a": gap.a, "b": gap.b, "year": gap.year, "dataset": gap.dataset},
             title=f"{gap.a}-{gap.b} declarations, {gap.year} ({gap.dataset})",
         )
         return
@@ -541,8 +593,16 @@ def mirror_cmd(
             f"{trade.country} declared no imports in {trade.year}: its imports are "
             "rebuilt from partners' export declarations (FOB)."
         )
-    emit(
+    emit_result(
         trade.table.head(top) if top else trade.table,
         fmt,
+        warnings=trade.warnings,
+        about={
+            "country": trade.country,
+            "year": trade.year,
+            "dataset": trade.dataset,
+            "reports_imports": trade.reports_imports,
+            "reports_exports": trade.reports_exports,
+        },
         title=f"{trade.country} trade by partner, {trade.year} ({trade.dataset})",
     )

@@ -19,6 +19,7 @@ from asymmetry.cli._shell import (
     app,
     open_store,
     out,
+    print_warnings,
     run,
 )
 from asymmetry.errors import AsymmetryError
@@ -223,6 +224,9 @@ def _print_lever(r: Any) -> None:
         f"[bold]{r.sender} presses {r.target}[/] ({r.model}; {r.basis}, {r.year}; "
         f"{r.draws} draws, seed {r.seed})"
     )
+    for note in r.notes:
+        out.print(f"  [yellow]note:[/] {note}", highlight=False)
+    print_warnings(r.warnings, indent="  ")
     out.print(f"  cost to {r.target}: USD {usd(r.cost_target_usd)}")
     out.print(f"  cost to {r.sender}: USD {usd(r.cost_sender_usd)}  (negative = a gain)")
     if r.cost_target_share and r.cost_sender_share:

@@ -80,11 +80,17 @@ class Battery:
     skipped: dict[str, str] = field(default_factory=dict)  # lever key -> reason
     ranking_rule: str = RANKING_RULE
 
+    @property
+    def warnings(self) -> list[str]:
+        """The coverage warnings of the levers' bases, each once (`metrics.coverage`)."""
+        return list(dict.fromkeys(w for item in self.items for w in item.result.warnings))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "sender": self.sender,
             "target": self.target,
             "ranking_rule": self.ranking_rule,
+            "warnings": self.warnings,
             "items": [item.to_dict() for item in self.items],
             "skipped": self.skipped,
         }
@@ -138,7 +144,7 @@ def lever_battery(
     with a reason when no figure is found.
     """
     sender, target = resolve_pair(sender, target)
-    basis = resolve_basis(store, source=source, year=year)
+    basis = resolve_basis(store, source=source, year=year, countries=(sender, target))
     where = {"source": basis.source, "year": basis.year if basis.source == "flows" else None}
     specs: list[tuple[str, str, str, dict[str, Any]]] = [
         (

@@ -27,6 +27,7 @@ from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
 from asymmetry.levers.uncertainty import Interval, interval
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
 from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
@@ -70,6 +71,9 @@ class LeverResult:
     # general-equilibrium model: both sides' gross-output and value-added losses by
     # country and country-sector, parameters, legs (`general_eq.ge_summary`)
     ge: dict[str, Any] | None = None
+    # what the basis's goods flows lack of a full year (`metrics.coverage`)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -122,7 +126,7 @@ def _simulate_ge(scenario: Scenario, draws: int, seed: int, ge_model: GEModel) -
         third[:10],
         {},
         {c: denominator for c in (scenario.target, *scenario.senders)},
-        summary,
+        ge=summary,
     )
 
 
@@ -181,7 +185,13 @@ def simulate(
                 field="model",
             )
         source = "icio"
-    basis = resolve_basis(store, source=source, year=scenario.year, dataset=dataset)
+    basis = resolve_basis(
+        store,
+        source=source,
+        year=scenario.year,
+        dataset=dataset,
+        countries=(scenario.sender, scenario.target),
+    )
     if model == "network" and operators is None:
         operators = NetworkOperators.build(icio_matrices(store))
     elif model == "pe":
@@ -264,4 +274,6 @@ def simulate(
         third,
         top_bound,
         denominators,
+        warnings=coverage_warnings(store, basis),
+        notes=list(basis.notes),
     )

@@ -8,7 +8,8 @@ ICIO) are excluded: dependence is about trade with the world.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from asymmetry.errors import NoDataError
@@ -61,6 +62,8 @@ class Basis:
     # SELECT exporter, importer, value_usd summed over items (same params): the
     # few thousand rows that pair-level metrics need, read from `flow_pairs`.
     pairs_sql: str = ""
+    # why this basis answers when the ladder stepped past goods flows (one sentence each)
+    notes: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -73,8 +76,17 @@ def resolve_basis(
     source: SourceChoice = "auto",
     year: int | None = None,
     dataset: str | None = None,
+    countries: Sequence[str] = (),
 ) -> Basis:
-    """Pick the data a metric reads; `NoDataError` says what is missing and what exists."""
+    """Pick the data a metric reads; `NoDataError` says what is missing and what exists.
+
+    On "auto", ``countries`` (the pair a metric is about) apply the ladder's rule, as
+    for `asymmetry.metrics.profile.profile`: goods flows answer only when they hold
+    trade of every one of them that year; a partial ingest that lacks one steps down to
+    the ICIO network (when it covers the year), and the basis's ``notes`` say why.
+    """
+    if source == "auto" and countries and dataset is None:
+        return _ladder(store, year, countries)
     if source == "aggregates":
         raise NoDataError(
             "official aggregates give pair-level figures only (flows, totals, shares); this "
@@ -137,6 +149,35 @@ def resolve_basis(
     return Basis("flows", year, chosen, sql, {"dataset": chosen, "year": year}, pairs)
 
 
+def _ladder(store: Store, year: int | None, countries: Sequence[str]) -> Basis:
+    """Goods flows when they hold every country's trade, else ICIO with the reason."""
+    flows = resolve_basis(store, year=year)
+    if flows.source != "flows":
+        return flows
+    lacking = lacking_trade(store, flows, countries)
+    has_icio = bool(store.scalar("SELECT count(*) FROM io_nodes"))
+    if not lacking or not has_icio or year not in (None, ICIO_YEAR):
+        return flows  # nothing else covers the year: the metric's own error says what exists
+    why = (
+        f"the goods flows for {flows.year} ({flows.dataset}) hold no trade of "
+        f"{' or '.join(lacking)}; the ICIO network ({ICIO_YEAR} intermediate inputs) answers"
+    )
+    return replace(resolve_basis(store, source="icio"), notes=(why,))
+
+
+def lacking_trade(store: Store, basis: Basis, countries: Sequence[str]) -> list[str]:
+    """Which of ``countries`` has no flow at all in the basis (a partial ingest)."""
+    named = {f"c{i}": c for i, c in enumerate(countries)}  # plain IN (...): Spark reads it
+    found = store.query(
+        f"SELECT DISTINCT c FROM (SELECT exporter AS c FROM ({basis.pairs_sql}) UNION ALL "
+        f"SELECT importer FROM ({basis.pairs_sql})) "
+        f"WHERE c IN ({', '.join('$' + k for k in named)})",
+        {**basis.params, **named},
+    )
+    present = set(found["c"])
+    return [c for c in countries if c not in present]
+
+
 # Declarations by reporter hold most flows twice (the exporter's and the
 # importer's report). One of them is kept, as BACI does: the importer's
 # declaration, and the exporter's (mirror) where the importer reported no
@@ -163,13 +204,24 @@ def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
     return [int(y) for y in frame["year"]]
 
 
+# The dataset read for each year: the largest (as `resolve_basis`), never the sum.
+_CHOSEN_SQL = """
+    SELECT year, arg_max(source, n) AS source
+    FROM (SELECT year, source, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL)
+    GROUP BY year"""
+
+
 def all_years_sql() -> str:
     """Goods flows of every year, one dataset per year (the largest, as `resolve_basis`)."""
-    return """
+    return f"""
         SELECT f.year, f.exporter, f.importer, f.product, f.value_usd
         FROM flows f
-        JOIN (SELECT year, arg_max(source, n) AS source
-              FROM (SELECT year, source, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL)
-              GROUP BY year) chosen
+        JOIN ({_CHOSEN_SQL}) chosen
           ON chosen.year = f.year AND chosen.source = f.source
         WHERE f.exporter <> f.importer"""
+
+
+def chosen_datasets(store: Store) -> dict[int, str]:
+    """The dataset `all_years_sql` reads for each year of goods flows."""
+    frame = store.query(f"{_CHOSEN_SQL} ORDER BY year")
+    return {int(y): str(s) for y, s in zip(frame["year"], frame["source"], strict=True)}

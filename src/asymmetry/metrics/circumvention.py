@@ -15,12 +15,13 @@ Role of Imported Components", KSE Institute; US BIS, Common High Priority List.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.basis import all_years_sql
+from asymmetry.metrics.basis import all_years_sql, chosen_datasets
+from asymmetry.metrics.coverage import dataset_coverage_warnings
 from asymmetry.store.codes import resolve_country
 from asymmetry.store.products import chpl
 from asymmetry.store.store import Store
@@ -40,6 +41,7 @@ class Screen:
     years_before: tuple[int, ...]
     years_after: tuple[int, ...]
     table: pd.DataFrame  # exporter, destination, route, product, tier, before/after/increase
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
 
 
 def circumvention_screen(
@@ -63,7 +65,8 @@ def circumvention_screen(
     )
     if iso in neighbours:
         raise AsymmetryError(f"{iso} cannot be its own neighbour (--via)")
-    years = store.query("SELECT DISTINCT year FROM flows ORDER BY year")["year"].tolist()
+    chosen = chosen_datasets(store)  # year -> the dataset read for it
+    years = list(chosen)
     before = tuple(y for y in years if break_year - window <= y < break_year)
     after = tuple(y for y in years if break_year <= y < break_year + window)
     if not before or not after:
@@ -105,4 +108,7 @@ def circumvention_screen(
     frame = frame.merge(items.rename(columns={"hs6": "product"}), on="product", how="left")
     if top is not None:
         frame = frame.head(top)
-    return Screen(iso, neighbours, break_year, before, after, frame.reset_index(drop=True))
+    warnings = dataset_coverage_warnings(store, [(chosen[y], y) for y in (*before, *after)])
+    return Screen(
+        iso, neighbours, break_year, before, after, frame.reset_index(drop=True), warnings
+    )

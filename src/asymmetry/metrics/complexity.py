@@ -21,13 +21,15 @@ Advantage", *The Manchester School* 33(2); Hidalgo, C. A. and Hausmann, R.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from asymmetry.errors import NoDataError
-from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.basis import Basis, SourceChoice, resolve_basis
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.store.store import Store
 
 
@@ -39,6 +41,35 @@ class Complexity:
     dataset: str
     eci: pd.DataFrame  # country, diversity, eci
     pci: pd.DataFrame  # product, ubiquity, pci
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
+
+
+@dataclass(frozen=True, slots=True)
+class RevealedAdvantage:
+    """One country's exports by product with Balassa RCA and PCI, largest first."""
+
+    country: str
+    year: int
+    basis: str
+    dataset: str
+    table: pd.DataFrame  # product, exports_usd, share (of the country's exports), rca, pci
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "year": self.year,
+            "basis": self.basis,
+            "dataset": self.dataset,
+            "warnings": self.warnings,
+            "items": [
+                {k: None if pd.isna(v) else v for k, v in row.items()}
+                for row in self.table.to_dict("records")
+            ],
+        }
 
 
 def rca_matrix(exports: np.ndarray) -> np.ndarray:
@@ -99,6 +130,11 @@ def export_matrix(
 ) -> tuple[np.ndarray, list[str], list[str], int, str]:
     """Exports by (country, product) as a dense matrix, with the labels and basis."""
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    matrix, countries, products = _export_matrix(store, basis)
+    return matrix, countries, products, basis.year, basis.dataset
+
+
+def _export_matrix(store: Store, basis: Basis) -> tuple[np.ndarray, list[str], list[str]]:
     long = store.query(
         f"SELECT exporter, item AS product, sum(value_usd) AS v FROM ({basis.sql}) GROUP BY ALL",
         basis.params,
@@ -111,7 +147,7 @@ def export_matrix(
     rows = pd.Categorical(long["exporter"], categories=countries).codes
     cols = pd.Categorical(long["product"], categories=products).codes
     matrix[rows, cols] = long["v"].to_numpy()
-    return matrix, countries, products, basis.year, basis.dataset
+    return matrix, countries, products
 
 
 def complexity(
@@ -122,19 +158,19 @@ def complexity(
     dataset: str | None = None,
 ) -> Complexity:
     """ECI of every exporter and PCI of every product in one year of the store."""
-    matrix, countries, products, year_used, dataset_used = export_matrix(
-        store, year=year, source=source, dataset=dataset
-    )
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    matrix, countries, products = _export_matrix(store, basis)
     eci, pci, diversity, ubiquity = eci_pci(matrix)
     return Complexity(
-        year_used,
-        dataset_used,
+        basis.year,
+        basis.dataset,
         pd.DataFrame({"country": countries, "diversity": diversity, "eci": eci})
         .sort_values("eci", ascending=False, na_position="last")
         .reset_index(drop=True),
         pd.DataFrame({"product": products, "ubiquity": ubiquity, "pci": pci})
         .sort_values("pci", ascending=False, na_position="last")
         .reset_index(drop=True),
+        coverage_warnings(store, basis),
     )
 
 
@@ -145,17 +181,16 @@ def revealed_advantage(
     year: int | None = None,
     source: SourceChoice = "auto",
     dataset: str | None = None,
-) -> pd.DataFrame:
+) -> RevealedAdvantage:
     """``country``'s exports by product with Balassa RCA and PCI, largest exports first.
 
-    Columns: product, exports_usd, share (of the country's exports), rca, pci.
+    The table's columns: product, exports_usd, share (of the country's exports), rca, pci.
     """
     from asymmetry.store.codes import resolve_country
 
     iso = resolve_country(country)
-    matrix, countries, products, _, _ = export_matrix(
-        store, year=year, source=source, dataset=dataset
-    )
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    matrix, countries, products = _export_matrix(store, basis)
     if iso not in countries:
         raise NoDataError(f"{iso} exports nothing in the chosen data")
     row = countries.index(iso)
@@ -174,8 +209,11 @@ def revealed_advantage(
             "pci": pci,
         }
     )
-    return (
+    table = (
         frame[frame["exports_usd"] > 0]
         .sort_values("exports_usd", ascending=False)
         .reset_index(drop=True)
+    )
+    return RevealedAdvantage(
+        iso, basis.year, basis.label, basis.dataset, table, coverage_warnings(store, basis)
     )

@@ -2,7 +2,8 @@
 
 A result computed on a slice reads like a whole: on the 81-row BACI sample (one
 HS6 product, one exporter) Korea is "100% of China's imports". Every result on
-goods flows carries `coverage_warnings` for its basis (none on a full year).
+goods flows carries coverage warnings for its basis (none on a full year, and
+none on ICIO or official aggregates, which are whole by construction).
 
 A full BACI year holds about 5,000 HS6 products and 220 countries as exporter,
 importer and (for declarations) reporter (CEPII BACI V202501); a dataset far
@@ -11,6 +12,8 @@ below either is a slice, whatever its rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from asymmetry.metrics.basis import Basis
@@ -23,6 +26,7 @@ FULL_YEAR_COUNTRIES: Final = 220
 MIN_PRODUCTS: Final = FULL_YEAR_PRODUCTS // 5
 MIN_COUNTRIES: Final = 50
 
+# Plain SQL (one dataset and year a query) so that Spark runs it unchanged.
 _COUNTS_SQL: Final = """
     SELECT (SELECT count(DISTINCT product) FROM flows
             WHERE source = $dataset AND year = $year) AS products,
@@ -32,28 +36,75 @@ _COUNTS_SQL: Final = """
     FROM flow_pairs WHERE source = $dataset AND year = $year"""
 
 
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """What one dataset holds for one year."""
+
+    dataset: str
+    year: int
+    products: int
+    exporters: int
+    importers: int
+    reporters: int  # 0 for reconciled datasets (BACI, tidy files)
+
+
 def coverage_warnings(store: Store, basis: Basis) -> list[str]:
     """What the basis's dataset lacks of a full year, one sentence each ([] if nothing)."""
     if basis.source != "flows":
         return []
-    row = store.query(_COUNTS_SQL, basis.params).iloc[0]
-    products, exporters, importers, reporters = (int(row[k] or 0) for k in row.index)
-    where = f"{basis.dataset} holds"
-    after = "shares and totals count only what it holds"
-    warnings = []
-    if products < MIN_PRODUCTS:
-        warnings.append(
-            f"coverage: {where} {products:,} product code(s) for {basis.year} (a full year "
-            f"has about {FULL_YEAR_PRODUCTS:,}); {after}"
-        )
-    if min(exporters, importers) < MIN_COUNTRIES:
-        warnings.append(
-            f"coverage: {where} {exporters:,} exporting and {importers:,} importing "
-            f"countries for {basis.year} (a full year has about {FULL_YEAR_COUNTRIES}); {after}"
-        )
-    if reporters and reporters < MIN_COUNTRIES:
-        warnings.append(
-            f"coverage: {where} the declarations of {reporters:,} reporting countries for "
-            f"{basis.year}; partners' mirror figures stand in for the others"
-        )
+    return dataset_coverage_warnings(store, [(basis.dataset, basis.year)])
+
+
+def dataset_coverage_warnings(store: Store, datasets: Iterable[tuple[str, int]]) -> list[str]:
+    """Coverage warnings for results read from several (dataset, year) slices at once
+    (a panel of years: the circumvention screen), one sentence per dataset and kind."""
+    counts = []
+    for dataset, year in sorted(set(datasets)):
+        row = store.query(_COUNTS_SQL, {"dataset": dataset, "year": year}).iloc[0]
+        counts.append(_Counts(dataset, year, *(int(row[k] or 0) for k in row.index)))
+    warnings: list[str] = []
+    for dataset in dict.fromkeys(c.dataset for c in counts):
+        warnings += _warnings([c for c in counts if c.dataset == dataset])
     return warnings
+
+
+def _warnings(counts: Sequence[_Counts]) -> list[str]:
+    """One dataset's warnings; over several years each names the years it concerns."""
+    where = f"{counts[0].dataset} holds"
+    after = "shares and totals count only what it holds"
+    found = []
+    few_products = [c for c in counts if c.products < MIN_PRODUCTS]
+    if few_products:
+        found.append(
+            f"coverage: {where} {_most(few_products, 'products')} product code(s) for "
+            f"{_years(few_products)} (a full year has about {FULL_YEAR_PRODUCTS:,}); {after}"
+        )
+    few_countries = [c for c in counts if min(c.exporters, c.importers) < MIN_COUNTRIES]
+    if few_countries:
+        found.append(
+            f"coverage: {where} {_most(few_countries, 'exporters')} exporting and "
+            f"{_most(few_countries, 'importers')} importing countries for "
+            f"{_years(few_countries)} (a full year has about {FULL_YEAR_COUNTRIES}); {after}"
+        )
+    few_reporters = [c for c in counts if 0 < c.reporters < MIN_COUNTRIES]
+    if few_reporters:
+        found.append(
+            f"coverage: {where} the declarations of {_most(few_reporters, 'reporters')} "
+            f"reporting countries for {_years(few_reporters)}; partners' mirror figures "
+            "stand in for the others"
+        )
+    return found
+
+
+def _most(counts: Sequence[_Counts], field: str) -> str:
+    """The largest count over the years ("at most N" when the years differ)."""
+    values = {getattr(c, field) for c in counts}
+    return f"{max(values):,}" if len(values) == 1 else f"at most {max(values):,}"
+
+
+def _years(counts: Sequence[_Counts]) -> str:
+    """2023, or 2019-2021 for consecutive years, else 2019, 2021."""
+    years = sorted(c.year for c in counts)
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))

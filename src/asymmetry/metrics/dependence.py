@@ -47,6 +47,7 @@ import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
 from asymmetry.metrics.basis import (
+    FETCH_HINT,
     NEEDS_GOODS_FLOWS,
     Basis,
     Source,
@@ -166,15 +167,19 @@ class Dependencies:
     level: str
     table: pd.DataFrame
     warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
+    ladder: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
 
     @property
     def notes(self) -> list[str]:
-        """What the table cannot show on its basis (ICIO: sectors, not products)."""
-        return (
-            ["ICIO sectors only, not products: " + NEEDS_GOODS_FLOWS]
-            if self.source == "icio"
-            else []
+        """Why this basis answers, and what the table cannot show on it (ICIO: sectors)."""
+        why = (
+            f"HS-level product tables need goods flows of both countries; get them with "
+            f"{FETCH_HINT}"
+            if self.ladder
+            else NEEDS_GOODS_FLOWS  # (the store holds none)
         )
+        sectors = [f"ICIO sectors only, not products: {why}"]
+        return [*self.ladder, *(sectors if self.source == "icio" else [])]
 
     def scarce(self) -> pd.DataFrame:
         """Rows that cannot be replaced by this measure: the rest of the world exports
@@ -233,7 +238,9 @@ def dependencies(
         raise AsymmetryError(f"a country cannot depend on itself ({a})")
     if level is not None and level not in LEVELS:
         raise AsymmetryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
-    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    # HS detail asked for: goods flows or an error naming what they lack, never ICIO sectors
+    ladder = (a, b) if level is None else ()
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset, countries=ladder)
     if basis.source == "icio" and level is not None:
         raise NoDataError(NEEDS_GOODS_FLOWS)
     level = level or "hs6"  # on ICIO the level is the sector, whatever is asked
@@ -259,6 +266,7 @@ def dependencies(
         level if basis.source == "flows" else "icio sector",
         frame[list(COLUMNS)].reset_index(drop=True),
         coverage_warnings(store, basis),
+        list(basis.notes),
     )
 
 

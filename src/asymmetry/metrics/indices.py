@@ -17,11 +17,12 @@ Integrated Trade Solution, "Trade Indicators" (trade intensity, complementarity)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from asymmetry.errors import NoDataError
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.store.codes import resolve_pair
 from asymmetry.store.store import Store
 
@@ -41,6 +42,8 @@ class PairIndices:
     export_hhi_b: float
     export_hhi_normalised_a: float
     export_hhi_normalised_b: float
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
+    notes: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,7 +60,7 @@ def pair_indices(
 ) -> PairIndices:
     """Trade intensity both ways, complementarity both ways, export concentration."""
     a, b = resolve_pair(a, b)
-    basis = resolve_basis(store, source=source, year=year, dataset=dataset)
+    basis = resolve_basis(store, source=source, year=year, dataset=dataset, countries=(a, b))
     row = store.con.execute(
         f"""
         WITH t AS ({basis.sql}),
@@ -112,4 +115,6 @@ def pair_indices(
         float(hb),
         normalised(float(ha), int(na)),
         normalised(float(hb), int(nb)),
+        coverage_warnings(store, basis),
+        list(basis.notes),
     )

@@ -56,6 +56,11 @@ class IoExposure:
     summary: dict[str, float]
     by_sector: pd.DataFrame
 
+    @property
+    def warnings(self) -> list[str]:
+        """Coverage warnings, as on every result: none, the ICIO network is whole."""
+        return []
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "country": self.country,
@@ -64,6 +69,7 @@ class IoExposure:
             "basis": self.basis,
             "dataset": self.dataset,
             "summary": self.summary,
+            "warnings": self.warnings,
             "by_sector": self.by_sector.to_dict("records"),
         }
 

@@ -19,11 +19,12 @@ Gaulier, G. and Zignago, S. (2010) "BACI", CEPII WP 2010-23, sec. 3.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
+from asymmetry.metrics.coverage import dataset_coverage_warnings
 from asymmetry.store.codes import resolve_country, resolve_pair
 from asymmetry.store.store import Store
 
@@ -37,6 +38,7 @@ class MirrorGap:
     year: int
     dataset: str
     table: pd.DataFrame  # direction, product, exports_declared_usd, imports_declared_usd, gap
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class MirrorTrade:
     reports_imports: bool
     reports_exports: bool
     table: pd.DataFrame  # partner, imports_declared_usd, imports_mirror_usd, exports_...
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
 
 
 def _reported_dataset(store: Store, year: int | None, dataset: str | None) -> tuple[str, int]:
@@ -113,7 +116,14 @@ def mirror_gap(
         .sort_values(["direction", "size"], ascending=[True, False])
         .index
     )
-    return MirrorGap(a, b, year_used, chosen, table.loc[order].reset_index(drop=True))
+    return MirrorGap(
+        a,
+        b,
+        year_used,
+        chosen,
+        table.loc[order].reset_index(drop=True),
+        dataset_coverage_warnings(store, [(chosen, year_used)]),
+    )
 
 
 def mirror_trade(
@@ -150,4 +160,5 @@ def mirror_trade(
         bool(table["imports_declared_usd"].notna().any()),
         bool(table["exports_declared_usd"].notna().any()),
         table.reset_index(drop=True),
+        dataset_coverage_warnings(store, [(chosen, year_used)]),
     )

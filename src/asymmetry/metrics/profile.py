@@ -26,6 +26,7 @@ from asymmetry.metrics.basis import (
     Source,
     SourceChoice,
     available_years,
+    lacking_trade,
     resolve_basis,
 )
 from asymmetry.metrics.coverage import coverage_warnings
@@ -208,7 +209,7 @@ def _ladder(
     years = available_years(store)
     if years and (year is None or year in years):
         basis = resolve_basis(store, source="flows", year=year)
-        lacking = _without_trade(store, basis, a, b)
+        lacking = lacking_trade(store, basis, (a, b))
         if not lacking:
             return "flows", [], None
         why = (
@@ -240,17 +241,6 @@ def _ladder(
         ],
         None,
     )
-
-
-def _without_trade(store: Store, basis: Basis, a: str, b: str) -> list[str]:
-    """Which of ``a``, ``b`` has no flow at all in the basis (a partial ingest)."""
-    found = store.query(
-        f"SELECT DISTINCT c FROM (SELECT exporter AS c FROM ({basis.pairs_sql}) UNION ALL "
-        f"SELECT importer FROM ({basis.pairs_sql})) WHERE c IN ($a, $b)",
-        {**basis.params, "a": a, "b": b},
-    )
-    present = set(found["c"])
-    return [c for c in (a, b) if c not in present]
 
 
 def official_profile(

@@ -15,13 +15,14 @@ dataset per year, as every other metric.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from asymmetry.errors import AsymmetryError, NoDataError
 from asymmetry.metrics.basis import resolve_basis
+from asymmetry.metrics.coverage import dataset_coverage_warnings
 from asymmetry.store.codes import resolve_country, resolve_pair
 from asymmetry.store.store import Store
 
@@ -69,6 +70,7 @@ class Relief:
     shares_now: dict[str, float]
     shares_relief: dict[str, float]
     group_usd: dict[str, float]  # group trade before / now / with relief, by direction
+    warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,4 +153,5 @@ def relief(
         {f"b_in_a_{k}": v for k, v in shares["now"].items()},
         {f"b_in_a_{k}": v for k, v in shares["relief"].items()},
         group_usd,
+        dataset_coverage_warnings(store, [(dataset_before, before_year), (dataset, year)]),
     )

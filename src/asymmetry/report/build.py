@@ -93,6 +93,16 @@ class Report:
     def headline(self) -> PairProfile:
         return self.profiles[0]
 
+    @property
+    def warnings(self) -> list[str]:
+        """The coverage warnings of every part's basis, each once (`metrics.coverage`)."""
+        parts: list[list[str]] = [
+            *(p.warnings for p in self.profiles),
+            *(d.warnings for d in self.dependencies.values()),
+            *(b.warnings for b in self.levers.values()),
+        ]
+        return list(dict.fromkeys(w for part in parts for w in part))
+
     def comparisons(self) -> list[dict[str, Any]]:
         """The lead's headline figures beside each other basis's, same year, with the reason."""
         lead = self.headline
@@ -173,6 +183,7 @@ class Report:
             "b": self.b,
             "names": self.names,
             "headline": self.headline_sentence(),
+            "warnings": self.warnings,
             "profiles": [p.to_dict() for p in self.profiles],
             "comparisons": self.comparisons(),
             "cited_series": self.cited_series,

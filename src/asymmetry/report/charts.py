@@ -138,6 +138,9 @@ def series_chart(p: PairProfile, names: dict[str, str]) -> Figure | None:
     )
 
 
+LEGEND_CHARS = 40  # three legend columns fit the report's width
+
+
 def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | None:
     """Cited turnover figures by year and source (facts table), as published."""
     turnover = [r for r in rows if r["indicator"] == "trade_turnover" and r["unit"] == "USD bn"]
@@ -145,14 +148,16 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
         return None
 
     def publisher(row: dict[str, Any]) -> str:
-        return agency_of(str(row["source"]))[:40]
+        return agency_of(str(row["source"]))
 
     traces = []
     for i, source in enumerate(dict.fromkeys(publisher(r) for r in turnover)):
         mine = [r for r in turnover if publisher(r) == source]
         traces.append(
             go.Scatter(
-                name=str(source)[:60],
+                # a long name ends at a word with an ellipsis (it was cut: "agency not n");
+                # the whole one is in the hover text
+                name=textwrap.shorten(source, LEGEND_CHARS, placeholder="…"),
                 x=[r["year"] for r in mine],
                 y=[r["value"] for r in mine],
                 mode="markers+lines",
@@ -161,7 +166,7 @@ def cited_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Figure | N
                     "size": max(6, 16 - 3 * i),
                     "line": {"width": 2},
                 },
-                hovertext=[r["quote"] or "" for r in mine],
+                hovertext=[f"{source}: {r['quote']}" if r["quote"] else source for r in mine],
             )
         )
     pair = " – ".join(names.values())

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 MASTER_ENV = "ASYMMETRY_SPARK_MASTER"
 DATABASE_ENV = "ASYMMETRY_SPARK_DATABASE"
+QUIET_LOG4J = Path(__file__).with_name("spark-log4j2.properties")
 # The tables the metrics read (views in the DuckDB store are materialised).
 TABLES = (
     "flows",
@@ -145,4 +146,10 @@ def spark_session(master: str | None = None, app_name: str = "asymmetry") -> Spa
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
     )
+    # Nor the driver's start-up log lines (log4j's default profile, hostname and
+    # native-library warnings), unless the user's own Spark configuration says how to log.
+    if "SPARK_CONF_DIR" not in os.environ:
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={QUIET_LOG4J.as_uri()}"
+        )
     return builder.getOrCreate()
