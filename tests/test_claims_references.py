@@ -175,3 +175,17 @@ def test_a_wrong_figure_is_told_the_period_it_fits(default_store: Store) -> None
              "were a bit over $6 billion.")  # fmt: skip
     assert c.verdict == "discrepant"
     assert "fits 2020-12 instead" in c.reason
+
+
+def test_a_partners_share_of_one_products_trade_is_not_the_products_share(
+    default_store: Store,
+) -> None:
+    """China GAC 2023: crude oil USD 60.6 bn of Russia's USD 129.14 bn exports to China is
+    46.9% of those exports; "20% of China's crude imports" is another quantity."""
+    share = _one(default_store, "Crude oil made up 46.9% of Russia's exports to China in 2023.")
+    assert share.claim.product == "2709" and share.verdict == "consistent"
+    assert share.reference is not None and share.reference.value == pytest.approx(
+        100 * 60.6 / 129.14, rel=1e-3
+    )
+    other = _one(default_store, "Russia supplied 20% of China's crude oil imports in 2023.")
+    assert other.verdict == "unverifiable" and "share of CHN's imports of HS 2709" in other.reason

@@ -319,7 +319,12 @@ def measure(clause: str, unit: str) -> str:
 
 _PRODUCTS: Final = (
     ("25-27", r"hydrocarbons and other minerals|mineral products"),
-    ("27", r"hydrocarbon|\boil\b|crude|petroleum|\bgas\b|LNG|fuels?\b|energy|coal"),
+    ("27", r"hydrocarbon|fuels?\b|energy"),  # "hydrocarbons, and primarily oil": all fuels
+    ("2709", r"crude(?: oil)?|petroleum oils? crude"),
+    ("271111", r"\bLNG\b|liquefied natural gas"),
+    ("2711", r"natural gas|pipeline gas|\bgas\b"),
+    ("2701", r"\bcoal\b"),
+    ("27", r"\boil\b|petroleum"),
     ("84", r"machinery|machine tools?"),
     ("85", r"electronics|electrical|chips|semiconductor"),
     ("87", r"vehicles?|cars?\b|automobiles?"),

@@ -319,6 +319,14 @@ class References:
                 "run `asymmetry fetch baci` for goods flows",
                 "no_flows",
             )
+        if claim.product and share_within_product(claim):
+            # "20% of China's crude oil imports": a partner's share of one product's trade
+            return None, (
+                f"no figure on {claim.partner}'s share of {claim.country}'s "
+                f"{keys[claim.measure]} of HS {claim.product} in {claim.year}; run "
+                "`asymmetry fetch baci` for goods flows by product",
+                "no_flows",
+            )
         if claim.product:
             return self._composition_reference(claim, p, keys)
         key = "turnover" if claim.measure == "trade_turnover" else f"b_in_a_{keys[claim.measure]}"
@@ -486,7 +494,8 @@ def indicators_for(claim: Claim) -> tuple[str, ...]:
     if claim.measure in ("share_of_exports", "share_of_imports") and claim.product:
         side = claim.measure.split("_")[-1]
         if share_within_product(claim):
-            return (f"share_of_crude_oil_{side}",) if claim.product == "27" else ()
+            oil = claim.product in ("27", "2709")
+            return (f"share_of_crude_oil_{side}",) if oil else ()
         return (f"product_share_of_{side}",)
     if claim.measure == "growth":
         lng = re.search(r"\bLNG\b|liquefied", claim.sentence)
