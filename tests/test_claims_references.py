@@ -189,3 +189,23 @@ def test_a_partners_share_of_one_products_trade_is_not_the_products_share(
     )
     other = _one(default_store, "Russia supplied 20% of China's crude oil imports in 2023.")
     assert other.verdict == "unverifiable" and "share of CHN's imports of HS 2709" in other.reason
+
+
+def test_a_share_with_no_part_is_not_checked_against_its_whole(default_store: Store) -> None:
+    """FDI stock of RUS, USD 407 bn, divided by itself is not a reference for any share."""
+    c = _one(default_store, "In 2018, foreign companies held 30% of Russia's FDI stock.")
+    assert c.reference is None or c.reference.value != pytest.approx(100.0)
+
+
+def test_lpg_is_not_converted_as_natural_gas() -> None:
+    lpg = convert(20.0, None, None, "Mt", "m3", year=2023, period="2023",
+                  product="liquefied petroleum gas")  # fmt: skip
+    assert lpg is None
+    lng = convert(5.0, None, None, "Mt", "m3", year=2020, period="2020", product="LNG")
+    assert lng is not None and not isinstance(lng, str) and lng.value == pytest.approx(6.8e9)
+
+
+def test_small_and_large_values_never_read_as_scientific_notation() -> None:
+    assert show(123_500, "USD") == "USD 123,500"
+    assert show(0.00001, "percent") == "<0.01%"
+    assert "e+" not in show(1.6e6, "t") and "e-" not in show(2e-5, "percent")

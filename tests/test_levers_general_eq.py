@@ -201,3 +201,28 @@ def test_done_when_command_answers_both_sides(store_env: Path) -> None:
     )
     assert data["ge"]["parameters"]["tau"] == 0.3
     assert {row["country"] for row in data["ge"]["by_country_sector"]} == {"CHN", "RUS"}
+
+
+def test_a_range_of_cuts_reports_the_legs_at_its_median(model: GEModel) -> None:
+    """With fraction 0.5-1.0 every draw cuts a different amount: the legs (and the trade
+    they sever) shown are those at the median draw, not whichever draw came last."""
+    sc = Scenario.from_dict(
+        {"sender": "CHN", "target": "RUS", "tau": 0.3, "delta": 0.1, "rho": -1,
+         "levers": [{"type": "export-restriction", "products": "C19", "fraction": [0.5, 1.0]}]}
+    )  # fmt: skip
+    rng = np.random.default_rng(0)
+    result = run_draws(model, sc, 5, rng)
+    shown = {round(float(m.max()), 9) for _, _, m in result.legs if m is not None}
+    assert len(shown) == 1 and 0.5 < shown.pop() < 1.0  # one cut: the median, not 1.0 or 0.5
+    again = run_draws(model, sc, 5, np.random.default_rng(0))
+    assert [float(m.max()) for _, _, m in again.legs if m is not None] == [
+        float(m.max()) for _, _, m in result.legs if m is not None
+    ]
+
+
+def test_the_general_equilibrium_model_has_one_year(store_env: Path) -> None:
+    out = CliRunner().invoke(
+        app, ["lever", "--sender", "CHN", "--target", "RUS", "--embargo", "--model", "ge",
+              "--year", "2019", "--draws", "1"],
+    )  # fmt: skip
+    assert out.exit_code == 2 and "one year, 2022" in out.output

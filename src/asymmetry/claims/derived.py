@@ -178,6 +178,8 @@ def ratio(refs: References, claim: Claim, year: int) -> Reference | None:
     if scope == "pair":
         part = part[part["country"].isin(pair) & part["partner"].isin(pair)]
         whole = whole[whole["country"].isin(pair) & whole["partner"].isin(pair)]
+    elif claim.partner is None and part_name == whole_name:
+        return None  # "foreign firms held 30% of FDI": without a partner there is no part
     elif claim.partner is None:  # a country's share of its own total
         part = part[(part["country"] == claim.country) & part["partner"].isna()]
         whole = whole[(whole["country"] == claim.country) & whole["partner"].isna()]

@@ -163,12 +163,16 @@ def _days(year: int | None, period: str | None) -> int | None:
 
 
 def _is_lng(product: str) -> bool:
-    """Natural gas counted by mass: LNG, or pipeline gas as China's customs record it."""
-    return bool(re.search(r"\bLNG\b|liquefied|271111|\bgas\b", product, re.IGNORECASE))
+    """Natural gas counted by mass: LNG, or pipeline gas as China's customs record it (not
+    liquefied petroleum gas: propane and butane weigh and burn differently)."""
+    if re.search(r"petroleum gas|\bLPG\b|27111[2-9]", product, re.IGNORECASE):
+        return False
+    return bool(re.search(r"\bLNG\b|liquefied natural|2711[12]1|\bgas\b", product, re.I))
 
 
 def _num(x: float) -> str:
-    return f"{x:,.4g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    """A number as people write it: 4 significant digits below 10,000, whole above."""
+    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
 def show(value: float | None, unit: str) -> str:
@@ -181,10 +185,12 @@ def show(value: float | None, unit: str) -> str:
     if unit in _CURRENCIES or unit == "GBP":
         for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "mn")):
             if a >= scale:
-                return f"{unit} {value / scale:,.4g} {word}"
-        return f"{unit} {value:,.4g}"
+                return f"{unit} {_num(value / scale)} {word}"
+        return f"{unit} {_num(value)}"
     if unit == "percent":
-        return f"{value:,.1f}%" if a >= 1 else f"{value:.2g}%"
+        if a >= 1 or value == 0:
+            return f"{value:,.1f}%"
+        return f"{value:.2g}%" if a >= 0.01 else "<0.01%"
     if unit == "pp":
         return f"{value:,.1f} pp"
     if unit == "fraction":
@@ -208,7 +214,7 @@ def show(value: float | None, unit: str) -> str:
 def written(value: float, unit: str) -> str:
     """A fact's value in its own unit, as people write it: "USD 8 bn", "17.5%", "107 Mt",
     "USD 212 per 1,000 m³" (the unit as the source gave it, no conversion)."""
-    number = f"{value:,.6g}"
+    number = f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     parts = unit.split(" ", 1)
     if unit == "percent":
         return f"{number}%"

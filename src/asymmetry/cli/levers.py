@@ -199,7 +199,9 @@ def lever_cmd(
         lambda: simulate(
             store,
             build(),
-            draws=draws or (DEFAULT_GE_DRAWS if model is ModelOption.ge else 1000),
+            draws=draws
+            if draws is not None
+            else (DEFAULT_GE_DRAWS if model is ModelOption.ge else 1000),
             seed=seed,
             model=model.value,
             source=source.value,

@@ -170,13 +170,22 @@ def simulate(
     if model == "ge":
         if source == "flows":
             raise ScenarioError(
-                "the general-equilibrium model runs on the ICIO 2022 network; drop --source",
+                "the general-equilibrium model runs on the ICIO 2022 network; drop the source",
                 field="model",
+            )
+        if scenario.year not in (None, 2022):
+            raise ScenarioError(
+                f"the general-equilibrium model has one year, 2022 (its ICIO benchmark); "
+                f"drop the year {scenario.year}",
+                field="year",
+                value=scenario.year,
             )
         return _simulate_ge(scenario, draws, seed, ge_model or default_model())
     if scenario.counter_measures or scenario.coalition:
         raise ScenarioError(
-            "counter-measures and a sender coalition run in --model ge only", field="model"
+            "counter-measures and a sender coalition run in the general-equilibrium model only "
+            "(model ge)",
+            field="model",
         )
     if model == "network":
         if source == "flows":

@@ -248,7 +248,10 @@ def run_draws(model: GEModel, scenario: Scenario, draws: int, rng: np.random.Gen
         gross[i], va[i] = point["gross_output"], point["value_added"]
         iters = max(iters, int(point["iters"]))
         resid = max(resid, float(point["resid_h"]))
-    return GEDraws(gross, va, params, legs, len(solved), iters, resid)
+    # The legs shown (and the trade they sever) are those at each cut's median draw, not
+    # the last draw's: with a range of fractions, every draw cuts a different amount.
+    shown = scenario_legs(model, scenario, [float(np.median(c)) for c in cuts]) if draws else legs
+    return GEDraws(gross, va, params, shown, len(solved), iters, resid)
 
 
 def _by_country(model: GEModel, nodes: np.ndarray) -> np.ndarray:
@@ -337,6 +340,7 @@ def ge_summary(model: GEModel, scenario: Scenario, result: GEDraws) -> dict[str,
             for s, k, m in result.legs
         ],
         "severed_usd": _severed_usd(model, result.legs),
+        "legs_at": "each cut's median draw (a range of fractions cuts a different amount per draw)",
         "target": side(sides["target"]),
         "sender": side(sides["sender"]),
         "by_country": countries,
