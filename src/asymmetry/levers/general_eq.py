@@ -270,8 +270,10 @@ def ge_summary(model: GEModel, scenario: Scenario, result: GEDraws) -> dict[str,
     b = model.bench
     go_c, va_c = _by_country(model, result.gross_output), _by_country(model, result.value_added)
     output = b.s_country * USD_PER_UNIT
-    # value added of each country in the benchmark: output net of intermediate inputs
-    value_added = ((1.0 - b.omb) * b.s).reshape(b.S, b.C).sum(axis=0) * USD_PER_UNIT
+    # the loss (1 - kappa_eff) * z is in the package's z units: its share is of each country's
+    # benchmark z (summed over the world z equals value added; per country they differ by
+    # net exports, so dividing by (1 - omega) * s would mix two quantities)
+    value_added = b.z_country * USD_PER_UNIT
     sides = {"target": [scenario.target], "sender": list(scenario.senders)}
 
     def side(countries: list[str]) -> dict[str, Any]:
