@@ -383,6 +383,14 @@ def route_parties(name: str) -> tuple[str, str]:
     raise KeyError(name)
 
 
+_LNG: Final = re.compile(r"\bLNG\b|liquefied natural gas|liquefied gas", re.IGNORECASE)
+
+
+def is_lng(text: str) -> bool:
+    """The text is about liquefied natural gas (priced and counted apart from pipeline gas)."""
+    return _LNG.search(text) is not None
+
+
 def direction(clause: str) -> str | None:
     """'exports', 'imports' or 'turnover' when the clause says which way goods flow."""
     lower = clause.lower()

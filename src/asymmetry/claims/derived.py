@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
+from asymmetry.claims import context as ctx
 from asymmetry.claims.extract import Claim
 from asymmetry.claims.references import (
     Reference,
@@ -122,7 +123,7 @@ def unit_price(refs: References, claim: Claim, year: int) -> Reference | None:
     first; the volume converted from tonnes where stated in tonnes."""
     if claim.measure != "price" or claim.unit != "USD per 1000 m3" or claim.country is None:
         return None
-    lng = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
+    lng = ctx.is_lng(claim.sentence)
     facts = refs.facts[(refs.facts["year"] == year) & (refs.facts["period"] == str(year))]
     what = facts["product"].fillna("") + " " + facts["indicator"]
     facts = facts[what.map(is_lng_product) == lng]

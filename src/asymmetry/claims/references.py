@@ -437,7 +437,7 @@ class References:
             return "lower"
         if indicator in ("gas_export_price", "gas_import_price"):
             # LNG and pipeline gas are priced apart: the claim's sentence says which
-            lng_claim = bool(re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE))
+            lng_claim = ctx.is_lng(claim.sentence)
             lng_fact = isinstance(row.product, str) and is_lng_product(row.product)
             return "same" if lng_claim == lng_fact else None
         if indicator in _ROUTED and claim.route and isinstance(row.product, str):
@@ -498,10 +498,10 @@ def indicators_for(claim: Claim) -> tuple[str, ...]:
             return (f"share_of_crude_oil_{side}",) if oil else ()
         return (f"product_share_of_{side}",)
     if claim.measure == "growth":
-        lng = re.search(r"\bLNG\b|liquefied", claim.sentence)
+        lng = ctx.is_lng(claim.sentence)
         return ("lng_exports_growth", "lng_imports_growth") if lng else ()
     if claim.measure == "gas_volume":  # pipeline gas unless the sentence says LNG
-        lng = re.search(r"\bLNG\b|liquefied", claim.sentence, re.IGNORECASE)
+        lng = ctx.is_lng(claim.sentence)
         return ("lng_exports", "lng_imports") if lng else ("pipeline_gas_exports",)
     found = INDICATORS.get(claim.measure, ())
     direction = claim.direction
