@@ -209,3 +209,12 @@ def test_small_and_large_values_never_read_as_scientific_notation() -> None:
     assert show(123_500, "USD") == "USD 123,500"
     assert show(0.00001, "percent") == "<0.01%"
     assert "e+" not in show(1.6e6, "t") and "e-" not in show(2e-5, "percent")
+
+
+def test_one_routes_part_of_a_flow_only_bounds_it(default_store: Store) -> None:
+    """Transneft's 40 Mt by pipeline (2023) is a part of China's 107 Mt of Russian crude."""
+    c = _one(default_store, "Russia's exports of crude oil to China averaged 2.14 mb/d in 2023.")
+    assert c.verdict == "consistent"
+    pipeline = [r for r in c.others if "Transneft" in r.source]
+    assert pipeline and all(r.bound == "lower" for r in pipeline)
+    assert "discrepant with 0.80 mb/d" not in c.reason

@@ -93,6 +93,10 @@ _CURRENCY_WORDS: Final = (("yuan", "cny"), ("renminbi", "cny"), ("ruble", "rub")
 _DIRECTED: Final = {"crude_oil_exports": "exports", "crude_oil_imports": "imports",
                     "lng_exports": "exports", "lng_imports": "imports"}  # fmt: skip
 _CURRENCY_COUNTRY: Final = {"CNY": "CHN", "RUB": "RUS", "EUR": "EU"}
+# A flow's product that names one route of it, so a part of the flow.
+_ONE_ROUTE: Final = re.compile(
+    r"\((?:transneft|[^)]*\b(?:route|transit|seaborne|by rail|by sea)\b)", re.IGNORECASE
+)
 # Indicators whose product may name a route (a pipeline).
 _ROUTED: Final = {"pipeline_capacity", "pipeline_gas_exports"}
 # Indicators whose other side is in their name, whoever else the sentence names.
@@ -445,7 +449,9 @@ class References:
             if named is not None:  # "Power of Siberia 2" is not the first line
                 return "same" if named == claim.route else None
         if indicator in _INHERENT:
-            return "same"
+            # "crude oil (Transneft pipelines)", "(TurkStream route)": one route's part of it
+            part = isinstance(row.product, str) and _ONE_ROUTE.search(row.product)
+            return "lower" if part else "same"
         fact_product = row.product if isinstance(row.product, str) and row.product else None
         if claim.product is None:
             return "same" if fact_product is None else None

@@ -203,9 +203,10 @@ def _check(claim: Claim, references: References) -> CheckedClaim:
             claim, "discrepant", _reason(claim, decider, others, shown, lo, hi), decider, others
         )
     best = sorted(bounds, key=order)[0]
+    side = "below" if best.bound == "lower" else "above"
     text = (
-        f"not contradicted, not confirmed: {_describe(best, claim.unit)} is a "
-        f"{best.bound} bound for what the claim measures"
+        f"not contradicted, not confirmed: {_describe(best, claim.unit)} bounds what the "
+        f"claim measures from {side} (it covers a part or a whole of the claim's goods)"
     )
     return CheckedClaim(claim, "unverifiable", text, None, tuple(found.references), "bound_only")
 
@@ -234,7 +235,8 @@ def _describe(ref: Reference, unit: str) -> str:
     period = f", {ref.period}" if ref.period else ""
     standing = f", {ref.standing}" if ref.standing else ""
     how = f" = {ref.how}" if ref.how else ""
-    return f"{show(ref.value, unit)} ({ref.source}{period}{standing}){how}"
+    bound = f", a {ref.bound} bound" if ref.bound else ""
+    return f"{show(ref.value, unit)} ({ref.source}{period}{standing}{bound}){how}"
 
 
 def _reason(
@@ -253,8 +255,6 @@ def _reason(
     text = f"{_describe(decider, claim.unit)}{also} is {verdict} {shown}"
     if verdict == "outside" and decider.value and decider.bound is None:
         text += f"; the claim is {(claim.value - decider.value) / decider.value:+.0%} off"
-    if decider.bound:
-        text += f" (a {decider.bound} bound)"
     if claim.year_note:
         text += f"; year: {claim.year_note}"
     rest = [r for r in others if r.independent and not _same_figure(r, decider, claim.unit)]
