@@ -511,3 +511,16 @@ def test_exposure_table_reads_for_people(store_env: Path, narrow: int) -> None:
     result = runner.invoke(app, ["exposure", "RUS", "--on", "CHN", "--top", "3"])
     assert "CHN in" in result.stdout and "%" in result.stdout
     assert "direct_input_share" not in result.stdout
+
+
+def test_profile_says_beside_each_share_why_a_stated_one_differs(store_env: Path) -> None:
+    """Clingendael (2024) states 36.5% for China in Russia's imports; the customs aggregates
+    give 110.97 / 285.1 = 38.9%. The line right under the share names the stated figure and
+    the denominator it implies (110.97 / 0.365 = 304 bn); China's trade share is in the headline."""
+    result = runner.invoke(app, ["profile", "RUS", "CHN"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "CHN is 38.9% of RUS's imports" in line)
+    assert "36.5% as stated by Clingendael" in lines[at + 1] and "USD 304 bn" in lines[at + 1]
+    assert any("RUS is 5.0% of CHN's imports" in line and "4.0% of its trade" in line
+               for line in lines)  # fmt: skip

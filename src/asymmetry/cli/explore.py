@@ -147,18 +147,18 @@ def print_profile(p: Any) -> None:
     for note in p.notes:
         out.print(f"  [dim]{note}[/]")
     print_warnings(p.warnings, indent="  ")
-    out.print(
-        f"  {p.b} is {pct(s['b_in_a_imports'])} of {p.a}'s imports and "
-        f"{pct(s['b_in_a_exports'])} of its exports;"
-    )
-    out.print(
-        f"  {p.a} is {pct(s['a_in_b_imports'])} of {p.b}'s imports and "
-        f"{pct(s['a_in_b_exports'])} of its exports."
-    )
-    for key in p.shares:
-        for line in p.stated_beside(key):
-            name = figure_label(key, p.a, p.b)
-            out.print(f"  [dim]beside {share_text(s[key])} ({name}):[/] {line}")
+    # each side's shares, then right under them what other sources state and why it differs
+    for who, of, side, end in ((p.b, p.a, "b_in_a", ";"), (p.a, p.b, "a_in_b", ".")):
+        out.print(
+            f"  {who} is {pct(s[f'{side}_imports'])} of {of}'s imports, "
+            f"{pct(s[f'{side}_exports'])} of its exports and {pct(s[f'{side}_trade'])} of its "
+            f"trade{end}"
+        )
+        for key in (f"{side}_imports", f"{side}_exports", f"{side}_trade"):
+            for line in p.stated_beside(key):
+                out.print(
+                    f"    [dim]{share_text(s[key])} ({figure_label(key, p.a, p.b)}) vs[/] {line}"
+                )
     ratio = p.asymmetry["trade"]
     if ratio:
         big, small = (p.b, p.a) if ratio >= 1 else (p.a, p.b)
