@@ -12,16 +12,13 @@ tuned. The first measurements are recorded in `FIRST_MEASURED` when they are tak
 from __future__ import annotations
 
 import argparse
-import csv
-import math
-import re
 import tempfile
 from pathlib import Path
 
 import asymmetry
 from _common import write_section
 from asymmetry.claims import check_claims
-from asymmetry.claims.extract import extract_text
+from asymmetry.claims.evaluate import score_extraction
 
 REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "reference"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -38,43 +35,6 @@ FIRST_MEASURED = {
 }
 
 
-def _years_written(text: str) -> set[int]:
-    """The years a sentence states ("2023", "FY23", "2022/23")."""
-    found = {int(y) for y in re.findall(r"(?:19|20)\d\d", text)}
-    found |= {2000 + int(y) for y in re.findall(r"FY\s?(\d\d)\b", text)}
-    found |= {2000 + int(y) for y in re.findall(r"(?:19|20)\d\d[/-](\d\d)\b", text)}
-    return found
-
-
-def recall(path: Path) -> tuple[int, int, int, int, int]:
-    """(figures right, gold figures, figures extracted, and the right and gold figures whose
-    year the sentence itself states: a year the writer took from the page's context cannot
-    be read from the sentence alone) for one set."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    by_sentence: dict[str, list[dict[str, str]]] = {}
-    for r in rows:
-        by_sentence.setdefault(r["sentence_id"], []).append(r)
-    hits = extracted = stated_hits = stated = 0
-    for gold in by_sentence.values():
-        left = extract_text(gold[0]["text"])
-        written = _years_written(gold[0]["text"])
-        extracted += len(left)
-        for g in gold:
-            year = int(g["year"]) if g["year"] else None
-            readable = year is None or year in written
-            stated += readable
-            match = next(
-                (c for c in left if c.unit == g["unit"] and c.year == year
-                 and math.isclose(c.value, float(g["value"]), rel_tol=1e-3)),
-                None,
-            )  # fmt: skip
-            if match is not None:
-                hits += 1
-                stated_hits += readable
-                left.remove(match)
-    return hits, len(rows), extracted, stated_hits, stated
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--write", type=Path, default=None)
@@ -84,13 +44,11 @@ def main() -> None:
         path = REFERENCE / name
         if not path.exists():
             continue
-        hits, total, extracted, stated_hits, stated = recall(path)
-        first = FIRST_MEASURED.get(name, f"{hits / total:.1%} (this run: first measure)")
-        precision = hits / max(extracted, 1)
-        readable = stated_hits / max(stated, 1)
+        score = score_extraction(path)
+        first = FIRST_MEASURED.get(name, f"{score.recall:.1%} (this run: first measure)")
         lines.append(
-            f"| `{name}` | {total} | {hits / total:.1%} | {readable:.1%} ({stated}) | "
-            f"{precision:.1%} | {first} |"
+            f"| `{name}` | {score.gold} | {score.recall:.1%} | {score.recall_stated:.1%} "
+            f"({score.stated}) | {score.precision:.1%} | {first} |"
         )
     with tempfile.TemporaryDirectory() as tmp:
         store = asymmetry.open(Path(tmp) / "store.duckdb")

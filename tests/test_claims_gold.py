@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from asymmetry.claims import check_claims, check_text
-from asymmetry.claims.extract import extract_text
+from asymmetry.claims.evaluate import score_extraction
 from asymmetry.store.store import Store
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -87,29 +87,6 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
     assert c.reference.value == pytest.approx(float(row["reference_value"]), rel=5e-3)
 
 
-def _recall(name: str) -> tuple[float, int, int, list[str]]:
-    rows = _rows(name)
-    by_sentence: dict[str, list[dict[str, str]]] = {}
-    for r in rows:
-        by_sentence.setdefault(r["sentence_id"], []).append(r)
-    hits, misses = 0, []
-    for gold in by_sentence.values():
-        left = extract_text(gold[0]["text"])
-        for g in gold:
-            year = int(g["year"]) if g["year"] else None
-            match = next(
-                (c for c in left if c.unit == g["unit"] and c.year == year
-                 and math.isclose(c.value, float(g["value"]), rel_tol=1e-3)),
-                None,
-            )  # fmt: skip
-            if match is None:
-                misses.append(f"{g['quote']!r} {g['value']} {g['unit']} {g['year']}")
-            else:
-                hits += 1
-                left.remove(match)
-    return hits / len(rows), hits, len(rows), misses
-
-
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
@@ -131,8 +108,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     tuning reached from eroding; an unseen set's first measure is in benchmarks/RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
-    recall, hits, total, misses = _recall(name)
-    print(f"\n{name}: {hits} of {total} figures right (recall {recall:.1%})")
-    for m in misses:
+    score = score_extraction(REFERENCE / name)
+    print(f"\n{name}: {score.right} of {score.gold} figures right (recall {score.recall:.1%})")
+    for m in score.misses:
         print("   missed:", m)
-    assert recall >= floor
+    assert score.recall >= floor

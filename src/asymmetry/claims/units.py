@@ -104,7 +104,7 @@ def convert(
             k = factor * days / BARRELS_PER_TONNE
             how = f"{_num(value)} {unit} × {days} days ÷ {BARRELS_PER_TONNE} bbl/t"
         return done(k, how)
-    if {src, target} == {"t", "m3"} and product is not None and _is_lng(product):
+    if {src, target} == {"t", "m3"} and product is not None and _is_natural_gas(product):
         if src == "t":
             k = factor / 1e6 * BCM_PER_MT_LNG * 1e9
             how = f"{_num(value)} {unit} LNG × {BCM_PER_MT_LNG} bcm/Mt"
@@ -162,7 +162,7 @@ def _days(year: int | None, period: str | None) -> int | None:
     return days
 
 
-def _is_lng(product: str) -> bool:
+def _is_natural_gas(product: str) -> bool:
     """Natural gas counted by mass: LNG, or pipeline gas as China's customs record it (not
     liquefied petroleum gas: propane and butane weigh and burn differently)."""
     if re.search(r"petroleum gas|\bLPG\b|27111[2-9]", product, re.IGNORECASE):
