@@ -513,14 +513,23 @@ def test_exposure_table_reads_for_people(store_env: Path, narrow: int) -> None:
     assert "direct_input_share" not in result.stdout
 
 
-def test_profile_says_beside_each_share_why_a_stated_one_differs(store_env: Path) -> None:
+def test_profile_says_beside_each_share_why_a_stated_one_differs(
+    store_env: Path, narrow: int
+) -> None:
     """Clingendael (2024) states 36.5% for China in Russia's imports; the customs aggregates
-    give 110.97 / 285.1 = 38.9%. The line right under the share names the stated figure and
-    the denominator it implies (110.97 / 0.365 = 304 bn); China's trade share is in the headline."""
-    result = runner.invoke(app, ["profile", "RUS", "CHN"], env={"COLUMNS": "200"})
+    give 110.97 / 285.1 = 38.9%. The lines right under the share name the stated figure and
+    the denominator it implies (110.97 / 0.365 = 304 bn), wrapped under their indent at 80
+    columns; China's trade share is in the headline."""
+    result = runner.invoke(app, ["profile", "RUS", "CHN"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     at = next(i for i, line in enumerate(lines) if "CHN is 38.9% of RUS's imports" in line)
-    assert "36.5% as stated by Clingendael" in lines[at + 1] and "USD 304 bn" in lines[at + 1]
+    beside = []
+    for line in lines[at + 1 :]:
+        if not line.startswith("    "):
+            break
+        beside.append(line.strip())
+    said = " ".join(beside)
+    assert "36.5% as stated by Clingendael" in said and "USD 304 bn" in said, said
     assert any("RUS is 5.0% of CHN's imports" in line and "4.0% of its trade" in line
                for line in lines)  # fmt: skip

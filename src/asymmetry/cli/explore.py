@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.padding import Padding
 from rich.table import Table
 
 from asymmetry.choices import LevelOption, SourceOption
@@ -156,8 +157,12 @@ def print_profile(p: Any) -> None:
         )
         for key in (f"{side}_imports", f"{side}_exports", f"{side}_trade"):
             for line in p.stated_beside(key):
+                # indented as a block, so a wrapped line stays under its share
                 out.print(
-                    f"    [dim]{share_text(s[key])} ({figure_label(key, p.a, p.b)}) vs[/] {line}"
+                    Padding(
+                        f"[dim]{share_text(s[key])} ({figure_label(key, p.a, p.b)}) vs[/] {line}",
+                        (0, 0, 0, 4),
+                    )
                 )
     ratio = p.asymmetry["trade"]
     if ratio:
