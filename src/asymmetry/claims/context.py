@@ -26,6 +26,10 @@ _YEAR = r"(?:19|20)\d\d"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|" \
          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # fmt: skip
 _COUNT = "|".join(_ORDINAL_COUNT)
+# A month without its year ("in October", "July's 1.08 million", "January-July"): full names
+# only, and "May"/"March" only after a preposition (they are also words), see `_bare_month`.
+_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|" \
+              r"November|December)"  # fmt: skip
 # Period expressions, most specific first; each gives (period text, year).
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
@@ -33,25 +37,32 @@ _PERIODS: Final = re.compile(
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
-    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b)"
+    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b"
+    rf"|\b(?:financial|fiscal)\s(?:year\s)?(?P<fy4>{_YEAR})\b(?![-–/]\d))"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
+    rf"|(?P<bmonths>\b(?P<b1>{_FULL_MONTH})\s?(?:-|–|—|to|through)\s?(?P<b2>{_FULL_MONTH})\b"
+    rf"(?!\s(?:of\s)?{_YEAR}))"
+    rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
+    rf"(?!\s?(?:-|–|—|to|through)\s?{_FULL_MONTH})(?!\s(?:\d{{1,2}},?\s)?(?:of\s)?{_YEAR}))"
     rf"|(?P<fy>(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
     re.IGNORECASE,
 )
 _BIND_AFTER: Final = re.compile(
-    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?)?$",
+    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?"
+    r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of)\s?)?"
+    r"(?:(?:spring|summer|autumn|fall|winter)\s)?)?$",  # "in pandemic-hit 2020", "by early 2024"
     re.IGNORECASE,
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
     r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
-    r"(?:in|during|for|of|as of|at the end of)\s(?:the\s)?$"
+    r"(?:in|during|for|of|as of|at the end of|by)\s(?:the\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
@@ -76,9 +87,10 @@ _RECORD_OF: Final = re.compile(r"\b(?:record|high|peak|low)\s(?:of|in)\s$", re.I
 # "slipped to 35.08 Mt in 2020 from 40.75 Mt in 2019": after the sentence's own period, a
 # figure introduced by from / against / compared with is the base it is compared to.
 _BASE_BEFORE: Final = re.compile(
-    r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below)"
+    r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
+    r"beating|exceeding|surpassing|topping|past)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}[$€¥£₽]?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
 )
@@ -143,7 +155,8 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
-            fy = int(m["fy2"]) if len(m["fy2"]) == 4 else 2000 + int(m["fy2"])
+            digits = m["fy2"] or m["fy4"]
+            fy = int(digits) if len(digits) == 4 else 2000 + int(digits)
             p = Period(m.start(), m.end(), f"FY{fy}", fy)
         elif m["span"]:  # "April 2022-February 2023"
             ay, by = int(m["ay"]), int(m["by"])
@@ -171,6 +184,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["month"]:
             year = int(m["mmy"])
             p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)
+        elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
+            lead = sentence[max(0, m.start() - 12) : m.start()]
+            if last_year is None or not _bare_month(m, lead):
+                continue
+            first = _month(m["b1"] or m["bm"])
+            text = months_period(last_year, first, _month(m["b2"]) if m["b2"] else first)
+            p = Period(m.start(), m.end(), text, last_year)
         elif m["fy"]:
             y2 = m["y2"] if len(m["y2"]) == 4 else m["y1"][:2] + m["y2"]
             if int(y2) <= int(m["y1"]):
@@ -199,6 +219,22 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         if p.year is not None and not comparison:
             last_year = p.year
     return found
+
+
+_MONTH_LEAD: Final = re.compile(
+    r"\b(?:in|by|since|during|until|for|on|of|early|mid-?|late|end-?)\s?(?:\d{1,2}\s)?$", re.I
+)
+
+
+def _bare_month(m: re.Match[str], before: str) -> bool:
+    """A month name that is a month: capitalised, and "May"/"March" after a preposition or
+    possessive ("May rise", "March on" are not months)."""
+    word = m["b1"] or m["bm"]
+    if not word[0].isupper():
+        return False
+    if word.lower() in ("may", "march") and m["bm"]:
+        return bool(_MONTH_LEAD.search(before) or m["bpos"])
+    return True
 
 
 def binds_after(gap: str) -> bool:
@@ -281,6 +317,7 @@ _MEASURES: Final = (
     ("share_of_exports", r"export", ("percent", "fraction")),
     ("share_of_trade", r"trade|turnover", ("percent", "fraction")),
     ("share", r".", ("percent", "fraction")),
+    ("capacity", r"capacity|designed to", ("t", "b/d")),
     ("oil_volume", r".", ("b/d", "bbl")),
     ("oil_volume", r"\boil\b|crude|petroleum", ("t",)),
     ("lng_volume", r"\bLNG\b|liquefied", ("t",)),

@@ -4,6 +4,10 @@ A gold row is one figure of a sentence: `sentence_id, text, quote, value, unit, 
 period`. A figure is right when an extracted claim of its sentence has the same unit and
 year and the value within 0.1%; each claim is matched once. Used by the accuracy test and
 `benchmarks/claims_accuracy.py`, so both count the same way.
+
+Two readings: each sentence alone, and *in passage*: consecutive sentences written from the
+same page (same `source_url`) read as one paragraph, the way the checker reads a document,
+so that "In October only 1.33 million bpd…" can take the year the sentence before gave.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asymmetry.claims.extract import extract_text
+from asymmetry.claims.extract import Claim, extract_text
+from asymmetry.claims.read import text_paragraphs
 
 
 @dataclass(slots=True)
@@ -50,16 +55,55 @@ def years_written(text: str) -> set[int]:
     return found
 
 
-def score_extraction(path: Path) -> ExtractionScore:
-    """How many of the gold figures in ``path`` the extractor gets right."""
+def passages(by_sentence: dict[str, list[dict[str, str]]]) -> list[list[str]]:
+    """Runs of consecutive sentence ids written from the same page."""
+    runs: list[list[str]] = []
+    last_url: str | None = None
+    for sid, gold in by_sentence.items():
+        url = gold[0].get("source_url") or None
+        if runs and url is not None and url == last_url:
+            runs[-1].append(sid)
+        else:
+            runs.append([sid])
+        last_url = url
+    return runs
+
+
+def _claims_by_sentence(texts: dict[str, str], *, in_passage: bool) -> dict[str, list[Claim]]:
+    """Each sentence id's claims, read alone or with the sentences around it."""
+    if not in_passage:
+        return {sid: extract_text(text) for sid, text in texts.items()}
+    out: dict[str, list[Claim]] = {sid: [] for sid in texts}
+    # claims quote the cleaned text ("m³" read as "m"), so sentences are found in it
+    cleaned = {sid: " ".join(p.text for p in text_paragraphs(t)) for sid, t in texts.items()}
+    bounds, offset = [], 0
+    for sid, text in cleaned.items():
+        bounds.append((offset, offset + len(text), sid))
+        offset += len(text) + 1
+    passage = " ".join(cleaned.values())
+    for claim in extract_text(passage):
+        at = passage.find(claim.sentence)
+        owner = next((sid for lo, hi, sid in bounds if lo <= at < hi), None)
+        if owner is not None:
+            out[owner].append(claim)
+    return out
+
+
+def score_extraction(path: Path, *, in_passage: bool = False) -> ExtractionScore:
+    """How many of the gold figures in ``path`` the extractor gets right, each sentence
+    read alone or (``in_passage``) with the sentences written from the same page."""
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     by_sentence: dict[str, list[dict[str, str]]] = {}
     for r in rows:
         by_sentence.setdefault(r["sentence_id"], []).append(r)
     score = ExtractionScore(gold=len(rows))
-    for gold in by_sentence.values():
-        left = extract_text(gold[0]["text"])
+    extracted: dict[str, list[Claim]] = {}
+    for run in passages(by_sentence):
+        texts = {sid: by_sentence[sid][0]["text"] for sid in run}
+        extracted.update(_claims_by_sentence(texts, in_passage=in_passage))
+    for sid, gold in by_sentence.items():
+        left = extracted[sid]
         written = years_written(gold[0]["text"])
         score.extracted += len(left)
         for g in gold:

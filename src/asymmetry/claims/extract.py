@@ -272,9 +272,16 @@ _GROUP_GLUE: Final = re.compile(
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )
 _EARLIER: Final = re.compile(
-    r"^\s*(?:a year earlier|a year ago|the previous year|the year before|last year|"
+    r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
+    r"(?:a year earlier|a year ago|the previous year|the year before|last year|"
     r"(?:in|for|over)\s(?:the\s)?same period (?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
     re.I,
+)
+# "cut its 2022/23 forecast to 23 Mt from 27 Mt": a revision, both figures of one period.
+_REVISED: Final = re.compile(
+    r"\b(?:forecast|estimate|projection|outlook|guidance|target)s?\b|\b(?:revised|cut|raised|"
+    r"lowered|trimmed|upgraded|downgraded)\s(?:its|their|the)\b",
+    re.IGNORECASE,
 )
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
 _SAME_FIGURE: Final = re.compile(
@@ -311,6 +318,9 @@ def _periods_of(
     for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021",
         # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
         # to Japan, 22.8mn tonnes to China and 11.6mn tonnes to South Korea in 2022"
+        base = out[i + 1] is not None and out[i + 1].comparison  # type: ignore[union-attr]
+        if base and re.search(r"\b(?:from|than|against|versus)\b", gap(i)):
+            continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
         if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
     for i in range(1, len(quantities)):  # "rising 12.5% in 2023 to 10.8 Mt from 9.6 Mt"
@@ -331,6 +341,25 @@ def _periods_of(
                 out[i + 1] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
             if not own[i + 2]:
                 out[i + 2] = out[i]
+    for i in range(1, len(quantities)):
+        # "fell 25% to $121.3 billion in 2023 from $161.1 billion", "rise to 16 Mt in 2023
+        # from 15.7 Mt", "climb to 19 Mt from 18.45 million": a whole year's base is the year before
+        prev = out[i - 1]
+        reached = re.search(r"\bto\s(?:a\s)?(?:record\s)?(?:about\s|around\s|some\s)?$",
+                            sentence[max(0, spans[i - 1][0] - 16) : spans[i - 1][0]])  # fmt: skip
+        if (
+            not own[i]
+            and prev is not None
+            and re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", prev.text)
+            and (
+                (own[i - 1] and re.fullmatch(
+                    r"\s+(?:in|during|for)\s(?:the\s)?(?:fiscal\s|financial\s)?(?:year\s)?"
+                    r"[\d/-]{4,9},?\s+(?:up\s|down\s)?from\s+", gap(i - 1)))
+                or (reached and re.fullmatch(r"\s+from\s+", gap(i - 1))
+                    and not _REVISED.search(sentence[: spans[i - 1][0]]))
+            )
+        ):  # fmt: skip
+            out[i] = ctx.shifted(prev, -1)
     yoy = re.search(r"year[- ]on[- ]year|\by/y\b|a year earlier", sentence, re.IGNORECASE)
     for i in range(
         1, len(quantities)

@@ -43,6 +43,8 @@ _PHYSICAL: Final = {
     "mb/d": ("b/d", 1e6), "mbd": ("b/d", 1e6), "mbpd": ("b/d", 1e6), "b/d": ("b/d", 1.0),
     "kb/d": ("b/d", 1e3), "kbd": ("b/d", 1e3), "kbpd": ("b/d", 1e3), "t": ("t", 1.0),
     "bpd": ("b/d", 1.0), "barrels per day": ("b/d", 1.0), "barrels a day": ("b/d", 1.0),
+    "barrels daily": ("b/d", 1.0), "barrels of oil per day": ("b/d", 1.0),
+    "barrels of oil a day": ("b/d", 1.0),
     "bcm": ("m3", 1e9), "tcm": ("m3", 1e12), "mcm": ("m3", 1e6), "cubic meters": ("m3", 1.0),
     "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "mt": ("t", 1e6), "barrels": ("bbl", 1.0),
