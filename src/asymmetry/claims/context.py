@@ -45,6 +45,7 @@ _PERIODS: Final = re.compile(
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
+    r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next)\syear\b(?!['’]s))"
     rf"|(?P<bmonths>\b(?P<b1>{_FULL_MONTH})\s?(?:-|–|—|to|through)\s?(?P<b2>{_FULL_MONTH})\b"
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
@@ -54,7 +55,7 @@ _PERIODS: Final = re.compile(
     re.IGNORECASE,
 )
 _BIND_AFTER: Final = re.compile(
-    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of)\s(?:the\s)?"
+    r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of|on(?:\s\d{1,2})?)\s(?:the\s)?"
     r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of)\s?)?"
     r"(?:(?:spring|summer|autumn|fall|winter)\s)?)?$",  # "in pandemic-hit 2020", "by early 2024"
     re.IGNORECASE,
@@ -62,7 +63,7 @@ _BIND_AFTER: Final = re.compile(
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
     r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
-    r"(?:in|during|for|of|as of|at the end of|by)\s(?:the\s)?$"
+    r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
@@ -184,6 +185,16 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["month"]:
             year = int(m["mmy"])
             p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)
+        elif m["rel"]:  # "last year" in a sentence whose year is known (a dated statement)
+            if last_year is None:
+                continue
+            shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1}
+            year = last_year + shift.get(m["rw"].lower(), 0)
+            base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
+                             sentence[max(0, m.start() - 14) : m.start()])  # fmt: skip
+            if base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
+                continue
+            p = Period(m.start(), m.end(), str(year), year)
         elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
             lead = sentence[max(0, m.start() - 12) : m.start()]
             if last_year is None or not _bare_month(m, lead):
@@ -235,6 +246,27 @@ def _bare_month(m: re.Match[str], before: str) -> bool:
     if word.lower() in ("may", "march") and m["bm"]:
         return bool(_MONTH_LEAD.search(before) or m["bpos"])
     return True
+
+
+# "reported in January 2024 that", "said on 1 March 2023": the date of a statement.
+_SAID_BEFORE: Final = re.compile(
+    r"\b(?:said|says|reported|announced|stated|told\s[\w\s]{1,20}?|noted|published|released|"
+    r"showed|wrote|declared|Speaking)\s(?:on|in)\s(?:\d{1,2}\s)?$",
+    re.IGNORECASE,
+)
+_WHOLE_YEAR: Final = re.compile(r"\bfull[- ]year\b|\bannual\b|\bthe whole year\b", re.I)
+
+
+def last_full_year(sentence: str, period: Period, upto: int) -> Period | None:
+    """A statement dated early in a year about the "full-year" figure speaks of the year
+    before: "reported in January 2024 that full-year exports had dropped 9.8%" is 2023."""
+    if period.year is None or not re.fullmatch(rf"{_YEAR}-0[1-3]", period.text):
+        return None
+    if not _SAID_BEFORE.search(sentence[max(0, period.start - 40) : period.start]):
+        return None
+    if not _WHOLE_YEAR.search(sentence[period.end : upto]):
+        return None
+    return Period(0, 0, str(period.year - 1), period.year - 1)
 
 
 def binds_after(gap: str) -> bool:

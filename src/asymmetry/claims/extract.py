@@ -273,7 +273,7 @@ _GROUP_GLUE: Final = re.compile(
 )
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
-    r"(?:a year earlier|a year ago|the previous year|the year before|last year|"
+    r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
     r"(?:in|for|over)\s(?:the\s)?same period (?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
     re.I,
 )
@@ -309,6 +309,10 @@ def _periods_of(
         return sentence[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else ""
 
     own = [_own_period(sentence, q, found) for q in quantities]
+    for i, q in enumerate(quantities):
+        said = out[i]
+        if not own[i] and said is not None and said.end <= q.start:
+            out[i] = ctx.last_full_year(sentence, said, q.start) or said
     for i in range(len(quantities)):
         tail = sentence[spans[i][1] :]
         if _EARLIER.match(tail) and i and out[i - 1] is not None:
@@ -374,7 +378,13 @@ def _periods_of(
             elif out[i + 1] is None or (own[i] and not own[i + 1]):
                 out[i + 1] = out[i]
     for i in reversed(range(len(quantities) - 1)):
-        if not own[i] and _CHANGE_TO.match(gap(i)) and out[i + 1] is not None:
+        is_change = (
+            quantities[i].unit in ("percent", "times", "pp")
+            or measures[i] == "growth"
+            or re.search(r"\b(?:up|down|by|rose|fell|gained|lost)\s(?:about\s|some\s)?$",
+                         sentence[max(0, spans[i][0] - 12) : spans[i][0]], re.I) is not None
+        )  # fmt: skip
+        if not own[i] and is_change and _CHANGE_TO.match(gap(i)) and out[i + 1] is not None:
             out[i] = out[i + 1]
         elif (
             not own[i]

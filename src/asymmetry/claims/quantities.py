@@ -87,7 +87,7 @@ _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORE
 _PERCENT = re.compile(
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|(?(btw)and|(?!x)x))\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|pc\b|percentage points?\b|basis points?\b)",
+    r"\s?(?P<u>%|percent\b|per cent\b|pc\b|percentage points?\b|basis[- ]points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -108,6 +108,9 @@ _FRACTION = re.compile(
     rf"\b(?P<k>a|an|one|{_WORDNUM})[-\s](?P<d>{'|'.join(_FRACTIONS)})\b(?!\s(?:century|decade))",
     re.IGNORECASE,
 )
+# "one in three of the vehicles", "nearly one in five": a share written as odds
+_ONE_IN = re.compile(rf"\b(?P<k>one|{_NUM})\sin\s(?P<n>{_WORDNUM}|\d{{1,3}})\b(?!\s(?:19|20)\d\d)",
+                     re.IGNORECASE)  # fmt: skip
 _VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0,
                         "twice": 2.0, "double": 2.0}  # fmt: skip
 
@@ -281,6 +284,10 @@ def _candidates(s: str) -> Iterator[Quantity]:
         if not re.search(r"\b(?:a|one|first|second|last|other|the)[-\s]$", s[: m.start()],
                          re.IGNORECASE):  # fmt: skip
             yield Quantity(m.start(), m.end(), 0.5, "fraction")
+    for m in _ONE_IN.finditer(s):
+        odds, among = number(m["k"].lower()), number(m["n"].lower())
+        if 1 <= odds < among:
+            yield Quantity(m.start(), m.end(), odds / among, "fraction")
     for m in _FRACTION.finditer(s):
         k = m["k"].lower()
         num = 1.0 if k in ("a", "an") else number(k)
