@@ -39,6 +39,33 @@ GOLD = Path(__file__).parent / "reference" / "claims_gold.csv"
         ("The border is more than 4,000 kilometers long.", [(4000, "kilometre", None)]),
         ("Putin met Xi in 2019 and 228 engineers attended.", []),  # a count is not a claim
         ("A third term is likely.", []),
+        # a month without its year takes the year in play; "July's" is a month too
+        ("Output was 1.2 million bpd in March 2024 and 1.1 million bpd in June, above July's 0.9 "
+         "million bpd.", [(1.2e6, "b/d", 2024), (1.1e6, "b/d", 2024), (0.9e6, "b/d", 2024)]),
+        # a statement dated early in a year about the full year speaks of the year before
+        ("The ministry said in February 2025 that full-year sales fell 4% to US$ 12.5 billion "
+         "from US$13 billion in 2023.", [(4, "percent", 2024), (12.5e9, "USD", 2024),
+                                         (13e9, "USD", 2023)]),
+        # a whole year's base is the year before; a revised forecast keeps one period
+        ("Profit rose 8% to $5.4 billion in 2022 from $5 billion.",
+         [(8, "percent", 2022), (5.4e9, "USD", 2022), (5e9, "USD", 2021)]),
+        ("It cut its 2024 forecast to 30 million tonnes from 32 million.",
+         [(30e6, "t", 2024), (32e6, "t", 2024)]),
+        # a change on a year is measured in the year it reaches, not the base year
+        ("Receipts were €3.1 billion in 2021, up 12% on 2020.",
+         [(3.1e9, "EUR", 2021), (12, "percent", 2021)]),
+        # a plain number as a comparison's base takes the volume's unit
+        ("Shipments fell to 640,000 barrels a day in 2022 from 701,000 in 2021.",
+         [(640e3, "b/d", 2022), (701e3, "b/d", 2021)]),
+        # decades, fiscal years written out, odds, fractions of a point, capacities
+        ("Prices averaged $61 a barrel in the 2010s against $48 in the 2000s.",
+         [(61, "USD per bbl", 2019), (48, "USD per bbl", 2009)]),
+        ("Sales beat the 17 million tonnes of financial 2019.", [(17e6, "t", 2019)]),
+        ("In 2023 one in four cars sold was electric.", [(0.25, "fraction", 2023)]),
+        ("In May 2022 the bank raised rates by a quarter of a percentage point.",
+         [(0.25, "pp", 2022)]),
+        ("It shipped 40 million tons in 2023 against a port capacity of 60 million tons a year.",
+         [(40e6, "t", 2023), (60e6, "t", None)]),
     ],
 )  # fmt: skip
 def test_hand_read_sentences(sentence: str, expected: list[tuple[float, str, int | None]]) -> None:

@@ -33,7 +33,8 @@ _FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|O
 # Period expressions, most specific first; each gives (period text, year).
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
-    rf"|(?P<since>since\s(?P<s1>{_YEAR})(?![’']s))"
+    rf"|(?P<since>since\s(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?P<s1>{_YEAR})(?![’']s))"
+    rf"|(?P<decade>\b(?:the\s)?(?P<dd>(?:19|20)\d0)s\b)"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
@@ -56,19 +57,24 @@ _PERIODS: Final = re.compile(
 )
 _BIND_AFTER: Final = re.compile(
     r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of|on(?:\s\d{1,2})?)\s(?:the\s)?"
-    r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of)\s?)?"
+    r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of|record year)\s?)?"
     r"(?:(?:spring|summer|autumn|fall|winter)\s)?)?$",  # "in pandemic-hit 2020", "by early 2024"
     re.IGNORECASE,
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
     r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
-    r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s)?$"
+    r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s|its\s|their\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
 _COMPARISON_BEFORE: Final = re.compile(
     r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
+_CHANGE_ON: Final = re.compile(
+    r"\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?[\d.,]+\s?"
+    r"(?:%|percent|per cent)\s(?:on|over)\s$",
     re.IGNORECASE,
 )
 _COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|peak)\b", re.IGNORECASE)
@@ -91,13 +97,14 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
     r"beating|exceeding|surpassing|topping|past)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,3}(?:and\s[^,;]{0,40})?"
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
 )
 # "a marked reduction from the high point of $170 billion in 2010": a past extreme.
 _EXTREME_BEFORE: Final = re.compile(
-    r"(?:high point|peak|low point|all-time high|record high|previous high|previous record)"
+    r"(?:high point|peak|low point|all-time high|record high|previous high|previous record|"
+    r"\ba\s(?:decade\s|record\s)?(?:high|low))"
     r"\s+of\s+[^,;]{1,40}?\s(?:in\s)?$",
     re.IGNORECASE,
 )
@@ -134,6 +141,7 @@ class Period:
     text: str
     year: int | None
     comparison: bool = False  # a comparison's base: binds only what stands right before it
+    base: bool = False  # the year of a base figure ("from $5 bn in the same months of 2022")
 
 
 def shifted(period: Period, years: int) -> Period:
@@ -153,6 +161,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
         elif m["since"]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
+        elif m["decade"]:  # "in the 2000s": the decade's span
+            first = int(m["dd"])
+            p = Period(m.start(), m.end(), f"{first}..{first + 9}", first + 9)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
@@ -190,9 +201,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
                 continue
             shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1}
             year = last_year + shift.get(m["rw"].lower(), 0)
-            base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
+            rel_base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
                              sentence[max(0, m.start() - 14) : m.start()])  # fmt: skip
-            if base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
+            if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
                 continue
             p = Period(m.start(), m.end(), str(year), year)
         elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
@@ -209,23 +220,26 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
+        if _CHANGE_ON.search(sentence[max(0, m.start() - 24) : m.start()]):
+            continue  # "up 74% on 2021": the base of a change, the period of no figure
         same = re.search(
             r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
         )
         main = next((f for f in found if f.year and not f.comparison and is_partial(f.text)), None)
         if same and main is not None and p.year is not None:  # Jan-May 2023 vs the same of 2022
             p = Period(p.start, p.end, shifted(main, p.year - (main.year or p.year)).text, p.year)
-        comparison = bool(
+        base = any(f.year and not f.comparison for f in found) and bool(
+            _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+        )
+        comparison = base or bool(
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
             or _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
-            or (any(f.year and not f.comparison for f in found)
-                and _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]))
         )  # fmt: skip
         if comparison and not p.comparison:
-            p = Period(p.start, p.end, p.text, p.year, comparison=True)
+            p = Period(p.start, p.end, p.text, p.year, comparison=True, base=base)
         found.append(p)
         if p.year is not None and not comparison:
             last_year = p.year
@@ -296,7 +310,7 @@ def bind_period(
         gap = sentence[end : p.start]
         if (
             p.start >= end
-            and not p.comparison
+            and (not p.comparison or p.base)
             and _BIND_AFTER_PHRASE.match(gap)
             and not any(end <= s and e <= p.start for s, e in others)
         ):

@@ -209,7 +209,8 @@ def _sentence_claims(
             year_note = f"said in {carry.text}: the last full year, {year}"
         elif period is None and carry is not None and measure not in _TIMELESS and follows:
             period = ctx.Period(0, 0, str(carry.year), carry.year)
-        if period is None and scene.published and _NOW.search(before[-40:]):
+        now = scene.published and _NOW.search(before[-40:])
+        if now and (period is None or not _own_period(sentence, q, found)):
             period = ctx.Period(0, 0, str(scene.published), scene.published)
             year_note = f"'current' in a document dated {scene.published}"
         country, partner = _parties(sentence, q, people, after, listed.get(i), members)
@@ -364,7 +365,7 @@ def _periods_of(
             )
         ):  # fmt: skip
             out[i] = ctx.shifted(prev, -1)
-    yoy = re.search(r"year[- ]on[- ]year|\by/y\b|a year earlier", sentence, re.IGNORECASE)
+    yoy = re.search(r"year[- ]on[- ]year|\by/y\b|a year (?:earlier|before|ago)", sentence, re.I)
     for i in range(
         1, len(quantities)
     ):  # "fell 31% year on year to $47.8 bn in Jan-Feb, from $68.8 bn"

@@ -30,7 +30,8 @@ _SCALES: Final = {
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
 _CURRENCY_SYMBOLS: Final = {
-    "us$": "USD", "$": "USD", "usd": "USD", "¥": "CNY", "rmb": "CNY", "cny": "CNY",
+    "us$": "USD", "u.s.$": "USD", "usdollars": "USD", "$": "USD", "usd": "USD",
+    "¥": "CNY", "rmb": "CNY", "cny": "CNY",
     "€": "EUR", "eur": "EUR", "£": "GBP", "₽": "RUB", "rub": "RUB",
 }  # fmt: skip
 _CURRENCY_WORDS: Final = {
@@ -69,7 +70,7 @@ _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
 _SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|k|m)\b"
-_SYM = r"(?:US\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?)"
+_SYM = r"(?:US\$\s?|U\.S\.\s?\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?|US\sdollars\s)"
 _CURWORD = r"(?:U\.?S\.?\s)?(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
 _DASH = r"\s?(?:-|–|—|to)\s?"
 _AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
@@ -77,7 +78,7 @@ _PHYS = "|".join(re.escape(k) for k in sorted(_PHYSICAL, key=len, reverse=True))
 _BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=True))
 
 _MONEY = re.compile(
-    rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:[\s-]?(?P<s1>{_SCALE}))?"
     rf"(?:(?(btw){_AND}|{_DASH})(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
     rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
@@ -196,6 +197,15 @@ _BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUM})\s({_SCALE})(?!\s?(
                           re.IGNORECASE)  # fmt: skip
 
 
+# A plain number as the base of a comparison, in the unit of the volume before it.
+_BARE_BASE = re.compile(
+    rf"\b(?:from|than|against|versus|compared\swith|after)\s(?:the\s)?(?:about\s|around\s|some\s|"
+    rf"just\s|nearly\s)?({_NUM})(?![\d.,]|\s?(?:%|percent|per cent|{_SCALE}|{_PHYS}|{_CURWORD})|"
+    r"\s(?:to|and)\s\d)",
+    re.IGNORECASE,
+)
+
+
 def _bare_amounts(
     sentence: str, taken: list[tuple[int, int]], found: list[Quantity]
 ) -> list[Quantity]:
@@ -214,15 +224,24 @@ def _bare_amounts(
                 out.append(Quantity(m.start(), m.end(), float(m[1]), f"{currency} per USD",
                                     decimals=_decimals(m[1])))  # fmt: skip
     physical = [q for q in found if q.unit in ("m3", "t", "b/d")]
+    amounts = [q for q in found if q.unit in ("m3", "t", "b/d", "USD", "EUR", "CNY", "RUB")]
     for m in _BARE_SCALED.finditer(sentence):
-        before = [q for q in physical if q.end <= m.start()]
+        before = [q for q in amounts if q.end <= m.start()]
         if not before or not free(m.start(), m.end()):
             continue
         gap = sentence[before[-1].end : m.start()]
-        if re.search(r"[.;]|\b(?:and|while|but)\s(?:its|the)\b", gap):
+        if re.search(r";|\.(?!\d)|\b(?:and|while|but)\s(?:its|the)\b", gap):
             continue
         value = number(m[1]) * _scale(m[2])
         out.append(Quantity(m.start(), m.end(), value, before[-1].unit, decimals=_decimals(m[1])))
+    for m in _BARE_BASE.finditer(sentence):  # "740,000 barrels a day from 744,000 in September"
+        before = [q for q in physical if q.end <= m.start()]
+        if not before or not free(m.start(1), m.end(1)) or re.fullmatch(r"(?:19|20)\d\d", m[1]):
+            continue
+        if re.search(r";|\.(?!\d)", sentence[before[-1].end : m.start()]):
+            continue
+        out.append(Quantity(m.start(1), m.end(1), number(m[1]), before[-1].unit,
+                            decimals=_decimals(m[1])))  # fmt: skip
     return out
 
 
@@ -232,7 +251,7 @@ def _candidates(s: str) -> Iterator[Quantity]:
         if m["n4"] and _year_led(m, "n3"):
             m = _reparse(_MONEY, s, m, "n4")
         if m["sym"]:
-            unit = _CURRENCY_SYMBOLS[m["sym"].strip().lower()]
+            unit = _CURRENCY_SYMBOLS[re.sub(r"\s", "", m["sym"].lower())]
             f1 = _scale(m["s1"])
             f2 = _scale(m["s2"]) if m["s2"] else f1
             v, lo, hi = _span(number(m["n1"]) * f1, number(m["n2"]) * f2 if m["n2"] else None)
@@ -293,6 +312,11 @@ def _candidates(s: str) -> Iterator[Quantity]:
         num = 1.0 if k in ("a", "an") else number(k)
         if k in ("a", "an") and not (_share_follows(s, m) or _by_before(s, m)):
             continue  # "a third term", "a quarter" of a year: only "a third of X" is a share
+        point = re.match(r"\s+of\s+a\s+percentage\s+point\b", s[m.end() :], re.IGNORECASE)
+        if point:  # "by a quarter of a percentage point": 0.25 pp
+            end = m.end() + point.end()
+            yield Quantity(m.start(), end, num / _FRACTIONS[m["d"].lower()], "pp", decimals=2)
+            continue
         yield Quantity(m.start(), m.end(), num / _FRACTIONS[m["d"].lower()], "fraction")
 
 
