@@ -26,6 +26,7 @@ import pytest
 import asymmetry
 from asymmetry.store.ingest_baci import ingest_baci
 from asymmetry.store.schema import SCHEMA_VERSION
+from asymmetry.web.security import TrustedHosts, host_of
 from tests.live_server import free_port, serve
 from tests.test_csvsafe import EVIL, evil_products
 
@@ -254,3 +255,59 @@ def test_every_interface_is_warned_about(store_copy: Path, tmp_path: Path) -> No
     warning, serving = output.find("serves every network interface"), output.find("serving ")
     assert 0 <= warning < serving, output
     assert "read the whole store" in " ".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("header", "host"),
+    [
+        ("localhost:8000", "localhost"),
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
+        ("example.org", "example.org"),
+        ("", None),
+        ("a.example:80x", None),
+        ("[::1", None),
+        ("user@evil.example", None),
+        ("evil.example/x", None),
+    ],
+)
+def test_host_of(header: str, host: str | None) -> None:
+    assert host_of(header) == host
+
+
+def test_trusted_hosts() -> None:
+    loopback = TrustedHosts.for_bind("127.0.0.1", ["Dash.Example", "*.corp.example"])
+    assert loopback.allows("localhost") and loopback.allows("::1")
+    assert loopback.allows("dash.example") and loopback.allows("a.b.corp.example")
+    assert not loopback.allows("corp.example.evil") and not loopback.allows("192.0.2.1")
+    named = TrustedHosts.for_bind("dash.lan")
+    assert named.allows("dash.lan") and not named.allows("other.lan")
+    every = TrustedHosts.for_bind("[::]")
+    assert every.wildcard and every.allows("192.0.2.1") and every.allows("2001:db8::1")
+    assert not every.allows("evil.example")
+
+
+def test_an_unhandled_error_is_a_json_500_with_the_headers(default_store_file: Path) -> None:
+    """Starlette's own 500 is sent outside every middleware, as plain text without headers."""
+    import anyio
+
+    from asymmetry.web.app import create_app
+
+    app = create_app(default_store_file)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
+            return await c.get("/boom")
+
+    answer = anyio.run(call)
+    app.state.stores.close()
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal server error"}
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "a bug" not in answer.text
