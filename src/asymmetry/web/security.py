@@ -76,6 +76,12 @@ class TrustedHosts:
     def wildcard(self) -> bool:
         return self.bind in WILDCARD_BINDS
 
+    def names(self) -> list[str]:
+        """What `allows` accepts, in words."""
+        named = [] if self.wildcard or self.bind in LOOPBACK_HOSTS else [self.bind]
+        anywhere = ["any IP address"] if self.wildcard else []
+        return [*LOOPBACK_HOSTS, *named, *self.extra, *anywhere]
+
     def allows(self, host: str) -> bool:
         """Whether a request whose Host header names ``host`` (no port) is served."""
         host = host.lower()
@@ -125,12 +131,11 @@ class HostGuard:
         if host is not None and self.hosts.allows(host):
             await self.app(scope, receive, send)
             return
-        shown = header[:100] or "(none)"
+        shown = repr(header[:100]) if header else "(no Host header)"
         detail = (
-            f"host {shown!r} is not served here; this server answers to "
-            f"{', '.join(LOOPBACK_HOSTS)}"
-            + (f" and {self.hosts.bind}" if self.hosts.bind not in LOOPBACK_HOSTS else "")
-            + ". Start it with `asymmetry serve --allow-host NAME` to serve another name."
+            f"host {shown} is not served here; this server answers to "
+            f"{', '.join(self.hosts.names())}. Start it with "
+            "`asymmetry serve --allow-host NAME` to serve another name."
         )
         await _send_json(send, 400, {"detail": detail})
 
