@@ -19,6 +19,7 @@ import pytest
 import asymmetry
 from asymmetry.report.build import build_report
 from asymmetry.report.render import write_report
+from asymmetry.web import pages
 from tests.live_server import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,10 +65,17 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh page that records every request and script error; screenshot at the end."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Playwright's init scripts run whatever the page's policy: this one records its violations.
+    context.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+    )
     tab = context.new_page()
-    tab.requests, tab.errors = [], []
+    tab.requests, tab.errors, tab.console = [], [], []
     tab.on("request", lambda r: tab.requests.append(r.url))
     tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("console", lambda m: tab.console.append(m.text))
     yield tab
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
@@ -112,6 +120,46 @@ def test_api_docs_render_the_openapi_31_schema(page: Any, server: str) -> None:
     assert page.errors == []
     assert only_local(page.requests) == []
     assert [r.url for r in responses if r.status >= 400] == []  # favicon included
+
+
+# Every page of web/pages.py, with what shows that it drew: (path, selector, count).
+PAGES = {
+    "/": ("#chart-headline svg.main-svg", 1),  # redirects to /pair?a=RUS&b=CHN
+    "/pair": ("div.chart svg.main-svg", 5),
+    "/brief": ("div.chart svg.main-svg", 1),
+    "/dependencies": ("#deps tbody tr", 10),
+    "/levers": ("[data-testid=lever-form]", 1),
+    "/claims": ("[data-testid=claims-form]", 1),
+    "/docs": (".opblock-summary-path", 5),
+}
+
+
+def csp_violations(page: Any) -> list[str]:
+    reported = page.evaluate("window.__csp")
+    return [*reported, *(m for m in page.console if "Content Security Policy" in m)]
+
+
+def test_every_page_satisfies_the_content_security_policy(page: Any, server: str) -> None:
+    served = {r.path for r in pages.router.routes if "GET" in getattr(r, "methods", ())}
+    assert served == set(PAGES)  # a new page gets a row here
+    policy = page.request.get(f"{server}/claims").headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy
+    page.set_default_timeout(120_000)  # the first /pair and /brief build their report
+    for path, (drawn, count) in PAGES.items():
+        page.goto(f"{server}{path}")
+        page.locator(drawn).nth(count - 1).wait_for(timeout=60_000)
+        assert csp_violations(page) == [], path
+    page.goto(f"{server}/levers?run=1&lever=price-discount&products=fuels&draws=50")
+    page.locator("#chart-lever svg.main-svg").first.wait_for()
+    page.goto(f"{server}/claims")
+    page.fill("textarea[name=text]", "Sino-Russian trade turnover was $120 billion in 2021.")
+    page.click("[data-testid=claims-form] button")
+    mark = page.locator("mark.discrepant[title]")
+    mark.wait_for()
+    # claims.css, now a linked file, is applied (a bare <mark> is yellow)
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(247, 185, 178)"
+    assert csp_violations(page) == [] and page.errors == []
+    assert only_local(page.requests) == []
 
 
 def _column(page: Any, table: str, index: int) -> list[float]:
@@ -181,6 +229,7 @@ def test_file_report_works_offline(page: Any, default_store_file: Path, tmp_path
     with asymmetry.open(default_store_file, read_only=True) as store:
         report = build_report(store, "RUS", "CHN", draws=100)
     path = write_report(report, tmp_path / "russia-china.html")
+    assert "/static/" not in path.read_text()  # self-contained: only served pages link /static
     page.goto(path.as_uri())
     page.locator("#chart-headline svg.main-svg").first.wait_for()
     assert page.locator("div.chart svg.main-svg").count() >= 6

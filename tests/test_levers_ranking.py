@@ -43,7 +43,7 @@ def test_dashboard_and_battery_default_to_the_same_sizes(default_store: Store) -
 
     path = default_store.path
     default_store.close()
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path), base_url="http://localhost")  # a served Host
     page = client.get("/levers").text
     assert 'name="low" value="1.0"' in page and 'name="high" value="1.0"' in page
     assert DEFAULT_SIZES["export-restriction"] == (1.0, 1.0)

@@ -98,6 +98,10 @@ class ScenarioError(AsymmetryError):
         super().__init__(text)
 
 
+class ServeError(AsymmetryError):
+    """The web server cannot start: its port is taken or its address cannot be used."""
+
+
 class NoDataError(AsymmetryError):
     """The store holds no data for what was asked (year, pair, source)."""
 

@@ -23,6 +23,7 @@ from typer.core import TyperCommand
 
 from asymmetry import __version__
 from asymmetry.cli._tables import Col, build_table
+from asymmetry.csvsafe import csv_text
 from asymmetry.errors import AsymmetryError
 from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
 
@@ -210,7 +211,7 @@ def emit(
     if fmt is OutputFormat.json:
         out.print_json(frame.to_json(orient="records", date_format="iso"))
     elif fmt is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(csv_text(frame))
     else:
         out.print(build_table(frame, title=title, columns=columns, wide=wide, width=out.width))
 

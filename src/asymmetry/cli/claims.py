@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from asymmetry.cli._shell import OutputFormat, app, console, emit, open_store, out, run
+from asymmetry.csvsafe import csv_text
 
 
 class ClaimsFormat(StrEnum):
@@ -49,7 +50,7 @@ def claims_cmd(
     elif fmt is ClaimsFormat.json:
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
     elif output is not None and fmt is ClaimsFormat.csv:
-        text = report.to_frame().to_csv(index=False)
+        text = csv_text(report.to_frame())
     else:
         frame = report.to_frame()
         if fmt is ClaimsFormat.table:  # the terminal gets what a reader scans; data formats get all

@@ -28,6 +28,7 @@ from asymmetry.cli._shell import (
     run,
 )
 from asymmetry.cli._tables import Col, WideOpt, build_table
+from asymmetry.csvsafe import csv_text
 from asymmetry.metrics.basis import SourceChoice
 
 # --- look ---------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def profile_cmd(
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(result.to_dict()))
     elif fmt is OutputFormat.csv:
-        sys.stdout.write(result.to_frame().to_csv(index=False))
+        sys.stdout.write(csv_text(result.to_frame()))
     else:
         print_profile(result)
 
@@ -317,7 +318,7 @@ def dependencies_cmd(
         if fmt is OutputFormat.csv:
             frame.insert(0, "on", r.on)
             frame.insert(0, "country", r.country)
-            sys.stdout.write(frame.to_csv(index=False, header=r is results[0]))
+            sys.stdout.write(csv_text(frame, header=r is results[0]))
         else:
             for note in r.notes:
                 out.print(f"[yellow]note:[/] {note}", highlight=False)
@@ -389,7 +390,7 @@ def exposure_cmd(
         out.print_json(json.dumps(result.to_dict()))
         return
     if fmt is OutputFormat.csv:
-        sys.stdout.write(result.by_sector.to_csv(index=False))
+        sys.stdout.write(csv_text(result.by_sector))
         return
     print_exposure(result)
     b = result.partner

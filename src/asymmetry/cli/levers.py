@@ -22,6 +22,7 @@ from asymmetry.cli._shell import (
     print_warnings,
     run,
 )
+from asymmetry.csvsafe import csv_text
 from asymmetry.errors import AsymmetryError
 
 
@@ -211,7 +212,7 @@ def lever_cmd(
         out.print_json(json.dumps(result.to_dict()))
         return
     if fmt is OutputFormat.csv:
-        sys.stdout.write(pd.DataFrame(result.by_lever).to_csv(index=False))
+        sys.stdout.write(csv_text(pd.DataFrame(result.by_lever)))
         return
     _print_lever(result)
 

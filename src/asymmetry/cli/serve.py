@@ -17,17 +17,44 @@ def serve_cmd(
         float, typer.Option(help="Largest request body (claims uploads), MB.", min=0.01)
     ] = 5.0,
     threads: Annotated[int, typer.Option(help="Worker threads for requests.", min=1)] = 8,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another Host name to answer to (repeatable; *.example.org for its "
+            "subdomains). Loopback names and --host are always answered; others get 400, "
+            "which stops DNS-rebinding pages from reading the API."
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard (pair explorer, dependencies, lever simulator, claims) and
     the JSON API (docs at /docs) over the store, opened read-only."""
     import uvicorn
 
     from asymmetry.web.app import create_app
+    from asymmetry.web.listen import MAX_HEADER_BYTES, bind, exposure_warning
+    from asymmetry.web.security import TrustedHosts
 
+    sock = run(lambda: bind(host, port))  # a taken port fails here, before any banner
     store = open_store()  # created with the defaults if new, then reopened read-only
     store.close()
+    hosts = TrustedHosts.for_bind(host, allow_host or ())
     web = run(
-        lambda: create_app(store.path, max_upload_bytes=int(max_upload_mb * 1e6), threads=threads)
+        lambda: create_app(
+            store.path,
+            max_upload_bytes=int(max_upload_mb * 1e6),
+            threads=threads,
+            hosts=hosts,
+        )
     )
-    console.print(f"serving {store.path} read-only on http://{host}:{port} (API docs: /docs)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    warning = exposure_warning(host)
+    if warning:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"serving {store.path} read-only on http://{shown}:{port} (API docs: /docs)")
+    config = uvicorn.Config(
+        web,
+        log_level="warning",
+        http="h11",  # h11 enforces the header cap; httptools has none to set
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+    )
+    uvicorn.Server(config).run(sockets=[sock])

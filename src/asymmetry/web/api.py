@@ -24,6 +24,7 @@ from pydantic import BeforeValidator, Field
 
 from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
+from asymmetry.csvsafe import csv_text
 from asymmetry.errors import DocumentError
 from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.report.render import json_safe
@@ -180,7 +181,7 @@ async def dependencies(
         with request.app.state.stores.handle() as db:
             result = table(db)
         name = f"dependencies-{a}-on-{b}-{result.year}-{result.level.replace(' ', '-')}.csv"
-        return name, result.to_frame().to_csv(index=False)
+        return name, csv_text(result.to_frame())
 
     name, text = await run_in_threadpool(request.app.state.cache.get, (*key, "csv"), csv)
     return Response(
@@ -297,7 +298,9 @@ def claims_upload(db: StoreDep, file: Annotated[UploadFile, File()]) -> dict[str
     from asymmetry.claims.check import check_claims
 
     with saved_document(file.filename or "upload", file.file.read()) as path:
-        return dict(json_safe(check_claims(db, [path]).to_dict()))
+        result = check_claims(db, [path]).to_dict()
+    result["documents"] = [path.name]  # the name it was uploaded as, not the temp path
+    return dict(json_safe(result))
 
 
 @contextmanager
@@ -306,7 +309,9 @@ def saved_document(name: str, data: bytes) -> Iterator[Path]:
 
     Only the base name's safe characters and an allowed suffix are kept, so a
     client's name ("../../x.txt") never chooses where the file goes. Documents
-    are read lazily: use them (check, render) before leaving the block.
+    are read lazily: use them (check, render) before leaving the block. A
+    `DocumentError` about the file names it by that name, never by the server's
+    temp path.
     """
     base = Path(name).name
     suffix = Path(base).suffix.lower()
@@ -320,4 +325,10 @@ def saved_document(name: str, data: bytes) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="asymmetry-upload-") as folder:
         path = Path(folder) / f"{stem}{suffix}"
         path.write_bytes(data)
-        yield path
+        try:
+            yield path
+        except DocumentError as exc:
+            if exc.file is None or Path(exc.file) != path:
+                raise
+            reason = exc.reason.replace(str(path), path.name).replace(folder, "")
+            raise DocumentError(reason, file=path.name) from None

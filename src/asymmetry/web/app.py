@@ -1,10 +1,12 @@
 """The web dashboard and JSON API: `create_app(store_path)`, served by `asymmetry serve`.
 
 The app opens the store read-only, serves plotly.js, the report's stylesheet
-and script and a Swagger UI 5 that reads OpenAPI 3.1 (`fastapi-offline`'s
-bundle) from installed packages (nothing from a CDN),
-limits request bodies, and turns library errors into 4xx responses: an
-unknown country is 404 with suggestions, data or scenario problems 422.
+and script (`asymmetry.web.assets`, cached by content hash) and a Swagger UI 5
+that reads OpenAPI 3.1 (`fastapi-offline`'s bundle) from installed packages
+(nothing from a CDN), answers only to the hosts it was started for and puts
+security headers on every response (`asymmetry.web.security`), limits request
+bodies, and turns library errors into 4xx responses: an unknown country is 404
+with suggestions, data or scenario problems 422.
 """
 
 from __future__ import annotations
@@ -22,17 +24,13 @@ from fastapi_offline import FastAPIOffline
 
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError, UnknownCountryError
+from asymmetry.web.assets import asset_response
 from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
+from asymmetry.web.security import HeaderLimit, HostGuard, SecurityHeaders, TrustedHosts
 from asymmetry.web.state import ReadOnlyStores, ResultCache
 
 DEFAULT_MAX_UPLOAD = 5_000_000
-ASSET_TYPES = {
-    "style.css": "text/css",
-    "tables.js": "application/javascript",
-    "plotly.min.js": "application/javascript",
-    "favicon.svg": "image/svg+xml",
-}
 
 
 def create_app(
@@ -41,15 +39,19 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     cache_size: int = 256,
     threads: int | None = None,
+    hosts: TrustedHosts | None = None,
 ) -> FastAPI:
     """The dashboard over the (existing) store at ``store_path``, opened read-only.
 
     ``threads`` caps the worker threads that run requests (each with its own
-    DuckDB cursor); None keeps anyio's default of 40.
+    DuckDB cursor); None keeps anyio's default of 40. ``hosts`` are the Host
+    names answered (default: loopback only).
     """
     from asymmetry.web import api, pages
 
     stores = ReadOnlyStores(store_path)  # fails now, not at the first request
+    with stores.handle() as db:
+        schema_version = db.schema_version()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +66,7 @@ def create_app(
         version=__version__,
         description="Two-sided trade dependence between countries: pair profiles, product "
         "dependencies, value-added exposure, lever simulations and claims checks.",
-        docs_url="/docs",
+        docs_url=None,  # our own /docs page (pages.py): no inline script, for the CSP
         redoc_url=None,
         static_url="/static/swagger",
         favicon_url="/static/favicon.svg",
@@ -74,32 +76,26 @@ def create_app(
     app.state.cache = ResultCache(cache_size)
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
+    app.add_middleware(HostGuard, hosts=hosts or TrustedHosts())
+    app.add_middleware(HeaderLimit)
+    app.add_middleware(SecurityHeaders)  # last added runs first: on every response
     app.include_router(api.router)
     app.include_router(pages.router)
 
-    @app.get("/static/{name}", include_in_schema=False)
-    async def asset(name: str) -> Response:
-        """plotly.js and the report's stylesheet and table script (fixed names only)."""
-        from asymmetry.report.charts import plotly_js
-        from asymmetry.report.render import asset as report_asset
-
-        if name not in ASSET_TYPES:
-            return JSONResponse({"detail": f"no asset {name!r}"}, status_code=404)
-        body = plotly_js() if name == "plotly.min.js" else report_asset(name)
-        return Response(
-            body, media_type=ASSET_TYPES[name], headers={"cache-control": "max-age=86400"}
-        )
+    @app.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def asset(request: Request, name: str) -> Response:
+        """plotly.js, the stylesheets and scripts (fixed names only), with cache headers."""
+        return asset_response(request, name)
 
     @app.get("/favicon.ico", include_in_schema=False)
-    async def favicon() -> Response:
+    async def favicon(request: Request) -> Response:
         """Browsers ask for /favicon.ico whatever the page links; the same SVG icon."""
-        from asymmetry.report.render import asset as report_asset
-
-        return Response(report_asset("favicon.svg"), media_type="image/svg+xml")
+        return asset_response(request, "favicon.svg")
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "store": str(stores.root.path)}
+    async def healthz() -> dict[str, object]:
+        """Up, and which store layout it reads; nothing about where the store lives."""
+        return {"status": "ok", "schema_version": schema_version}
 
     @app.exception_handler(AsymmetryError)
     def library_error(request: Request, exc: AsymmetryError) -> JSONResponse:

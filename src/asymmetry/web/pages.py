@@ -32,6 +32,7 @@ from asymmetry.web.api import (
     list_countries,
     saved_document,
 )
+from asymmetry.web.assets import static_url
 from asymmetry.web.errors import error_status
 
 router = APIRouter(include_in_schema=False)
@@ -73,13 +74,28 @@ def page(request: Request, db: Store, name: str, status: int = 200, **context: A
         "countries", request.app.state.cache.get(("countries-list",), lambda: list_countries(db))
     )
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
-    html = templates().get_template(name).render(active=request.url.path, **context)
+    html = (
+        templates()
+        .get_template(name)
+        .render(active=request.url.path, static_url=static_url, **context)
+    )
     return HTMLResponse(html, status_code=status)
 
 
 @router.get("/")
 def home() -> RedirectResponse:
     return RedirectResponse("/pair?a=RUS&b=CHN")
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI on the OpenAPI schema, started by a script file (no inline script)."""
+    html = (
+        templates()
+        .get_template("docs.html.j2")
+        .render(title=request.app.title, openapi_url=request.app.openapi_url, static_url=static_url)
+    )
+    return HTMLResponse(html)
 
 
 def pair_view(
