@@ -7,6 +7,7 @@ source required). The layout of ``reference_values_russia_china.csv``
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -98,9 +99,11 @@ def _numbers(column: pd.Series, path: Path, field: str) -> pd.Series:
     cannot carry them; a year of 2021.5 or 99999999999 does not fit the store's year.
     """
     numbers = pd.to_numeric(column, errors="coerce")
+    # pandas reads 1e309 as NaN, Python as inf: ask Python which text is infinite
+    infinite = column.map(_python_float).abs() == math.inf
     rules = [
-        ("not a number", numbers.isna() & column.notna()),
-        ("infinite or beyond the range of a double (1.8e308)", numbers.abs() == float("inf")),
+        ("infinite or beyond the range of a double (1.8e308)", infinite),
+        ("not a number", numbers.isna() & column.notna() & ~infinite),
     ]
     if field == "value":
         rules.insert(0, ("missing value", column.isna()))
@@ -119,6 +122,13 @@ def _numbers(column: pd.Series, path: Path, field: str) -> pd.Series:
         i, reason = first
         raise IngestError(reason, file=path, line=i + 2, field=field, value=column.iloc[i])
     return numbers
+
+
+def _python_float(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else math.nan
+    except ValueError:
+        return math.nan
 
 
 def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = None) -> IngestReport:
