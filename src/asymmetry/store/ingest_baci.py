@@ -232,7 +232,8 @@ def ingest_baci(
     Code tables are found beside each file unless given. Each file is one
     transaction: a bad file leaves the store as it was. Rows whose ``t`` is not
     the year in the file name (``_Y2023``) are refused (skipped when lenient)
-    unless ``check_year=False``.
+    unless ``check_year=False``. Product codes not in the revision's product table
+    (`nomenclature`) are refused; a lenient load keeps them and says so in ``notes``.
     """
     reports = []
     for raw in files:
