@@ -28,7 +28,7 @@ COUNTRIES = (
     "36,Australia,AU,AUS\n40,Austria,AT,AUT\n56,Belgium,BE,BEL\n410,Rep. of Korea,KR,KOR\n"
 )
 PRODUCTS = "code,description\n852352,Smart cards\n270900,Crude petroleum\n"
-NON_FINITE = ["+inf", "-inf", "inf", "nan", "1e309", "-1e309"]
+NON_FINITE = ["+inf", "-inf", "nan", "1e309"]  # the red-team corpus
 
 
 def _release(directory: Path, body: str, *, countries: str = COUNTRIES) -> Path:
