@@ -420,7 +420,7 @@ def _flagged(con: duckdb.DuckDBPyConnection, source: FlowSource, check: Check) -
         [source.dataset_id],
     ).fetchall()
     values, all_values, rows, all_rows, usd, all_usd = row
-    examples = ", ".join(f"{value} ({n:,} rows)" for value, n in top)
+    examples = ", ".join(f"{value} ({n:,} row{'s' if n != 1 else ''})" for value, n in top)
     return (
         f"{values:,} of {all_values:,} distinct {source.field(column)!r} values, "
         f"{rows:,} of {all_rows:,} rows, USD {usd:,.0f} of USD {all_usd:,.0f}; e.g. {examples}"
