@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import jinja2
 
 from asymmetry.brief import charts
 from asymmetry.brief.build import Brief
+from asymmetry.jsonsafe import dumps
 from asymmetry.report.render import environment, inline_assets, report_charts, write_rendered
 
 
@@ -56,7 +56,7 @@ def render_markdown(brief: Brief) -> str:
 
 
 def render_json(brief: Brief) -> str:
-    return json.dumps(brief.to_dict(), indent=2, allow_nan=False)
+    return dumps(brief.to_dict(), indent=2)
 
 
 def write_brief(brief: Brief, path: str | Path) -> Path:

@@ -25,6 +25,7 @@ from asymmetry import __version__
 from asymmetry.cli._tables import Col, build_table
 from asymmetry.csvsafe import csv_text
 from asymmetry.errors import AsymmetryError
+from asymmetry.jsonsafe import dumps
 from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
 
 app = typer.Typer(
@@ -209,11 +210,16 @@ def emit(
 ) -> None:
     """A frame as JSON, CSV (every column, raw values) or a table that fits the terminal."""
     if fmt is OutputFormat.json:
-        out.print_json(frame.to_json(orient="records", date_format="iso"))
+        print_json(json.loads(frame.to_json(orient="records", date_format="iso")))
     elif fmt is OutputFormat.csv:
         sys.stdout.write(csv_text(frame))
     else:
         out.print(build_table(frame, title=title, columns=columns, wide=wide, width=out.width))
+
+
+def print_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout; NaN and infinities as null (`jsonsafe`)."""
+    out.print_json(dumps(value), allow_nan=False)
 
 
 def print_warnings(warnings: Sequence[str], *, indent: str = "") -> None:
@@ -236,7 +242,7 @@ def emit_result(
     warnings travel with it), CSV as the rows, or the warnings printed above the table."""
     if fmt is OutputFormat.json:
         items = json.loads(frame.to_json(orient="records", date_format="iso"))
-        out.print_json(json.dumps({**about, "warnings": list(warnings), "items": items}))
+        print_json({**about, "warnings": list(warnings), "items": items})
         return
     if fmt is OutputFormat.table:
         print_warnings(warnings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 
 from asymmetry.cli._shell import OutputFormat, app, console, emit, open_store, out, run
 from asymmetry.csvsafe import csv_text
+from asymmetry.jsonsafe import dumps
 
 
 class ClaimsFormat(StrEnum):
@@ -48,7 +48,7 @@ def claims_cmd(
     if fmt is ClaimsFormat.html:
         text = render_html(report)
     elif fmt is ClaimsFormat.json:
-        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
+        text = dumps(report.to_dict(), indent=2, ensure_ascii=False)
     elif output is not None and fmt is ClaimsFormat.csv:
         text = csv_text(report.to_frame())
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import partial
 from typing import Annotated, Any
@@ -24,6 +23,7 @@ from asymmetry.cli._shell import (
     open_engine,
     open_store,
     out,
+    print_json,
     print_warnings,
     run,
 )
@@ -252,7 +252,7 @@ def profile_cmd(
     src: SourceChoice = source.value
     result = run(lambda: profile(store, a, b, year=year, source=src, dataset=dataset, top=top))
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(result.to_dict()))
+        print_json(result.to_dict())
     elif fmt is OutputFormat.csv:
         sys.stdout.write(csv_text(result.to_frame()))
     else:
@@ -311,7 +311,7 @@ def dependencies_cmd(
     results = [run(partial(table, x, y)) for x, y in pairs]
     if fmt is OutputFormat.json:
         payload = [r.to_dict() for r in results]
-        out.print_json(json.dumps(payload[0] if len(payload) == 1 else payload))
+        print_json(payload[0] if len(payload) == 1 else payload)
         return
     for r in results:
         frame = r.to_frame()
@@ -387,7 +387,7 @@ def exposure_cmd(
     store = open_store()
     result = run(lambda: io_exposure(store, country, on=on))
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(result.to_dict()))
+        print_json(result.to_dict())
         return
     if fmt is OutputFormat.csv:
         sys.stdout.write(csv_text(result.by_sector))
@@ -429,7 +429,7 @@ def indices_cmd(
     result = run(lambda: pair_indices(store, a, b, year=year, source=src))
     data = result.to_dict()
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(data))
+        print_json(data)
         return
     del data["warnings"]
     frame = pd.DataFrame({"index": list(data), "value": list(data.values())})

@@ -43,7 +43,10 @@ def ingest_baci_cmd(
         ),
     ] = True,
 ) -> None:
-    """Load CEPII BACI yearly files (values in thousand USD are stored as USD)."""
+    """Load CEPII BACI yearly files (values in thousand USD are stored as USD).
+
+    Product codes must be in the HS revision's product table; --lenient loads codes
+    that are not, with a warning counting them."""
     from asymmetry.store.ingest_baci import ingest_baci
 
     store = open_store()

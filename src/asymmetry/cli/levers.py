@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +18,7 @@ from asymmetry.cli._shell import (
     app,
     open_store,
     out,
+    print_json,
     print_warnings,
     run,
 )
@@ -209,7 +209,7 @@ def lever_cmd(
         )
     )
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(result.to_dict()))
+        print_json(result.to_dict())
         return
     if fmt is OutputFormat.csv:
         sys.stdout.write(csv_text(pd.DataFrame(result.by_lever)))

@@ -7,7 +7,6 @@ so the file opens offline; the dashboard serves the same assets itself.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from functools import cache, partial
@@ -18,6 +17,7 @@ from typing import Any
 import jinja2
 
 from asymmetry.errors import AsymmetryError
+from asymmetry.jsonsafe import dumps
 from asymmetry.markup import code_spans
 from asymmetry.metrics.official import figure_label
 from asymmetry.report import charts
@@ -99,6 +99,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # `tojson` (charts embedded in pages) must not write NaN either.
+    env.policies["json.dumps_function"] = dumps
     env.filters.update(
         pct=pct,
         usd=usd,
@@ -175,22 +177,7 @@ def render_markdown(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(json_safe(report.to_dict()), indent=2, allow_nan=False)
-
-
-def json_safe(value: Any) -> Any:
-    """Plain JSON types only: NaN and infinities become null, numpy scalars numbers."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()  # numpy scalar
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    return dumps(report.to_dict(), indent=2)
 
 
 def write_report(report: Report, path: str | Path) -> Path:

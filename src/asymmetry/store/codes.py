@@ -16,11 +16,12 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
-from asymmetry.errors import AsymmetryError, UnknownCountryError
+from asymmetry.errors import AsymmetryError, IngestError, UnknownCountryError
 
 # Pseudo-ISO3 used by CEPII BACI for code 490 (Taiwan in UN statistics).
 OTHER_ASIA: Final = "S19"
@@ -123,6 +124,32 @@ def pad_hs(code: str) -> str | None:
     if len(code) % 2:
         code = "0" + code
     return code
+
+
+def refuse_duplicate_codes(
+    codes: pd.Series, raw: pd.Series, *, file: str | Path, field: str, what: str
+) -> None:
+    """`IngestError` naming the first repeated code of a code table (header = line 1).
+
+    A country code listed twice would join every flow of that country twice
+    (2,000 rows in, 2,005 stored); two descriptions of one product code cannot
+    both be right.
+    """
+    repeated = codes.duplicated(keep=False) & codes.notna()
+    if not repeated.any():
+        return
+    lines = repeated.to_numpy().nonzero()[0]
+    first_code = codes.iloc[lines[0]]
+    same = [int(i) for i in lines if codes.iloc[i] == first_code]
+    raise IngestError(
+        f"{what} {first_code} is listed twice (first on line {same[0] + 2}); "
+        "each code must appear once",
+        file=file,
+        line=same[1] + 2,
+        field=field,
+        value=raw.iloc[same[1]],
+        count=int(codes[repeated].duplicated().sum()),
+    )
 
 
 @cache

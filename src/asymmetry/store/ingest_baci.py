@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import count
 from pathlib import Path
 
@@ -22,8 +23,9 @@ import duckdb
 import pandas as pd
 
 from asymmetry.errors import IngestError, SchemaError
-from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs
+from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs, refuse_duplicate_codes
 from asymmetry.store.ingest_flows import Check, FlowSource, OnBadRow, bad_row_options, load_flows
+from asymmetry.store.nomenclature import has_product_list, product_list_check
 from asymmetry.store.provenance import IngestReport, require_file
 from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
@@ -110,6 +112,9 @@ def read_country_codes(path: Path) -> pd.DataFrame:
             value=frame[code_col][bad].iloc[0],
         )
     out["code"] = out["code"].astype(int)
+    refuse_duplicate_codes(
+        out["code"], frame[code_col], file=path, field=code_col, what="country code"
+    )
     placeholder = out["iso3"].isin(_PLACEHOLDER_ISO3)
     # 490 has no ISO3 in older releases; V2025 calls it S19. Others get X<code>.
     out.loc[placeholder, "iso3"] = [
@@ -139,6 +144,7 @@ def read_product_codes(path: Path, hs_revision: str) -> pd.DataFrame:
             field="code",
             value=frame["code"][bad].iloc[0],
         )
+    refuse_duplicate_codes(codes, frame["code"], file=path, field="code", what="product code")
     out = pd.DataFrame(
         {"code": codes, "hs_revision": hs_revision, "description": frame["description"].str.strip()}
     )
@@ -152,9 +158,14 @@ def read_product_codes(path: Path, hs_revision: str) -> pd.DataFrame:
 def _read_small_csv(path: Path) -> pd.DataFrame:
     try:
         # keep_default_na=False: Namibia's ISO2 code is "NA".
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError as exc:  # blank lines only: no header at all
+        raise IngestError("code table has no header (the file is blank)", file=path) from exc
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise IngestError(f"cannot read code table: {exc}", file=path) from exc
+    if frame.empty:
+        raise IngestError("code table has a header but no rows", file=path, line=2)
+    return frame
 
 
 def _check_header(path: Path) -> None:
@@ -185,17 +196,17 @@ def _select(scan: str) -> Callable[[bool, OnBadRow], str]:
         line = "row_number() OVER () AS line, " if with_line else ""
         return f"""
         SELECT {"s.line, " if with_line else ""}
-            s.t AS year,
+            coalesce(TRY_CAST(s.t AS SMALLINT), -1) AS year,
             coalesce(e.iso3, '?') AS exporter,
             coalesce(m.iso3, '?') AS importer,
             CASE WHEN s.k BETWEEN 10000 AND 999999 THEN lpad(s.k::VARCHAR, 6, '0')
-                 ELSE '?' || s.k::VARCHAR END AS product,
+                 ELSE '?' || coalesce(s.k::VARCHAR, '') END AS product,
             $revision AS hs_revision,
             s.v * 1000.0 AS value_usd,
             CASE WHEN s.q IS NULL OR trim(s.q) IN ('', 'NA') THEN NULL
                  ELSE coalesce(TRY_CAST(s.q AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
             NULL::VARCHAR AS reporter,
-            s.i AS raw_exporter, s.j AS raw_importer, s.k AS raw_product,
+            s.t AS raw_year, s.i AS raw_exporter, s.j AS raw_importer, s.k AS raw_product,
             s.v AS raw_value, s.q AS raw_quantity, NULL AS raw_flow
         FROM (SELECT {line}* FROM read_csv($file, header = true, columns = {columns}
                      {rejects})) s
@@ -221,7 +232,8 @@ def ingest_baci(
     Code tables are found beside each file unless given. Each file is one
     transaction: a bad file leaves the store as it was. Rows whose ``t`` is not
     the year in the file name (``_Y2023``) are refused (skipped when lenient)
-    unless ``check_year=False``.
+    unless ``check_year=False``. Product codes not in the revision's product table
+    (`nomenclature`) are refused; a lenient load keeps them and says so in ``notes``.
     """
     reports = []
     for raw in files:
@@ -259,6 +271,7 @@ def ingest_baci(
             else None
         )
         scan = f"_baci_rejects_{next(_scan_ids)}"
+        product_checks, notes = _product_checks(store, revision, products_path)
 
         def prepare(
             con: duckdb.DuckDBPyConnection,
@@ -286,10 +299,25 @@ def ingest_baci(
             },
             note=f"{revision}; countries from {countries_path.name}"
             + (f"; products from {products_path.name}" if products_path else ""),
-            checks=year_check(path) if check_year else (),
+            checks=(*(year_check(path) if check_year else ()), *product_checks),
         )
-        reports.append(load_flows(store, source, strict=strict, prepare=prepare, progress=progress))
+        report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
+        reports.append(replace(report, notes=(*notes, *report.notes)) if notes else report)
     return reports
+
+
+def _product_checks(
+    store: Store, revision: str, products_path: Path | None
+) -> tuple[tuple[Check, ...], tuple[str, ...]]:
+    """The check of product codes against the revision's list, or a note saying why not."""
+    if products_path is not None:
+        return (product_list_check(revision, listed_in=products_path.name),), ()
+    if has_product_list(store.con, revision):
+        return (product_list_check(revision, listed_in=f"the store's {revision} list"),), ()
+    return (), (
+        f"product codes not checked: no {revision} product table beside the file or in "
+        "the store; pass --product-codes",
+    )
 
 
 def _register_codes(con: duckdb.DuckDBPyConnection, codes: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ source required). The layout of ``reference_values_russia_china.csv``
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -65,17 +66,7 @@ def read_facts(path: Path) -> pd.DataFrame:
             frame[column] = ""
     frame = frame[list(FACT_COLUMNS)].replace("", None)
     for column in ("value", "low", "high", "year"):
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        bad = numbers.isna() & frame[column].notna()
-        if column == "value":
-            bad |= frame[column].isna()
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            reason = "missing value" if frame[column].iloc[i] is None else "not a number"
-            raise IngestError(
-                reason, file=path, line=i + 2, field=column, value=frame[column].iloc[i]
-            )
-        frame[column] = numbers
+        frame[column] = _numbers(frame[column], path, column)
     for column in ("indicator", "unit", "source"):
         empty = frame[column].isna()
         if empty.any():
@@ -99,6 +90,45 @@ def read_facts(path: Path) -> pd.DataFrame:
     frame["partner"] = frame["partner"].map(lambda v: (partners.get(v) or v) if v else None)
     frame["year"] = frame["year"].astype("Int64")
     return frame
+
+
+def _numbers(column: pd.Series, path: Path, field: str) -> pd.Series:
+    """The column as finite numbers (years: whole, 1900-2100); names the first bad line.
+
+    ``inf`` and ``1e309`` parse as numbers but are not figures anyone cited, and JSON
+    cannot carry them; a year of 2021.5 or 99999999999 does not fit the store's year.
+    """
+    numbers = pd.to_numeric(column, errors="coerce")
+    # pandas reads 1e309 as NaN, Python as inf: ask Python which text is infinite
+    infinite = column.map(_python_float).abs() == math.inf
+    rules = [
+        ("infinite or beyond the range of a double (1.8e308)", infinite),
+        ("not a number", numbers.isna() & column.notna() & ~infinite),
+    ]
+    if field == "value":
+        rules.insert(0, ("missing value", column.isna()))
+    if field == "year":
+        rules.append(
+            (
+                "not a whole year between 1900 and 2100",
+                numbers.notna() & ((numbers % 1 != 0) | ~numbers.between(1900, 2100)),
+            )
+        )
+    first = min(
+        ((int(bad.to_numpy().nonzero()[0][0]), reason) for reason, bad in rules if bad.any()),
+        default=None,
+    )
+    if first is not None:
+        i, reason = first
+        raise IngestError(reason, file=path, line=i + 2, field=field, value=column.iloc[i])
+    return numbers
+
+
+def _python_float(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else math.nan
+    except ValueError:
+        return math.nan
 
 
 def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = None) -> IngestReport:

@@ -4,9 +4,10 @@ Format readers (BACI, tidy CSV/Parquet) describe their file as a SQL SELECT
 producing the canonical columns, with markers instead of failing casts:
 ``'?'`` for an exporter/importer code that did not resolve, ``'?'``-prefixed
 products for HS codes that are not 2/4/6 digits, NaN for an unreadable
-quantity. Rows are inserted in one streaming pass (the fast path), then
-checked with one aggregate query. Only when a check fails is the file read
-again with line numbers, to name the first offending line.
+quantity, -1 for a year that is missing or not a whole number. Rows are
+inserted in one streaming pass (the fast path), then checked with one
+aggregate query. Only when a check fails is the file read again with line
+numbers, to name the first offending line.
 """
 
 from __future__ import annotations
@@ -55,14 +56,22 @@ def bad_row_options(on_bad_row: OnBadRow, rejects_table: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One row-level rule; ``predicate`` is true for a bad row of the SELECT."""
+    """One row-level rule; ``predicate`` is true for a bad row of the SELECT.
+
+    A strict load refuses a file with any failing row. A lenient one skips the
+    failing rows, except for a ``warn`` rule (say, product codes missing from the
+    revision's code list): those rows may be right, so they stay and the report
+    says how many rows, codes and dollars the rule flagged.
+    """
 
     reason: str
     field: str  # canonical column; the reader maps it to the file's own name
     predicate: str
     raw: str  # column of the SELECT holding the value as written in the file
+    warn: bool = False
 
 
+_INFINITE = "{} is infinite or beyond the range of a double (1.8e308)"
 CHECKS: tuple[Check, ...] = (
     Check("flow must be import or export (or M/X)", "flow", "exporter = '!'", "raw_flow"),
     Check("unknown country", "exporter", "exporter = '?'", "raw_exporter"),
@@ -75,14 +84,17 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check("missing value", "value_usd", "value_usd IS NULL", "raw_value"),
     Check("value is not a number", "value_usd", "isnan(value_usd)", "raw_value"),
+    # A double overflows to inf past 1.8e308 (1e309 reads as inf); JSON has no inf.
+    Check(_INFINITE.format("value"), "value_usd", "isinf(value_usd)", "raw_value"),
     Check("negative value", "value_usd", "value_usd < 0", "raw_value"),
     Check("quantity is not a number", "quantity", "isnan(quantity)", "raw_quantity"),
+    Check(_INFINITE.format("quantity"), "quantity", "isinf(quantity)", "raw_quantity"),
     Check("negative quantity", "quantity", "quantity < 0", "raw_quantity"),
     Check(
-        "missing or implausible year",
+        "missing or implausible year (need a whole number 1900-2100)",
         "year",
         "year IS NULL OR year NOT BETWEEN 1900 AND 2100",
-        "year",
+        "raw_year",
     ),
 )
 # Two customs' reports of one flow are not duplicates: the reporter is part of the key.
@@ -189,11 +201,12 @@ def _insert(
                 raise rejects[0]
             for check, n in counts.items():
                 if n:
-                    raise _locate(con, source, check, n, [])
+                    raise _refusal(con, source, check, n)
             skipped: dict[str, int] = {}
             examples: list[str] = []
         else:
             skipped, examples = _drop_bad_rows(con, source, rejects, counts)
+        notes = () if strict else _warnings(con, source, counts)
         rows = _count_rows(con, source.dataset_id)
         n_skipped = sum(skipped.values())
         if rows == 0:
@@ -224,6 +237,7 @@ def _insert(
         tuple(examples),
         timer(),
         dict(timer.stages),
+        notes,
     )
 
 
@@ -353,6 +367,66 @@ def _locate(
     )
 
 
+def _refusal(
+    con: duckdb.DuckDBPyConnection, source: FlowSource, check: Check | str, count: int
+) -> IngestError:
+    """The strict load's error for ``check``; a ``warn`` rule also says how much it flags."""
+    error = _locate(con, source, check, count, [])
+    if not isinstance(check, Check) or not check.warn:
+        return error
+    return IngestError(
+        f"{check.reason}: {_flagged(con, source, check)}; --lenient loads them with a warning",
+        file=error.file,
+        line=error.line,
+        field=error.field,
+        value=error.value,
+    )
+
+
+def _warnings(
+    con: duckdb.DuckDBPyConnection, source: FlowSource, counts: dict[Check | str, int]
+) -> tuple[str, ...]:
+    """Lenient mode: what each ``warn`` rule flagged among the rows kept."""
+    return tuple(
+        f"{check.reason}: {_flagged(con, source, check)}; loaded anyway (--strict refuses them)"
+        for check, n in counts.items()
+        if n and isinstance(check, Check) and check.warn and _flagged_rows(con, source, check)
+    )
+
+
+def _flagged_rows(con: duckdb.DuckDBPyConnection, source: FlowSource, check: Check) -> int:
+    row = con.execute(
+        f"SELECT count(*) FROM flows WHERE source = ? AND ({check.predicate})",
+        [source.dataset_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _flagged(con: duckdb.DuckDBPyConnection, source: FlowSource, check: Check) -> str:
+    """How many distinct values, rows and dollars of the dataset ``check`` flags, with
+    the values flagging most rows: "1,985 of 2,000 distinct 'k' values (...)"."""
+    column, bad = check.field, f"({check.predicate})"
+    row = con.execute(
+        f"SELECT count(DISTINCT {column}) FILTER (WHERE {bad}), count(DISTINCT {column}), "
+        f"count(*) FILTER (WHERE {bad}), count(*), "
+        f"coalesce(sum(value_usd) FILTER (WHERE {bad}), 0), coalesce(sum(value_usd), 0) "
+        "FROM flows WHERE source = ?",
+        [source.dataset_id],
+    ).fetchone()
+    assert row is not None
+    top = con.execute(
+        f"SELECT {column}, count(*) AS n FROM flows WHERE source = ? AND {bad} "
+        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3",
+        [source.dataset_id],
+    ).fetchall()
+    values, all_values, rows, all_rows, usd, all_usd = row
+    examples = ", ".join(f"{value} ({n:,} row{'s' if n != 1 else ''})" for value, n in top)
+    return (
+        f"{values:,} of {all_values:,} distinct {source.field(column)!r} values, "
+        f"{rows:,} of {all_rows:,} rows, USD {usd:,.0f} of USD {all_usd:,.0f}; e.g. {examples}"
+    )
+
+
 def _file_line(data_row: int, reject_lines: list[int]) -> int:
     """Line number in the file of the ``data_row``-th parsed row (1-based + header).
 
@@ -382,7 +456,7 @@ def _drop_bad_rows(
         skipped[key] = skipped.get(key, 0) + 1
     reject_lines = sorted(e.line for e in rejects if e.line is not None)
     for check, n in counts.items():
-        if not n:
+        if not n or (isinstance(check, Check) and check.warn):
             continue
         examples.append(str(_locate(con, source, check, n, reject_lines)))
         if isinstance(check, Check):

@@ -8,9 +8,10 @@ leading zero. Optional columns: quantity (tonnes) and hs_revision.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from itertools import count
+from itertools import count, islice
 from pathlib import Path
 
 import duckdb
@@ -117,6 +118,13 @@ def _layout(names: dict[str, str], reported: bool) -> _Layout:
     )
 
 
+def _year(text: str) -> str:
+    """SQL for the year in ``text``; -1 (refused by the year check) when it is missing,
+    fractional or out of SMALLINT range. A plain cast would round 2021.5 to 2022."""
+    whole = f"TRY_CAST({text} AS SMALLINT)"
+    return f"CASE WHEN TRY_CAST({text} AS DOUBLE) = {whole} THEN {whole} ELSE -1 END"
+
+
 def _select(
     path: Path, scan: str, names: dict[str, str], layout: _Layout
 ) -> Callable[[bool, OnBadRow], str]:
@@ -129,13 +137,13 @@ def _select(
         line = "row_number() OVER () AS line, " if with_line else ""
         return f"""
         SELECT {"s.line, " if with_line else ""}
-            TRY_CAST({col["year"]} AS SMALLINT) AS year,
+            {_year(col["year"])} AS year,
             {layout.exporter} AS exporter,
             {layout.importer} AS importer,
             CASE WHEN regexp_full_match({col["product"]}, '\\d{{1,6}}')
                  THEN (CASE WHEN length({col["product"]}) % 2 = 1
                             THEN '0' || {col["product"]} ELSE {col["product"]} END)
-                 ELSE '?' || {col["product"]} END AS product,
+                 ELSE '?' || coalesce({col["product"]}, '') END AS product,
             $revision AS hs_revision,
             CASE WHEN {col["value_usd"]} IS NULL OR {col["value_usd"]} = '' THEN NULL
                  ELSE coalesce(TRY_CAST({col["value_usd"]} AS DOUBLE), 'NaN'::DOUBLE)
@@ -143,7 +151,8 @@ def _select(
             CASE WHEN {q} IS NULL OR trim({q}::VARCHAR) IN ('', 'NA') THEN NULL
                  ELSE coalesce(TRY_CAST({q} AS DOUBLE), 'NaN'::DOUBLE) END AS quantity,
             {layout.reporter} AS reporter,
-            {layout.raw_exporter} AS raw_exporter, {layout.raw_importer} AS raw_importer,
+            {col["year"]} AS raw_year, {layout.raw_exporter} AS raw_exporter,
+            {layout.raw_importer} AS raw_importer,
             {col["product"]} AS raw_product, {col["value_usd"]} AS raw_value,
             {q} AS raw_quantity, {layout.raw_flow} AS raw_flow
         FROM (SELECT {line}* FROM {reader}) s
@@ -227,6 +236,8 @@ def _ingest(
     layout = _layout(names, reported)
     missing = [c for c in layout.required if c not in names]
     if missing:
+        if not _is_parquet(file):
+            _refuse_ragged_rows(file)
         raise SchemaError(
             f"missing column(s) {', '.join(missing)}; a {layout.kind} file needs "
             f"{', '.join(layout.required)} [, quantity, hs_revision]",
@@ -276,7 +287,32 @@ def _ingest(
         note=revision,
     )
     report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
-    return replace(report, notes=notes) if notes else report
+    return replace(report, notes=(*notes, *report.notes)) if notes else report
+
+
+def _refuse_ragged_rows(file: Path, *, lines: int = 1_000) -> None:
+    """`SchemaError` if an early row has more or fewer fields than the header.
+
+    With every row one field longer than the header, DuckDB's sniffer takes the
+    header for a stray line and the first data row for the header, so the real
+    columns look "missing". Called only when columns are missing; reads at most
+    ``lines`` lines.
+    """
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            for row in islice(rows, lines):
+                if row and len(row) != len(header):
+                    raise SchemaError(
+                        f"row has {len(row)} fields, the header (line 1) "
+                        f"has {len(header)}; every row needs one field per column name",
+                        file=file,
+                        line=rows.line_num,
+                        value=",".join(row)[:80],
+                    )
+    except (UnicodeDecodeError, csv.Error):
+        return  # not a text CSV: the caller's error says what is missing
 
 
 def _revision(

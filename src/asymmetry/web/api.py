@@ -8,7 +8,6 @@ library (countries, years, scenarios), whose errors become 4xx responses in
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Callable, Hashable, Iterator
@@ -26,8 +25,8 @@ from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
 from asymmetry.csvsafe import csv_text
 from asymmetry.errors import DocumentError
+from asymmetry.jsonsafe import dumps, json_safe
 from asymmetry.metrics.dependence import Level as LevelChoice
-from asymmetry.report.render import json_safe
 from asymmetry.store.store import Store
 from asymmetry.web.state import ResultCache
 
@@ -96,7 +95,7 @@ async def cached_json(request: Request, key: Hashable, compute: Callable[[Store]
             with request.app.state.stores.handle() as db:
                 result = compute(db)
                 data = result.to_dict() if hasattr(result, "to_dict") else result
-                return json.dumps(json_safe(data), allow_nan=False).encode()
+                return dumps(data).encode()
 
         body = await run_in_threadpool(cache.get, key, work)
     return Response(body, media_type="application/json")
