@@ -77,6 +77,10 @@ _CHANGE_ON: Final = re.compile(
     r"(?:%|percent|per cent)\s(?:on|over)\s$",
     re.IGNORECASE,
 )
+_OF_FIGURE: Final = re.compile(
+    r"(?:[$€¥£₽]|US\$)?\d[\d.,]*\s?(?:[a-zA-Z%]+\s){0,2}of\s(?:the\s)?$", re.IGNORECASE
+)
+_PHRASE_END: Final = re.compile(r"\s*(?:[,;:)]|$|\.|(?:and|into|to|in|when|while|but|as)\b)")
 _COMPARISON_AFTER: Final = re.compile(r"^\s(?:level|figure|peak)\b", re.IGNORECASE)
 # "2012's $108.3 billion", "the 2011 record of $18.3 billion": the year of one figure.
 _ATTRIBUTIVE: Final = re.compile(
@@ -95,7 +99,7 @@ _RECORD_OF: Final = re.compile(r"\b(?:record|high|peak|low)\s(?:of|in)\s$", re.I
 # figure introduced by from / against / compared with is the base it is compared to.
 _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
-    r"beating|exceeding|surpassing|topping|past)"
+    r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
     r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
@@ -228,9 +232,16 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         main = next((f for f in found if f.year and not f.comparison and is_partial(f.text)), None)
         if same and main is not None and p.year is not None:  # Jan-May 2023 vs the same of 2022
             p = Period(p.start, p.end, shifted(main, p.year - (main.year or p.year)).text, p.year)
+        # "the same months of 2016", "the €362m deficit of January-February 2013": the year of
+        # one base figure, which dates nothing after it
+        own_base = same or (
+            _OF_FIGURE.search(sentence[max(0, m.start() - 40) : m.start()])
+            and _PHRASE_END.match(sentence[m.end() :])
+        )
         base = any(f.year and not f.comparison for f in found) and bool(
             _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
         )
+        base = base or bool(own_base)
         comparison = base or bool(
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])

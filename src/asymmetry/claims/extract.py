@@ -144,11 +144,9 @@ class _Scene:
     carry: ctx.Period | None = None  # the period the paragraph last talked about
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
-    measures: set[str] | None = None  # what its dated figures measured (None: no figures)
 
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
-        self.measures = {c.measure for c in claims if c.year is not None} if claims else None
         dated = [p for p in found if p.year and not p.comparison]
         self.carry = dated[-1] if dated else self.carry
         self.people = named or self.people
@@ -169,10 +167,11 @@ def _sentence_claims(
     scene: _Scene,
 ) -> Iterator[Claim]:
     """Claims of one sentence. A figure with no year of its own takes the paragraph's
-    (``scene.carry``) when the sentence before set the scene (no figures) or measured the same
-    thing: "In 2020 the price was $150 … Turkmen gas was $210" but not "… 1% in 2018. German FDI
-    is nine times greater ($16.6 billion)". A year carried from a statement's date ("During a
-    March 2021 visit … trade reaching $107 billion") is, for a year's flow, the last full year."""
+    (``scene.carry``), whatever the sentence before measured ("In 2020 the price was $150 …
+    Turkmen gas was $210"; "… 8 percent of exports in 2023. Hydroxide fetched $43,864 a
+    tonne"), except a state that has no period (a multiple, a capacity, a rate). A year
+    carried from a statement's date ("During a March 2021 visit … trade reaching $107
+    billion") is, for a year's flow, the last full year."""
     if not re.search(r"\d|\b(?:half|third|quarter|fourth|fifth|fold|times|doubled|tripled|halved)",
                      sentence, re.IGNORECASE):  # fmt: skip
         return
@@ -197,7 +196,6 @@ def _sentence_claims(
         measure = measures[i]
         period = bound[i]
         stated = period is not None
-        follows = scene.measures is None or measure in scene.measures or measure in _GENERIC
         year_note = None
         dated_statement = (
             carry is not None and carry.year is not None and ctx.is_partial(carry.text)
@@ -207,7 +205,7 @@ def _sentence_claims(
             year = carry.year - 1  # "During a March 2021 visit … trade reaching $107 billion"
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"said in {carry.text}: the last full year, {year}"
-        elif period is None and carry is not None and measure not in _TIMELESS and follows:
+        elif period is None and carry is not None and measure not in _TIMELESS:
             period = ctx.Period(0, 0, str(carry.year), carry.year)
         now = scene.published and _NOW.search(before[-40:])
         if now and (period is None or not _own_period(sentence, q, found)):
