@@ -107,7 +107,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     kinds of miss, not by sentence): `claims_dev.csv` from the start; `claims_heldout.csv`
     first measured 84.3%; `claims_heldout2.csv` 78.4%; `claims_heldout3.csv` 76.3%;
     `claims_heldout4.csv` 82.4%; `claims_heldout5.csv` 76.6%; `claims_heldout6.csv` 77.9%;
-    `claims_heldout7.csv` 87.4%; `claims_heldout8.csv` 84.6% (not tuned on). The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
+    `claims_heldout7.csv` 87.4%; `claims_heldout8.csv` 84.6% (not tuned on). The floors
+    keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
     score = score_extraction(REFERENCE / name)
