@@ -281,9 +281,11 @@ def simulate(
     gains: dict[str, float] = {}
     for lever in scenario.levers:
         if isinstance(lever, Restriction) and operators is not None:
-            target_part, sender_part, lever_bound, base, lever_items = network_costs(
-                operators, lever, s, t, draws, rng
+            target_part, sender_part, lever_bound, base, lever_items, held = network_costs(
+                operators, lever, s, t, draws, rng, coalition
             )
+            for country, value in held.items():
+                excluded[country] = excluded.get(country, 0.0) + value
             for country, loss in lever_bound.items():
                 bound[country] = bound.get(country, 0.0) + loss
         elif isinstance(lever, Restriction):
@@ -372,13 +374,6 @@ def _pe_coalition(
     exports = any(
         isinstance(lv, Restriction) and lv.direction == "export" for lv in scenario.levers
     )
-    if network:
-        return coalition_summary(
-            coalition,
-            "not applied in the network model: its CES case re-sources a sector's inputs "
-            "from the whole network, not supplier by supplier",
-            applied=False,
-        )
     if not exports:
         return coalition_summary(
             coalition,
@@ -388,7 +383,7 @@ def _pe_coalition(
         )
     return coalition_summary(
         coalition,
-        "no substitutes: their sales to the target stay as they are, outside the "
-        "substitution nest, and they take none of the diverted trade",
+        "no substitutes: their deliveries to the target stay as they are, outside the "
+        "substitution nest" + ("" if network else ", and they take none of the diverted trade"),
         excluded=excluded,
     )
