@@ -244,23 +244,30 @@ class Coalition:
         return any(item in sectors_of(p) for p in scope)
 
     def mask(self, suppliers: pd.Series, items: pd.Series) -> np.ndarray:
-        """`excludes` for many (supplier, item) pairs at once: a boolean array."""
-        suppliers, items = suppliers.astype(str), items.astype(str)
-        out = np.zeros(len(suppliers), dtype=bool)
-        hs = items.str.isdigit().to_numpy()
+        """`excludes` for many (supplier, item) pairs at once: a boolean array.
+
+        Scopes are matched once per distinct item (members share scopes: the EU's 27),
+        rows by integer codes, so a BACI importer's 10^5 flows take milliseconds.
+        """
+        supplier_codes, supplier_names = pd.factorize(suppliers, sort=False)
+        item_codes, item_names = pd.factorize(items, sort=False)
+        unique_items = pd.Series(item_names, dtype=str)
+        digits = unique_items.str.isdigit().to_numpy()
+        position = {str(name): k for k, name in enumerate(supplier_names)}
+        scopes: list[Scope] = []
+        # row 0 of the table: suppliers outside the coalition, closed on nothing
+        scope_of_supplier = np.zeros(len(supplier_names), dtype=np.intp)
         for member, scope in self.scopes.items():
-            rows = suppliers.isin((member, *ALIASES.get(member, ()))).to_numpy()
-            if not rows.any():
-                continue
-            if scope is None:
-                out |= rows
-                continue
-            pattern = "^(?:" + "|".join(sorted(set(scope))) + ")"
-            sectors = sorted({sector for p in scope for sector in sectors_of(p)})
-            by_hs = hs & items.str.contains(pattern, regex=True).to_numpy()
-            by_sector = ~hs & items.isin(sectors).to_numpy()
-            out |= rows & (by_hs | by_sector)
-        return out
+            keys = [position[c] for c in (member, *ALIASES.get(member, ())) if c in position]
+            if keys:
+                if scope not in scopes:
+                    scopes.append(scope)
+                scope_of_supplier[keys] = scopes.index(scope) + 1
+        table = np.zeros((len(scopes) + 1, len(item_names)), dtype=bool)
+        for k, scope in enumerate(scopes, start=1):
+            table[k] = _closed_items(unique_items, digits, scope)
+        closed: np.ndarray = table[scope_of_supplier[supplier_codes], item_codes]
+        return closed
 
     def _scope_of(self, member: str) -> Scope | Literal[False]:
         if member in self.scopes:
@@ -281,6 +288,18 @@ class Coalition:
                 for m, s in sorted(self.scopes.items())
             },
         }
+
+
+def _closed_items(items: pd.Series, digits: np.ndarray, scope: Scope) -> np.ndarray:
+    """Which of ``items`` (HS codes or ICIO sectors) a scope closes."""
+    if scope is None:
+        return np.ones(len(items), dtype=bool)
+    pattern = "^(?:" + "|".join(sorted(set(scope))) + ")"
+    sectors = sorted({sector for p in scope for sector in sectors_of(p)})
+    by_hs = items.str.contains(pattern, regex=True).to_numpy()
+    by_sector = items.isin(sectors).to_numpy()
+    closed: np.ndarray = np.where(digits, by_hs, by_sector)
+    return closed
 
 
 def _compact(prefixes: Iterable[str]) -> list[str]:
