@@ -287,7 +287,7 @@ def dependencies_cmd(
         typer.Option(
             help="States whose exports are no alternative capacity (they restrict exports "
             "to A): auto (the packaged, cited list, by product), none, or countries and "
-            "groups (eu, g7, unfriendly) [default: auto]."
+            "groups (eu, g7, unfriendly). Default: auto."
         ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,

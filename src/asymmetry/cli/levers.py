@@ -80,8 +80,8 @@ def lever_cmd(
             help="States that restrict exports to the target besides the sender, so cannot "
             "take diverted trade or replace it: auto (the packaged, cited list, by product), "
             "none, or countries and groups (eu, g7, unfriendly), e.g. eu,g7,CHE. With "
-            "--model ge a given coalition restricts with the sender (auto is not applied) "
-            "[default: auto]."
+            "--model ge a given coalition restricts with the sender; auto is not applied "
+            "there. Default: auto."
         ),
     ] = None,
     counter_export: Annotated[

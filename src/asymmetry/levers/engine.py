@@ -172,15 +172,13 @@ def coalition_summary(
     total = float(sum(sorted(held.values())))
     if not coalition.scopes:
         text = "none: every other supplier can take diverted trade"
-    elif not applied:
-        text = f"{coalition.label}; {role}"
-    else:
-        text = f"{coalition.label}; {role}"
-    if applied and excluded is not None and coalition.scopes:
+    elif applied and excluded is not None:
         text = (
             f"excluded as substitutes: {coalition.label}; USD {total / 1e9:,.2f} bn of "
             f"their sales held out of the substitution nest"
         )
+    else:
+        text = f"{coalition.label}; {role}"
     return {
         **coalition.to_dict(),
         "applied": applied and bool(coalition.scopes),
