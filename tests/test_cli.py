@@ -284,6 +284,23 @@ def test_export_restriction_on_the_embedded_default(store_env: Path) -> None:
     text = " ".join(result.stdout.split())
     assert "partial equilibrium" in text and "leverage ratio:" in text
     assert "third countries selling more" in text
+    # Germany restricts these exports to Russia itself: held out, not a taker
+    assert "coalition: excluded as substitutes: 33 states restricting RUS (EU," in text
+    takers = text.split("third countries selling more (USD bn, midpoints):")[1]
+    assert "DEU" not in takers and "DEU" in text.split("largest held out")[1]
+    off = runner.invoke(
+        app,
+        ["lever", "--sender", "CHN", "--target", "RUS", "--export-restriction", "84,85,87",
+         "--draws", "50", "--coalition", "none"],
+    )  # fmt: skip
+    off_text = " ".join(off.stdout.split())
+    assert "coalition: none" in off_text
+    assert "DEU" in off_text.split("third countries selling more (USD bn, midpoints):")[1]
+    unknown = runner.invoke(
+        app, ["lever", "--sender", "CHN", "--target", "RUS", "--export-restriction", "84",
+              "--coalition", "auto,DEU"],
+    )  # fmt: skip
+    assert unknown.exit_code == 2 and "stands alone" in unknown.output
 
 
 def test_every_lever_type_on_baci_files(store_env: Path, tmp_path: Path) -> None:

@@ -39,8 +39,8 @@ def world(empty_store: Store, tmp_path: Path) -> Store:
 
 
 def test_hand_worked_chip_row(world: Store) -> None:
-    table = dependencies(world, "RUS", on="CHN", top=None).table.set_index("product")
-    chip = table.loc["854231"]
+    table = dependencies(world, "RUS", on="CHN", top=None, coalition="none").table
+    chip = table.set_index("product").loc["854231"]
     assert chip["imports_usd"] == 100 and chip["from_partner_usd"] == 60
     assert chip["partner_share"] == pytest.approx(0.6)
     assert chip["supplier_hhi"] == pytest.approx(0.6**2 + 0.4**2)
@@ -55,7 +55,7 @@ def test_hand_worked_chip_row(world: Store) -> None:
 
 
 def test_hand_worked_car_row_and_order(world: Store) -> None:
-    result = dependencies(world, "RUS", on="CHN", top=None)
+    result = dependencies(world, "RUS", on="CHN", top=None, coalition="none")
     car = result.table.set_index("product").loc["870323"]
     assert car["partner_share"] == 1.0 and car["supplier_hhi"] == 1.0
     assert car["import_export_ratio"] == 9999.0  # RUS exports no cars
@@ -65,6 +65,24 @@ def test_hand_worked_car_row_and_order(world: Store) -> None:
     assert bool(car["geodep"])
     assert list(result.table["product"]) == ["854231", "870323"]  # by dependence
     assert result.year == 2022 and result.dataset == "table:world" and result.on == "CHN"
+
+
+def test_coalition_exports_are_no_alternative_capacity(world: Store) -> None:
+    # Germany restricts chip (HS 85) exports to Russia (the EU's export controls):
+    # its 50 of world exports leave the chip's capacity, exactly: (215-160-5-50)/60 = 0.
+    # Japan's cars (870323) are restricted too (its 2023 ban on cars over 1,900 cc).
+    result = dependencies(world, "RUS", on="CHN", top=None)
+    table = result.table.set_index("product")
+    assert table.loc["854231", "alternative_capacity"] == pytest.approx(0.0)
+    assert table.loc["854231", "dependence"] == pytest.approx(0.6)
+    assert table.loc["870323", "alternative_capacity"] == pytest.approx(0.0)
+    assert result.coalition["excluded_usd"] == {"JPN": 900.0, "DEU": 50.0}
+    assert result.coalition["source"] == "packaged" and result.to_dict()["coalition"]
+    assert sorted(result.scarce()["product"]) == ["854231", "870323"]  # neither replaceable
+    # a given coalition of one: only its exports leave, on every product
+    only_japan = dependencies(world, "RUS", on="CHN", top=None, coalition="JPN").table
+    chip = only_japan.set_index("product").loc["854231"]
+    assert chip["alternative_capacity"] == pytest.approx(50 / 60)
 
 
 def test_levels_aggregate_codes(world: Store) -> None:
@@ -145,7 +163,7 @@ def test_matches_brute_force(
     )
     report = ingest_table(empty_store, path, hs_revision="HS17")
     got = dependencies(
-        empty_store, "RUS", on="CHN", dataset=report.dataset, top=None
+        empty_store, "RUS", on="CHN", dataset=report.dataset, top=None, coalition="none"
     ).table.set_index("product")
     expected = _reference(rows, "RUS", "CHN")
     assert set(got.index) == set(expected)

@@ -201,6 +201,23 @@ def test_done_when_command_answers_both_sides(store_env: Path) -> None:
     )
     assert data["ge"]["parameters"]["tau"] == 0.3
     assert {row["country"] for row in data["ge"]["by_country_sector"]} == {"CHN", "RUS"}
+    # the packaged coalition against Russia is named but not applied here (it would join
+    # the sender's side and change the question); the peer's own scenario is solved
+    assert data["coalition"]["applied"] is False and "DEU" in data["coalition"]["members"]
+    assert "not applied in the general-equilibrium model" in data["coalition"]["summary"]
+    assert data["sender_side"] == ["CHN"]
+
+
+def test_a_given_coalition_sends_with_the_sender_and_heads_the_table(store_env: Path) -> None:
+    args = (
+        "lever --sender USA --target RUS --coalition DEU,JPN --export-restriction C28 "
+        "--model ge --tau 0.3 --delta 0.1 --rho -1 --draws 1"
+    )
+    result = CliRunner().invoke(app, args.split(), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "cost to USA+DEU+JPN" in result.output
+    assert "cost to USA " not in result.output.replace("cost to USA+", "")
+    assert "restricts with the sender" in result.output
 
 
 def test_a_range_of_cuts_reports_the_legs_at_its_median(model: GEModel) -> None:

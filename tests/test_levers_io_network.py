@@ -94,3 +94,29 @@ def test_network_model_refuses_goods_flows(default_store: Store) -> None:
         )
     with pytest.raises(ScenarioError, match="unknown model"):
         simulate(default_store, _ban(), model="magic")  # type: ignore[arg-type]
+
+
+def test_coalition_deliveries_stay_out_of_the_nest(default_store: Store) -> None:
+    lever = {"type": "export-restriction", "products": "84,85,87"}
+
+    def run(model: str, coalition: str | None) -> object:
+        sc = Scenario.from_dict(
+            {"sender": "CHN", "target": "RUS", "levers": [lever], "coalition": coalition}
+        )
+        return simulate(default_store, sc, draws=20, model=model)  # type: ignore[arg-type]
+
+    ops = NetworkOperators.build(icio_matrices(default_store))
+    auto, none = run("network", None), run("network", "none")
+    held = auto.coalition["excluded_usd"]  # type: ignore[attr-defined]
+    # the network's matrices and the partial-equilibrium SQL over the same ICIO flows
+    # find the same coalition deliveries to Russia in C26-C29
+    pe = run("pe", None).coalition["excluded_usd"]  # type: ignore[attr-defined]
+    assert held.keys() == pe.keys() and all(held[k] == pytest.approx(pe[k]) for k in held)
+    deu = (ops.country == "DEU") & np.isin(ops.sector, ["C26", "C27", "C28", "C29"])
+    assert held["DEU"] == pytest.approx(ops.m.flows[np.ix_(deu, ops.country == "RUS")].sum())
+    assert none.coalition["excluded_usd"] == {}  # type: ignore[attr-defined]
+    # fewer substitutes in the nest: a larger share lost, a larger loss
+    assert auto.cost_target_usd["median"] > none.cost_target_usd["median"]  # type: ignore[attr-defined]
+    # China's loss moves only through the network (Russia's dearer inputs feed back)
+    sender_auto = auto.cost_sender_usd["median"]  # type: ignore[attr-defined]
+    assert sender_auto == pytest.approx(none.cost_sender_usd["median"], rel=0.01)  # type: ignore[attr-defined]

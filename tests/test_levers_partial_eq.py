@@ -33,9 +33,15 @@ def toy(empty_store: Store, tmp_path: Path) -> Store:
     return empty_store
 
 
-def _restriction(direction: str, products: str, **params: object) -> Scenario:
+def _restriction(
+    direction: str, products: str, coalition: str | None = "none", **params: object
+) -> Scenario:
+    """China restricts Russia; no coalition unless given (the closed forms are for an
+    open market: Germany, which itself restricts Russia, is the only other supplier)."""
     lever = {"type": f"{direction}-restriction", "products": products, **params}
-    return Scenario.from_dict({"sender": "CHN", "target": "RUS", "levers": [lever]})
+    return Scenario.from_dict(
+        {"sender": "CHN", "target": "RUS", "levers": [lever], "coalition": coalition}
+    )
 
 
 def test_closed_form_two_supplier_market(toy: Store) -> None:
@@ -139,3 +145,80 @@ def test_hs_chapters_map_to_icio_sectors(default_store: Store) -> None:
     result = simulate(default_store, _restriction("export", "84,85,87"), draws=200)
     assert result.basis == "intermediate inputs (ICIO)"
     assert result.leverage_ratio is not None and result.leverage_ratio > 1
+
+
+# A three-supplier market: Russia buys 847130 from China (40), Germany (30, a member of
+# the EU's export controls on HS 84) and Kazakhstan (30, restricting nothing).
+THREE = """year,exporter,importer,product,value_usd
+2022,CHN,RUS,847130,40
+2022,DEU,RUS,847130,30
+2022,KAZ,RUS,847130,30
+"""
+
+
+@pytest.fixture
+def three(empty_store: Store, tmp_path: Path) -> Store:
+    path = tmp_path / "three.csv"
+    path.write_text(THREE)
+    ingest_table(empty_store, path, hs_revision="HS17")
+    return empty_store
+
+
+def test_a_coalition_member_is_no_substitute_by_an_exact_amount(three: Store) -> None:
+    # Open market: M = 100, theta = 0.4, capacity of the others 60 (DEU 30 + KAZ 30).
+    # With Germany in the coalition its 30 stay outside the nest: M' = 70,
+    # theta' = 40/70, capacity 30, i.e. 30 less, exactly Germany's sales.
+    params = {"fraction": 1.0, "sigma": 5.0, "eta": 1.0, "income_share": 0.3}
+    open_market = simulate(three, _restriction("export", "84", "none", **params), draws=3)
+    assert open_market.cost_target_usd["median"] == pytest.approx(100 * math.log(0.6**-0.25))
+    assert open_market.coalition["applied"] is False
+    # eta = 1: the others' sales rise from 60 to 100, shared 50:50.
+    assert {g["country"]: g["gain_usd"] for g in open_market.third_countries} == pytest.approx(
+        {"DEU": 20.0, "KAZ": 20.0}
+    )
+    closed = simulate(three, _restriction("export", "84", None, **params), draws=3)
+    assert closed.cost_target_usd["median"] == pytest.approx(70 * math.log((3 / 7) ** -0.25))
+    assert closed.coalition["excluded_usd"] == {"DEU": 30.0}
+    assert closed.coalition["excluded_total_usd"] == 30.0
+    assert "DEU" in closed.coalition["members"] and closed.coalition["source"] == "packaged"
+    # Kazakhstan now takes the whole 40: spending on the nest stays 70, all of it its own.
+    assert closed.third_countries == [{"country": "KAZ", "gain_usd": pytest.approx(40.0)}]
+    assert closed.cost_sender_usd == open_market.cost_sender_usd  # China's lost income
+    # a given coalition excludes its members on every product of the lever
+    given = simulate(three, _restriction("export", "84", "KAZ", **params), draws=3)
+    assert given.coalition["excluded_usd"] == {"KAZ": 30.0}
+    assert [g["country"] for g in given.third_countries] == ["DEU"]
+
+
+def test_the_coalition_does_not_touch_an_import_restriction(toy: Store) -> None:
+    result = simulate(toy, _restriction("import", "27", None, sigma=5.0, eta=1.0), draws=3)
+    assert result.coalition["applied"] is False and "import" in result.coalition["role"]
+    assert [g["country"] for g in result.third_countries] == ["SAU"]
+
+
+def test_chinese_ban_on_russia_no_longer_diverts_to_coalition_members(
+    default_store: Store,
+) -> None:
+    # The measured case (ICIO basis): Germany took USD 1.67 bn of the diverted trade
+    # in HS 84/85/87 while itself restricting those exports to Russia.
+    lever = {"type": "export-restriction", "products": "84,85,87"}
+
+    def run(coalition: str | None) -> object:
+        sc = Scenario.from_dict(
+            {"sender": "CHN", "target": "RUS", "levers": [lever], "coalition": coalition}
+        )
+        return simulate(default_store, sc, draws=5)
+
+    default, none = run(None), run("none")
+    takers = {g["country"] for g in default.third_countries}  # type: ignore[attr-defined]
+    members = set(default.coalition["members"])  # type: ignore[attr-defined]
+    assert {"DEU", "USA", "JPN", "FRA", "ITA", "GBR"} <= members
+    # the EU, the USA and Japan restrict every sector of the ban (84, 85 and cars, 8703,
+    # close C26-C29 on ICIO): none takes diverted trade; members restricting only part
+    # (Britain: no cited car ban) could take trade in the rest, but none does here
+    assert takers and not takers & members
+    assert "DEU" in {g["country"] for g in none.third_countries}  # type: ignore[attr-defined]
+    assert default.coalition["excluded_total_usd"] > 0  # type: ignore[attr-defined]
+    assert default.coalition["excluded_usd"]["DEU"] > 0  # type: ignore[attr-defined]
+    # fewer substitutes: Russia loses more
+    assert default.cost_target_usd["median"] > none.cost_target_usd["median"]  # type: ignore[attr-defined]

@@ -144,6 +144,9 @@ def test_markdown_and_json(default_report: tuple[Store, Report]) -> None:
     assert md.startswith("# Russia and China")
     assert report.headline_sentence() in md
     assert "## Levers" in md and "| lever |" in md
+    # China's technology ban on Russia: the states restricting Russia themselves are named
+    assert "Coalition, CHN stops exporting technology goods to RUS: excluded as " in md
+    assert "Coalition, CHN stops exporting technology goods to RUS" in render_html(report)
     data = json.loads(render_json(report))
     assert data["headline"] == report.headline_sentence()
     assert data["profiles"][0]["shares"] == report.headline.shares

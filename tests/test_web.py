@@ -106,6 +106,21 @@ def test_levers_api(client: httpx.Client) -> None:
     assert body["sender"] == "CHN" and body["draws"] == 200
     assert body["cost_target_usd"]["p05"] <= body["cost_target_usd"]["median"]
     assert body["warnings"] == []  # ICIO: the whole network
+    # the packaged coalition by default; the coalition parameter overrides the body's
+    assert body["coalition"]["applied"] and "DEU" in body["coalition"]["members"]
+    assert "DEU" not in {g["country"] for g in body["third_countries"]}
+    off = client.post(
+        "/api/levers",
+        json={**scenario, "coalition": "eu"},
+        params={"draws": 200, "coalition": "none"},
+    ).json()
+    assert off["coalition"]["members"] == [] and "DEU" in {
+        g["country"] for g in off["third_countries"]
+    }
+    given = client.post("/api/levers", json=scenario, params={"draws": 20, "coalition": "KAZ"})
+    assert given.json()["coalition"]["members"] == ["KAZ"]
+    wrong = client.post("/api/levers", json=scenario, params={"coalition": "Atlantis"})
+    assert wrong.status_code in (404, 422) and "Atlantis" in wrong.json()["detail"]
     bad = {**scenario, "levers": [{"type": "blockade"}]}
     refused = client.post("/api/levers", json=bad)
     assert refused.status_code == 422 and "unknown lever type" in refused.json()["detail"]

@@ -201,7 +201,13 @@ def substitutes_section(
     numbers: dict[str, Any] = {
         "hardest_to_replace": table.to_dict("records"),
         "chpl_items_in_top": flagged,
+        "coalition": deps.coalition,
     }
+    if deps.coalition.get("members"):
+        answer += (
+            f" The rest of the world here leaves out {deps.coalition['label']}, which "
+            f"restrict these exports to {n[a]} themselves."
+        )
     if screen is not None and not screen.table.empty:
         top = screen.table.iloc[0]
         numbers["parallel_imports"] = screen.table.head(10).to_dict("records")
@@ -218,7 +224,8 @@ def substitutes_section(
         numbers,
         [f"{deps.basis} {deps.year} ({deps.dataset})", "Common High Priority List (CHPL)"],
         "World export capacity is an upper bound on substitution: it ignores contracts, "
-        "standards, sanctions on the other suppliers and the time it takes to switch.",
+        "standards, sanctions other than the cited coalition's, and the time it takes to "
+        "switch.",
     )
 
 
@@ -245,6 +252,9 @@ def leverage_section(report: Report) -> Section:
         f"[{usd(r.cost_target_usd['p05'])}, {usd(r.cost_target_usd['p95'])}], "
         f"{other_side}."
     )
+    coalition = r.coalition.get("summary") if r.coalition.get("applied") else None
+    if coalition:
+        answer += f" Coalition: {coalition}."
     ranked = [
         {
             "lever": item.key,
@@ -253,6 +263,7 @@ def leverage_section(report: Report) -> Section:
             "cost_target_usd": item.result.cost_target_usd,
             "cost_sender_usd": item.result.cost_sender_usd,
             "leverage_ratio": item.result.leverage_ratio,
+            "coalition": item.result.coalition.get("summary"),
         }
         for item in battery.items
     ]

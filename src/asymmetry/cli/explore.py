@@ -283,6 +283,14 @@ def dependencies_cmd(
         typer.Option(help="auto: HS products if flows are loaded, else ICIO sectors; flows; icio."),
     ] = SourceOption.auto,
     dataset: Annotated[str | None, typer.Option(help="Flows dataset id.")] = None,
+    coalition: Annotated[
+        str | None,
+        typer.Option(
+            help="States whose exports are no alternative capacity (they restrict exports "
+            "to A): auto (the packaged, cited list, by product), none, or countries and "
+            "groups (eu, g7, unfriendly). Default: auto."
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
     wide: WideOpt = False,
     engine: EngineOpt = EngineOption.duckdb,
@@ -305,6 +313,7 @@ def dependencies_cmd(
             dataset=dataset,
             top=top or None,
             min_value_usd=min_value,
+            coalition=coalition,
         )
 
     pairs = [(country, on), (on, country)] if both else [(country, on)]
@@ -323,6 +332,12 @@ def dependencies_cmd(
             for note in r.notes:
                 out.print(f"[yellow]note:[/] {note}", highlight=False)
             print_warnings(r.warnings)
+            if r.coalition.get("members"):
+                out.print(
+                    f"[cyan]coalition:[/] alternative capacity excludes {r.coalition['label']}: "
+                    f"USD {r.coalition['excluded_total_usd'] / 1e9:,.2f} bn of their exports",
+                    highlight=False,
+                )
             title = (
                 f"{r.country} on {r.on}: {r.basis}, {r.year} ({r.dataset}), "
                 f"by {r.level}, most dependent first"

@@ -78,8 +78,11 @@ def lever_cmd(
     coalition: Annotated[
         str | None,
         typer.Option(
-            help="--model ge: countries that apply the same restrictions as the sender, "
-            "e.g. USA,DEU,JPN."
+            help="States that restrict exports to the target besides the sender, so cannot "
+            "take diverted trade or replace it: auto (the packaged, cited list, by product), "
+            "none, or countries and groups (eu, g7, unfriendly), e.g. eu,g7,CHE. With "
+            "--model ge a given coalition restricts with the sender; auto is not applied "
+            "there. Default: auto."
         ),
     ] = None,
     counter_export: Annotated[
@@ -230,20 +233,27 @@ def _print_lever(r: Any) -> None:
     for note in r.notes:
         out.print(f"  [yellow]note:[/] {note}", highlight=False)
     print_warnings(r.warnings, indent="  ")
+    side = "+".join(r.sender_side) or r.sender
+    if r.coalition:
+        c = r.coalition
+        out.print(f"  [cyan]coalition:[/] {c['summary']}", highlight=False)
+        if c["excluded_usd"]:
+            held = ", ".join(f"{k} {v / 1e9:,.2f}" for k, v in list(c["excluded_usd"].items())[:6])
+            out.print(f"    largest held out (USD bn): {held}", highlight=False)
     out.print(f"  cost to {r.target}: USD {usd(r.cost_target_usd)}")
-    out.print(f"  cost to {r.sender}: USD {usd(r.cost_sender_usd)}  (negative = a gain)")
+    out.print(f"  cost to {side}: USD {usd(r.cost_sender_usd)}  (negative = a gain)")
     if r.cost_target_share and r.cost_sender_share:
         out.print(
             f"  as share of value added: {r.target} {r.cost_target_share['median']:.2%}, "
-            f"{r.sender} {r.cost_sender_share['median']:.3%}"
+            f"{side} {r.cost_sender_share['median']:.3%}"
         )
     ratio = r.leverage_ratio
     out.print(
         "  leverage ratio: "
-        + (f"{ratio:,.1f}" if ratio is not None else f"undefined ({r.sender} does not lose)")
+        + (f"{ratio:,.1f}" if ratio is not None else f"undefined ({side} does not lose)")
     )
     table = Table(title="by lever (USD bn, median)")
-    for col in ("lever", "base", f"cost to {r.target}", f"cost to {r.sender}"):
+    for col in ("lever", "base", f"cost to {r.target}", f"cost to {side}"):
         table.add_column(col, justify="left" if col == "lever" else "right")
     for row in r.by_lever:
         table.add_row(

@@ -27,6 +27,7 @@ from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import Restriction, Scenario
 from asymmetry.levers.uncertainty import Interval, interval
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.coalitions import Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
 from asymmetry.store.ingest_icio import icio_matrices
@@ -74,6 +75,12 @@ class LeverResult:
     # what the basis's goods flows lack of a full year (`metrics.coverage`)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
+    # the states that restrict the target besides the sender, what the model did with
+    # them and what they excluded (`coalition_summary`)
+    coalition: dict[str, Any] = field(default_factory=dict)
+    # who the sender's costs are summed over: the sender, and in the general-
+    # equilibrium model a given coalition restricting with it
+    sender_side: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -106,6 +113,26 @@ def _simulate_ge(scenario: Scenario, draws: int, seed: int, ge_model: GEModel) -
         }
     ]
     denominator = f"gross output, ICIO 2022 (sanction-simulator {ge_model.version} benchmark)"
+    if scenario.coalition:
+        given = Coalition(scenario.target, {m: None for m in scenario.coalition}, "given")
+        coalition = coalition_summary(
+            given,
+            "restricts with the sender: its legs to the target are severed too, so it "
+            "cannot take rerouted trade, and its losses count on the sender's side",
+        )
+    else:
+        packaged = resolve_coalition(
+            None if scenario.coalition is None else "none",
+            target=scenario.target,
+            exclude=(scenario.sender,),
+        )
+        coalition = coalition_summary(
+            packaged,
+            "not applied in the general-equilibrium model: there a coalition restricts "
+            "with the sender (its legs severed, its losses on the sender's side), which "
+            "changes the question; name it with --coalition to solve that scenario",
+            applied=False,
+        )
     return LeverResult(
         scenario.name,
         scenario.sender,
@@ -127,7 +154,39 @@ def _simulate_ge(scenario: Scenario, draws: int, seed: int, ge_model: GEModel) -
         {},
         {c: denominator for c in (scenario.target, *scenario.senders)},
         ge=summary,
+        coalition=coalition,
+        sender_side=list(scenario.senders),
     )
+
+
+def coalition_summary(
+    coalition: Coalition,
+    role: str,
+    *,
+    excluded: dict[str, float] | None = None,
+    applied: bool = True,
+) -> dict[str, Any]:
+    """What the output says about the coalition: who, from where, what it did, and
+    (partial equilibrium) the sales it held out of the substitution nest, USD."""
+    held = dict(sorted((excluded or {}).items(), key=lambda kv: (-kv[1], kv[0])))
+    total = float(sum(sorted(held.values())))
+    if not coalition.scopes:
+        text = "none: every other supplier can take diverted trade"
+    elif applied and excluded is not None:
+        text = (
+            f"excluded as substitutes: {coalition.label}; USD {total / 1e9:,.2f} bn of "
+            f"their sales held out of the substitution nest"
+        )
+    else:
+        text = f"{coalition.label}; {role}"
+    return {
+        **coalition.to_dict(),
+        "applied": applied and bool(coalition.scopes),
+        "role": role,
+        "excluded_usd": held,
+        "excluded_total_usd": total,
+        "summary": text,
+    }
 
 
 def value_added(store: Store, country: str) -> float | None:
@@ -181,12 +240,17 @@ def simulate(
                 value=scenario.year,
             )
         return _simulate_ge(scenario, draws, seed, ge_model or default_model())
-    if scenario.counter_measures or scenario.coalition:
+    if scenario.counter_measures:
         raise ScenarioError(
-            "counter-measures and a sender coalition run in the general-equilibrium model only "
-            "(model ge)",
+            "counter-measures run in the general-equilibrium model only (model ge)",
             field="model",
         )
+    coalition = resolve_coalition(
+        None if scenario.coalition is None else (scenario.coalition or "none"),
+        target=scenario.target,
+        exclude=(scenario.sender,),
+    )
+    excluded: dict[str, float] = {}
     if model == "network":
         if source == "flows":
             raise ScenarioError(
@@ -215,17 +279,29 @@ def simulate(
     gains: dict[str, float] = {}
     for lever in scenario.levers:
         if isinstance(lever, Restriction) and operators is not None:
-            target_part, sender_part, lever_bound, base, lever_items = network_costs(
-                operators, lever, s, t, draws, rng
+            target_part, sender_part, lever_bound, base, lever_items, held = network_costs(
+                operators, lever, s, t, draws, rng, coalition
             )
+            for country, value in held.items():
+                excluded[country] = excluded.get(country, 0.0) + value
             for country, loss in lever_bound.items():
                 bound[country] = bound.get(country, 0.0) + loss
         elif isinstance(lever, Restriction):
-            target_part, sender_part, lever_items, base, lever_gains = restriction_costs(
-                store, basis, lever, s, t, draws, rng, product_filter(lever.products, basis)
+            target_part, sender_part, lever_items, base, lever_gains, held = restriction_costs(
+                store,
+                basis,
+                lever,
+                s,
+                t,
+                draws,
+                rng,
+                product_filter(lever.products, basis),
+                coalition,
             )
             for country, gain in lever_gains.items():
                 gains[country] = gains.get(country, 0.0) + gain
+            for country, value in held.items():
+                excluded[country] = excluded.get(country, 0.0) + value
         else:
             target_part, sender_part, lever_items, base = accounting_costs(
                 store, basis, lever, s, t, draws, rng
@@ -285,4 +361,27 @@ def simulate(
         denominators,
         warnings=coverage_warnings(store, basis),
         notes=list(basis.notes),
+        coalition=_pe_coalition(coalition, excluded, scenario, network=operators is not None),
+        sender_side=[s],
+    )
+
+
+def _pe_coalition(
+    coalition: Coalition, excluded: dict[str, float], scenario: Scenario, *, network: bool
+) -> dict[str, Any]:
+    exports = any(
+        isinstance(lv, Restriction) and lv.direction == "export" for lv in scenario.levers
+    )
+    if not exports:
+        return coalition_summary(
+            coalition,
+            "not applied: no export restriction here, and the coalition restricts exports "
+            "to the target (an import restriction's buyer is the sender)",
+            applied=False,
+        )
+    return coalition_summary(
+        coalition,
+        "no substitutes: their deliveries to the target stay as they are, outside the "
+        "substitution nest" + ("" if network else ", and they take none of the diverted trade"),
+        excluded=excluded,
     )

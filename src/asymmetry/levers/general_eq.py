@@ -18,6 +18,17 @@ same legs seen from its side. A partial cut (``fraction`` f) scales the row mask
 to f, so the package severs that share of each seller sector's deliveries. Two
 restrictions on one leg combine sector by sector (the larger cut).
 
+Coalition (`Scenario.coalition`, `asymmetry.metrics.coalitions`): a coalition
+given by name restricts with the sender. Its members' legs to the target are
+severed on the same products, the only way this model keeps a state from taking
+rerouted trade (the RAS step reroutes through every open leg), and their losses
+count on the sender's side. The packaged default (the cited list of states that
+restrict the target) is not applied here: it would make every Chinese lever on
+Russia a joint lever of China and 33 states, and change the question from what the
+sender's lever does to what the whole coalition's does; the output names it and
+says so. (Solving the coalition's restrictions as the reference and reporting the
+sender's increment would answer the first question; it is not done: two solves a draw.)
+
 Reported, in USD, by country and country-sector: the gross-output loss
 ``s - s_omega`` (the package's headline, gamma = loss / benchmark output) and the
 value-added loss ``zeta = (1 - kappa_eff) z``: the final-demand deliveries lost

@@ -17,8 +17,11 @@ the Ghosh supply model, ``c' G`` with ``G = (I - B)^-1``, ``B = flows / output``
 
 *CES substitution case*: buyers re-source from other suppliers at a higher
 price: losing a share theta of inputs raises the input price index by
-``(1 - theta)**(-1/(sigma - 1))``; the unit-cost rise (times the intermediate
-cost share) passes downstream through the Leontief price model
+``(1 - theta)**(-1/(sigma - 1))``; deliveries from a coalition that itself
+restricts those goods to the buyer (`asymmetry.metrics.coalitions`) are no
+substitutes and stay outside the nest, so theta = lost / (inputs - theirs); the
+unit-cost rise (times the intermediate cost share) passes downstream through the
+Leontief price model
 ``dp = (I - T')^-1 cost`` and output falls with demand elasticity eta,
 ``x (1 - (1 + dp)**-eta)``. Sellers sell ``1 - income_share`` of the lost sales
 elsewhere, so only ``income_share * d`` propagates upstream.
@@ -41,11 +44,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.linalg
 
 from asymmetry.errors import ScenarioError
 from asymmetry.levers.scenario import Restriction
 from asymmetry.levers.uncertainty import draw, midpoint
+from asymmetry.metrics.coalitions import Coalition
 from asymmetry.store.ingest_icio import IcioMatrices
 
 MAX_CUT = 0.999
@@ -122,6 +127,34 @@ class NetworkOperators:
         lost_inputs[cols] = block.sum(axis=0)
         return lost_sales, lost_inputs
 
+    def held_inputs(
+        self, lever: Restriction, sender: str, target: str, coalition: Coalition | None
+    ) -> tuple[np.ndarray, dict[str, float]]:
+        """Inputs each target node buys from coalition members in sectors they restrict
+        (USD; export restrictions only: their buyer is the target), and the total by member."""
+        held = np.zeros(len(self.sector))
+        if coalition is None or not coalition.scopes or lever.direction != "export":
+            return held, {}
+        products = (
+            np.ones(len(self.sector), bool)
+            if lever.products.all_products
+            else np.isin(self.sector, lever.products.sectors)
+        )
+        closed = products & (self.country != sender) & (self.country != target)
+        rows = np.flatnonzero(closed)
+        rows = rows[coalition.mask(pd.Series(self.country[rows]), pd.Series(self.sector[rows]))]
+        cols = np.flatnonzero(self.country == target)
+        if not len(rows):
+            return held, {}
+        block = self.m.flows[np.ix_(rows, cols)]
+        held[cols] = block.sum(axis=0)
+        by_member = np.bincount(
+            self.country_index[rows], weights=block.sum(axis=1), minlength=self.m.n_countries
+        )
+        return held, {
+            str(c): float(v) for c, v in zip(self.m.countries, by_member, strict=True) if v > 0
+        }
+
     def bound_output_loss(self, lost_sales: np.ndarray, lost_inputs: np.ndarray) -> np.ndarray:
         """Output lost by node, no substitution (upstream Leontief + downstream Ghosh)."""
         up = scipy.linalg.lu_solve(self.leontief, lost_sales, check_finite=False)
@@ -137,10 +170,12 @@ class NetworkOperators:
         sigma: np.ndarray,
         eta: np.ndarray,
         income_share: np.ndarray,
+        held_inputs: np.ndarray | None = None,
     ) -> np.ndarray:
         """Output lost by node (nodes x draws) with substitution (see module doc)."""
+        nest = self.inputs if held_inputs is None else self.inputs - held_inputs
         with np.errstate(divide="ignore", invalid="ignore"):
-            theta = np.where(self.inputs > 0, lost_inputs / self.inputs, 0.0)
+            theta = np.where(nest > 0, lost_inputs / nest, 0.0)
         share = np.minimum(theta[:, None] * fraction[None, :], MAX_CUT)
         price_index = (1.0 - share) ** (-1.0 / (sigma[None, :] - 1.0))
         dp = scipy.linalg.lu_solve(
@@ -163,14 +198,16 @@ def network_costs(
     target: str,
     n: int,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, dict[str, float], float, list[dict[str, Any]]]:
+    coalition: Coalition | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float], float, list[dict[str, Any]], dict[str, float]]:
     """Value added lost (draws) by target and sender in the CES case, the bound by country.
 
     Returns (target draws, sender draws, {country: bound value added lost, USD}, base,
-    the 20 country-sectors losing most value added), base being the value of the
-    deliveries cut at fraction 1.
+    the 20 country-sectors losing most value added, {coalition member: its deliveries
+    held out of the nest, USD}), base being the value of the deliveries cut at fraction 1.
     """
     lost_sales, lost_inputs = ops.cut(lever, sender, target)
+    held, held_by_member = ops.held_inputs(lever, sender, target, coalition)
     fraction = draw(lever.fraction, n, rng)
     ces = ops.ces_output_loss(
         lost_sales,
@@ -179,6 +216,7 @@ def network_costs(
         draw(lever.sigma, n, rng),
         draw(lever.eta, n, rng),
         draw(lever.income_share, n, rng),
+        held,
     )
     ces *= ops.va_share[:, None]
     scale = midpoint(lever.fraction)
@@ -204,4 +242,5 @@ def network_costs(
         by_country,
         float(lost_sales.sum()),
         items,
+        held_by_member,
     )

@@ -20,6 +20,16 @@ proportion to their current sales (who gains). The exporting side loses
 ``f * sales`` of revenue, of which ``income_share`` is lost income (the rest is
 sold elsewhere or redeployed).
 
+Suppliers that themselves restrict exports to the importer (the coalition,
+`asymmetry.metrics.coalitions`) are no substitutes: their sales stay as they are,
+outside the nest, so the nest is the importer's purchases from everyone else,
+``M' = M - coalition sales``, the withdrawn supplier's share in it is
+``theta' = sales / M'``, and only suppliers outside the coalition take the
+diverted trade. The substitution capacity, ``M' - sales``, falls by exactly the
+coalition's sales. (This holds for export restrictions, whose importer is the
+target; an import restriction's importer is the sender, whose suppliers no
+coalition against the target restricts.)
+
 A product the importer buys only from the restricting supplier has no
 substitute in this model (theta = 1, f = 1 gives an infinite price); the cut is
 capped at 99.9% of its purchases (``MAX_CUT``), so such products count as a
@@ -41,6 +51,7 @@ from asymmetry.errors import ScenarioError
 from asymmetry.levers.scenario import Restriction
 from asymmetry.levers.uncertainty import draw, midpoint
 from asymmetry.metrics.basis import Basis
+from asymmetry.metrics.coalitions import Coalition
 from asymmetry.store.store import Store
 
 MAX_CUT = 0.999
@@ -71,8 +82,10 @@ def restriction_costs(
     n: int,
     rng: np.random.Generator,
     product_filter: tuple[str, dict[str, Any]],
-) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], float, dict[str, float]]:
-    """(target cost draws, sender cost draws, items, base USD, third-country gains)."""
+    coalition: Coalition | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], float, dict[str, float], dict[str, float]]:
+    """(target cost draws, sender cost draws, items, base USD, third-country gains,
+    coalition sales held out of the nest by member, USD)."""
     importer, exporter = (target, sender) if lever.direction == "export" else (sender, target)
     condition, params = product_filter
     flows = store.query(
@@ -91,6 +104,15 @@ def restriction_costs(
             lever=lever.kind,
             field="products",
         )
+    held = _coalition_rows(flows, coalition, exporter) if lever.direction == "export" else None
+    excluded: dict[str, float] = {}
+    if held is not None and held.any():
+        kept = flows[held]
+        excluded = {
+            str(k): float(v)
+            for k, v in kept.groupby("supplier")["value_usd"].sum().sort_values().items()
+        }
+        flows = flows[~held]
     totals = flows.groupby("item")["value_usd"].sum()
     restricted = flows[flows["supplier"] == exporter].set_index("item")["value_usd"]
     items = totals.index.to_numpy()
@@ -148,4 +170,13 @@ def restriction_costs(
         item_rows[:20],
         float(np.nansum(hit)),
         {str(k): float(v) for k, v in gains.head(10).items()},
+        dict(sorted(excluded.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
+
+
+def _coalition_rows(flows: pd.DataFrame, coalition: Coalition | None, exporter: str) -> Any:
+    """Boolean mask of the flows whose supplier restricts that item (not the exporter)."""
+    if coalition is None or not coalition.scopes:
+        return None
+    mask = coalition.mask(flows["supplier"], flows["item"])
+    return pd.Series(mask & (flows["supplier"] != exporter).to_numpy(), index=flows.index)

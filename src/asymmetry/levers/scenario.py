@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from asymmetry.errors import ScenarioError
+from asymmetry.metrics.coalitions import parse_members
+from asymmetry.metrics.concordance import ICIO_BY_CHAPTER as _ICIO_BY_CHAPTER
 from asymmetry.store.codes import HS_SECTIONS, resolve_country
 from asymmetry.store.products import chpl
 
@@ -27,51 +29,6 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "vehicles": (("87",), ("C29",)),
     "metals": (("72", "73", "74", "75", "76", "78", "79", "80", "81"), ("C24A", "C24B")),
     "chemicals": (tuple(f"{c}" for c in range(28, 39)), ("C20", "C21")),
-}
-# HS chapters -> the ICIO (ISIC Rev.4) sectors that make those goods; an
-# approximate concordance at chapter level, so that HS-based levers also run
-# on the ICIO network (e.g. chapter 27: coal B05, crude and gas B06, refined C19).
-_ICIO_BY_CHAPTER: dict[str, tuple[str, ...]] = {
-    **{f"{c:02d}": ("A01",) for c in (1, 2, 4, 5, *range(6, 15))},
-    "03": ("A03",),
-    **{f"{c:02d}": ("C10T12",) for c in range(15, 25)},
-    "25": ("B08",),
-    "26": ("B07",),
-    "27": ("B05", "B06", "C19"),
-    **{f"{c:02d}": ("C20",) for c in (28, 29, 31, 32, 33, 34, 35, 36, 37, 38)},
-    "30": ("C21",),
-    "39": ("C22",),
-    "40": ("C22",),
-    **{f"{c:02d}": ("C13T15",) for c in (41, 42, 43, *range(50, 68))},
-    "44": ("C16",),
-    "45": ("C16",),
-    "46": ("C16",),
-    "47": ("C17_18",),
-    "48": ("C17_18",),
-    "49": ("C17_18",),
-    "68": ("C23",),
-    "69": ("C23",),
-    "70": ("C23",),
-    "71": ("C24B",),
-    "72": ("C24A",),
-    "73": ("C25",),
-    **{f"{c:02d}": ("C24B",) for c in (74, 75, 76, 78, 79, 80, 81)},
-    "82": ("C25",),
-    "83": ("C25",),
-    "93": ("C25",),
-    "84": ("C28",),
-    "85": ("C26", "C27"),
-    "90": ("C26",),
-    "91": ("C26",),
-    "92": ("C31T33",),
-    "86": ("C302T309",),
-    "87": ("C29",),
-    "88": ("C302T309",),
-    "89": ("C301",),
-    "94": ("C31T33",),
-    "95": ("C31T33",),
-    "96": ("C31T33",),
-    "97": ("C31T33",),
 }
 _SECTIONS = {
     roman: tuple(f"{c:02d}" for c in range(first, last + 1))
@@ -288,10 +245,16 @@ class Structural:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """What ``sender`` (with its ``coalition``) does to ``target``.
+    """What ``sender`` does to ``target``, with the states that also restrict it.
 
-    ``coalition``: other countries that apply the same restrictions as the sender
-    (general-equilibrium model). ``counter_measures``: restrictions the target
+    ``coalition``: the states that restrict exports to the target besides the
+    sender, so cannot take diverted trade or replace it as a supplier
+    (`asymmetry.metrics.coalitions`). None (the default) = the packaged, cited
+    list's restrictions against the target, by product; ``()`` = nobody; a tuple
+    = those states, on every product of the levers. In the general-equilibrium
+    model a given coalition restricts with the sender (its legs are severed and
+    its losses counted on the sender's side); the packaged default is not applied
+    there (see `asymmetry.levers.general_eq`). ``counter_measures``: restrictions the target
     imposes in return, from its point of view ("export": it stops selling to the
     sender's side). ``structural``: the general-equilibrium parameters.
     """
@@ -301,7 +264,7 @@ class Scenario:
     levers: tuple[Lever, ...]
     name: str = "scenario"
     year: int | None = None
-    coalition: tuple[str, ...] = ()
+    coalition: tuple[str, ...] | None = None
     counter_measures: tuple[Restriction, ...] = ()
     structural: Structural = Structural()
 
@@ -329,7 +292,7 @@ class Scenario:
             raise ScenarioError(
                 "two currency levers contradict each other; give one move", lever="currency"
             )
-        if self.target in self.coalition:
+        if self.coalition and self.target in self.coalition:
             raise ScenarioError(
                 f"the target {self.target} cannot be in the sender's coalition",
                 field="coalition",
@@ -338,8 +301,9 @@ class Scenario:
 
     @property
     def senders(self) -> tuple[str, ...]:
-        """The sender and its coalition, sender first, no repeats."""
-        return tuple(dict.fromkeys((self.sender, *self.coalition)))
+        """The sender and a given coalition, sender first, no repeats (the sender's side
+        of the general-equilibrium model; the packaged default does not join it)."""
+        return tuple(dict.fromkeys((self.sender, *(self.coalition or ()))))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -357,9 +321,8 @@ class Scenario:
                 ]
             else:
                 levers.append(parse_lever(item))
-        coalition = data.get("coalition") or ()
-        if isinstance(coalition, str):
-            coalition = [c for c in coalition.split(",") if c.strip()]
+        target = resolve_country(str(data["target"]))
+        coalition = _coalition(data.get("coalition"), target=target)
         counter = tuple(parse_lever(item) for item in data.get("counter_measures") or ())
         if not all(isinstance(c, Restriction) for c in counter):
             raise ScenarioError(
@@ -369,15 +332,11 @@ class Scenario:
         sender = resolve_country(str(data["sender"]))
         return cls(
             sender,
-            resolve_country(str(data["target"])),
+            target,
             tuple(levers),
             str(data.get("name", "scenario")),
             int(data["year"]) if data.get("year") is not None else None,
-            tuple(
-                c
-                for c in dict.fromkeys(resolve_country(str(c).strip()) for c in coalition)
-                if c != sender
-            ),
+            None if coalition is None else tuple(c for c in coalition if c != sender),
             tuple(c for c in counter if isinstance(c, Restriction)),
             Structural.parse(data.get("tau"), data.get("delta"), data.get("rho")),
         )
@@ -403,6 +362,21 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise ScenarioError(f"{file}: a scenario is a mapping with sender, target, levers")
         return cls.from_dict(data)
+
+
+def _coalition(spec: Any, *, target: str) -> tuple[str, ...] | None:
+    """None for the packaged default ("auto" or absent), () for "none", else members."""
+    if spec is None or (isinstance(spec, str) and spec.strip().lower() in ("", "auto")):
+        return None
+    if isinstance(spec, str) and spec.strip().lower() == "none":
+        return ()
+    if not isinstance(spec, str | Sequence):
+        raise ScenarioError(
+            "a list of countries or groups (eu, g7, unfriendly), auto or none",
+            field="coalition",
+            value=spec,
+        )
+    return parse_members(spec if isinstance(spec, str) else [str(c) for c in spec], target=target)
 
 
 def _overlap(a: ProductSet, b: ProductSet) -> bool:

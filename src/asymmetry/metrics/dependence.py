@@ -13,9 +13,12 @@ Columns (money in USD, shares as fractions):
 ``supplier_hhi``           Herfindahl index of A's suppliers of the product
 ``partner_world_share``    B's share of world exports of the product
 ``world_hhi``              Herfindahl index of world exporters of the product
-``alternative_capacity``   world exports excluding A and B, divided by A's imports
-                           from B (1 = the rest of the world exports exactly what A
-                           would have to replace; below 1 it cannot be replaced at all)
+``alternative_capacity``   world exports excluding A, B and the coalition (the states
+                           that themselves restrict exports of the product to A,
+                           `asymmetry.metrics.coalitions`; default: the packaged, cited
+                           list), divided by A's imports from B (1 = the rest of the
+                           world exports exactly what A would have to replace; below 1
+                           it cannot be replaced at all)
 ``import_export_ratio``    A's imports / A's exports of the product (9999 when A
                            exports none): above 1, A cannot fall back on its producers
 ``ec_2021``                European Commission (2021) criteria 1 and 3 for one
@@ -38,7 +41,7 @@ does the EU stand?", CEPII Policy Brief 47 (GeoDep).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -54,6 +57,7 @@ from asymmetry.metrics.basis import (
     SourceChoice,
     resolve_basis,
 )
+from asymmetry.metrics.coalitions import ALIASES, Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.store.codes import hs_sections_frame, resolve_country
 from asymmetry.store.products import bec_end_use_frame, chpl
@@ -168,6 +172,8 @@ class Dependencies:
     table: pd.DataFrame
     warnings: list[str] = field(default_factory=list)  # coverage (`metrics.coverage`)
     ladder: list[str] = field(default_factory=list)  # why this basis (`Basis.notes`)
+    # who was kept out of the alternative capacity, and how much (USD, world exports)
+    coalition: dict[str, Any] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
@@ -204,6 +210,7 @@ class Dependencies:
             "level": self.level,
             "notes": self.notes,
             "warnings": self.warnings,
+            "coalition": self.coalition,
             "items": items,
         }
 
@@ -223,8 +230,13 @@ def dependencies(
     dataset: str | None = None,
     top: int | None = 50,
     min_value_usd: float = 0.0,
+    coalition: str | Sequence[str] | None = None,
 ) -> Dependencies:
     """What ``country`` imports from ``on``, product by product (see module doc).
+
+    ``coalition``: the states whose exports do not count as alternative capacity
+    (they restrict exports to ``country``): None or "auto" = the packaged, cited
+    list, by product; "none"; or countries and groups ("eu,g7,CHE"), every product.
 
     Rows with imports from ``on`` below ``min_value_usd`` are dropped; the
     rest are sorted by ``dependence`` (ties: larger imports first).
@@ -252,6 +264,8 @@ def dependencies(
             f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
         )
     frame = frame[frame["from_partner_usd"] >= min_value_usd].drop(columns=["importer", "exporter"])
+    members = resolve_coalition(coalition, target=a, exclude=(b,))
+    frame, held = _without_coalition(store, basis, frame, members, digits=LEVELS[level])
     frame = _annotate(store, frame, basis, level)
     frame = frame.sort_values(["dependence", "from_partner_usd"], ascending=False)
     if top is not None:
@@ -267,7 +281,42 @@ def dependencies(
         frame[list(COLUMNS)].reset_index(drop=True),
         coverage_warnings(store, basis),
         list(basis.notes),
+        {
+            **members.to_dict(),
+            "excluded_usd": held,
+            "excluded_total_usd": float(sum(sorted(held.values()))),
+        },
     )
+
+
+def _without_coalition(
+    store: Store, basis: Basis, frame: pd.DataFrame, coalition: Coalition, *, digits: int
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The frame with each coalition member's world exports of a product it restricts
+    taken out of the alternative capacity; and those exports by member (USD)."""
+    if frame.empty or not coalition.scopes:
+        return frame, {}
+    exporters = sorted({a for m in coalition.scopes for a in (m, *ALIASES.get(m, ()))})
+    item = "item" if basis.source == "icio" or digits == 6 else f"substr(item, 1, {digits})"
+    sales = store.query(
+        f"""SELECT exporter, {item} AS product, sum(value_usd ORDER BY value_usd) AS v
+            FROM ({basis.sql}) WHERE list_contains($exporters, exporter)
+              AND list_contains($products, {item})
+            GROUP BY ALL ORDER BY exporter, product""",
+        {**basis.params, "exporters": exporters, "products": frame["product"].tolist()},
+    )
+    if sales.empty:
+        return frame, {}
+    sales = sales[coalition.mask(sales["exporter"], sales["product"])]
+    held_by_product = sales.groupby("product")["v"].sum()
+    frame = frame.copy()
+    capacity = frame["alternative_capacity"] * frame["from_partner_usd"]
+    held = frame["product"].map(held_by_product).fillna(0.0)
+    frame["alternative_capacity"] = (capacity - held).clip(lower=0.0) / frame["from_partner_usd"]
+    by_member = sales.groupby("exporter")["v"].sum()
+    return frame, {
+        str(k): float(v) for k, v in sorted(by_member.items(), key=lambda kv: (-kv[1], kv[0]))
+    }
 
 
 def _annotate(store: Store, frame: pd.DataFrame, basis: Basis, level: Level) -> pd.DataFrame:

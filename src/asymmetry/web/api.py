@@ -219,12 +219,23 @@ async def levers(
     seed: Annotated[int, Query(ge=0)] = 0,
     model: Model = Model.pe,
     source: Source = Source.auto,
+    coalition: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="States restricting the target besides the sender, no substitutes: "
+            "auto (the packaged, cited list; the default), none, or countries and groups "
+            "(eu, g7, unfriendly), e.g. eu,g7,CHE. Overrides the scenario's own.",
+        ),
+    ] = None,
 ) -> Response:
     """Simulate a scenario (sender, target, levers: the `asymmetry lever` file layout)."""
     from asymmetry.levers.engine import simulate
     from asymmetry.levers.scenario import Scenario
 
-    parsed = Scenario.from_dict(scenario)
+    parsed = Scenario.from_dict(
+        scenario if coalition is None else {**scenario, "coalition": coalition}
+    )
     key = ("levers", repr(parsed), draws, seed, model.value, source.value)
     return await cached_json(
         request,
