@@ -9,7 +9,8 @@ leading zero. Optional columns: quantity (tonnes) and hs_revision.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace as with_changes
 from itertools import count
 from pathlib import Path
 
@@ -160,11 +161,14 @@ def ingest_table(
     hs_revision: str | None = None,
     dataset_id: str | None = None,
     strict: bool = True,
+    replace: bool = False,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Load a tidy CSV/Parquet file of flows as dataset ``table:<file stem>``.
 
-    Values are USD (not thousands). The file must hold one HS revision.
+    Values are USD (not thousands). The file must hold one HS revision. A
+    ``dataset_id`` must be of this kind (``table:...``); replacing a dataset loaded
+    from another file takes ``replace=True``.
     """
     return _ingest(
         store,
@@ -173,6 +177,7 @@ def ingest_table(
         hs_revision=hs_revision,
         dataset_id=dataset_id,
         strict=strict,
+        replace=replace,
         progress=progress,
     )
 
@@ -184,6 +189,7 @@ def ingest_reported(
     hs_revision: str | None = None,
     dataset_id: str | None = None,
     strict: bool = True,
+    replace: bool = False,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Load declarations as reported by each country's customs (UN Comtrade style).
@@ -201,6 +207,7 @@ def ingest_reported(
         hs_revision=hs_revision,
         dataset_id=dataset_id,
         strict=strict,
+        replace=replace,
         progress=progress,
     )
 
@@ -213,6 +220,7 @@ def _ingest(
     hs_revision: str | None,
     dataset_id: str | None,
     strict: bool,
+    replace: bool,
     progress: ProgressCallback | None,
 ) -> IngestReport:
     file = require_file(path)
@@ -274,9 +282,10 @@ def _ingest(
         field_names=field_names,
         line_label="row" if _is_parquet(file) else "line",
         note=revision,
+        replace=replace,
     )
     report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
-    return replace(report, notes=notes) if notes else report
+    return with_changes(report, notes=notes) if notes else report
 
 
 def _revision(
