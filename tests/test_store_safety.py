@@ -346,6 +346,24 @@ def test_the_default_store_is_still_built_on_first_use(
         assert store.scalar("SELECT count(*) FROM io_nodes") == 4
 
 
+def test_the_default_store_is_kept_up_to_date_by_read_commands(
+    empty_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package's own store is upgraded in place (a named one is not: see above)."""
+    empty_store.con.execute("ALTER TABLE datasets DROP COLUMN options")
+    empty_store.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    empty_store.close()
+    work = tmp_path / "clone"
+    (work / ".asymmetry").mkdir(parents=True)
+    shutil.copy(empty_store.path, work / ".asymmetry" / "store.duckdb")
+    monkeypatch.delenv("ASYMMETRY_STORE", raising=False)
+    monkeypatch.chdir(work)
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0, result.output
+    with asymmetry.open(work / ".asymmetry" / "store.duckdb", read_only=True) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+
+
 def test_an_interrupted_creation_leaves_no_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
