@@ -269,14 +269,37 @@ def test_a_file_that_is_not_duckdb_is_refused(tmp_path: Path) -> None:
     assert path.read_text() == "hello " * 1000
 
 
+EVERY_READ_COMMAND = (
+    *READ_COMMANDS,
+    ["dependencies", "RUS", "--on", "CHN"],
+    ["exposure", "RUS", "--on", "CHN"],
+    ["indices", "RUS", "CHN"],
+    ["complexity", "--top", "5"],
+    ["rca", "RUS"],
+    ["circumvention", "RUS", "--break-year", "2022"],
+    ["mirror", "RUS"],
+    ["lever", "--sender", "CHN", "--target", "RUS", "--embargo", "--draws", "1"],
+    ["report", "RUS", "CHN", "-o", "OUT/r.md"],
+    ["brief", "RUS", "CHN", "-o", "OUT/b.md"],
+    ["claims", "DOC"],
+    ["serve", "--port", "1"],
+)
+
+
 def test_read_commands_refuse_a_missing_named_store(tmp_path: Path) -> None:
     missing = tmp_path / "nested" / "dir" / "store.duckdb"
-    for command in READ_COMMANDS:
-        result = runner.invoke(app, ["--store", str(missing), *command])
+    document = tmp_path / "doc.txt"
+    document.write_text("Trade was USD 100 billion in 2021.")
+    for command in EVERY_READ_COMMAND:
+        argv = [
+            str(document) if a == "DOC" else a.replace("OUT", str(tmp_path / "out"))
+            for a in command
+        ]
+        result = runner.invoke(app, ["--store", str(missing), *argv])
         assert result.exit_code == 2
         said = " ".join(result.output.split())
         assert f"no store at {missing}; `asymmetry --store {missing} init` creates one" in said
-    assert not (tmp_path / "nested").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt"]
 
 
 def test_read_commands_leave_a_named_store_untouched(
