@@ -68,23 +68,22 @@ def store_env(default_store_file: Path, tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def snapshot(store: Store) -> dict[str, tuple[int, int]]:
-    """Row count and an order-independent content hash of every table."""
+    """Row count and an order-independent content hash of every table in the store.
+
+    The tables come from DuckDB's catalog, not a list here, so a table added by a
+    change (or by a failed ingest) cannot escape the comparison.
+    """
+    tables = store.con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND NOT temporary ORDER BY ALL"
+    ).fetchall()
     out = {}
-    for table in (
-        "flows",
-        "flow_pairs",
-        "countries",
-        "country_codes",
-        "products",
-        "facts",
-        "datasets",
-        "io_nodes",
-    ):
+    for schema, table in tables:
         row = store.con.execute(
-            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {table} t"
+            f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{schema}"."{table}" t'
         ).fetchone()
         assert row is not None
-        out[table] = (int(row[0]), int(row[1]))
+        out[f"{schema}.{table}"] = (int(row[0]), int(row[1]))
     return out
 
 

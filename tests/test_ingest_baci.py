@@ -235,12 +235,3 @@ def test_hs_revision_is_required_when_the_name_does_not_tell(
     path.write_text(HEADER + "2023,410,36,852352,1.0,0.1\n")
     with pytest.raises(IngestError, match="HS revision"):
         ingest_baci(empty_store, [path])
-
-
-def test_failed_file_in_a_batch_keeps_the_earlier_ones(
-    empty_store: Store, shared_data: Path, tmp_path: Path
-) -> None:
-    bad = _baci_dir(tmp_path, shared_data, "2023,999,36,852352,1.0,0.1\n")
-    with pytest.raises(IngestError):
-        ingest_baci(empty_store, [shared_data / "baci" / SAMPLE, bad])
-    assert empty_store.scalar("SELECT count(*) FROM flows") == 81

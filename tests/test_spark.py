@@ -135,13 +135,18 @@ def test_dependence_table_on_spark_equals_duckdb(
 
 
 def test_cli_engine_spark(
-    stores: tuple[Store, SparkStore], monkeypatch: pytest.MonkeyPatch
+    stores: tuple[Store, SparkStore], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from asymmetry.cli import app
 
     duck, _ = stores
     a, b = _pairs(duck)[0]
-    monkeypatch.setenv("ASYMMETRY_STORE", str(duck.path))
+    # The CLI opens a named store read-only, which DuckDB refuses beside this process's
+    # own writable connection: it reads a checkpointed copy, as another process would.
+    duck.con.execute("CHECKPOINT")
+    copy = tmp_path / "store.duckdb"
+    shutil.copy(duck.path, copy)
+    monkeypatch.setenv("ASYMMETRY_STORE", str(copy))
     monkeypatch.setenv("ASYMMETRY_SPARK_MASTER", "local[1]")
     runner = CliRunner()
     on_duck = runner.invoke(app, ["profile", a, b, "-f", "csv"])

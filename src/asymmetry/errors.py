@@ -19,6 +19,10 @@ class StoreError(AsymmetryError):
     """The store cannot be opened, created or read."""
 
 
+class OutdatedStoreError(StoreError):
+    """The store was written by an older version and is open read-only, so not upgraded."""
+
+
 class IngestError(AsymmetryError):
     """Input data was rejected; the store is unchanged.
 
@@ -117,3 +121,56 @@ class DocumentError(AsymmetryError):
         self.reason = reason
         self.file = str(file) if file is not None else None
         super().__init__(f"{self.file}: {reason}" if self.file else reason)
+
+
+class NotAStoreError(StoreError):
+    """A file exists at the store path but is not an asymmetry store (or not DuckDB at all)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(
+            f"{self.path} is not an asymmetry store ({reason}); it is left untouched. Name "
+            "another --store path (a new one is created by `asymmetry init`)"
+        )
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store's DuckDB lock; names that process and what to do."""
+
+    def __init__(self, path: str | Path, *, pid: int, holder: str, hint: str) -> None:
+        self.path = str(path)
+        self.pid = pid
+        self.holder = holder
+        self.hint = hint
+        super().__init__(f"cannot open store {self.path}: held by PID {pid} ({holder}): {hint}")
+
+
+class BatchIngestError(IngestError):
+    """One file of a several-file ingest was refused, so none of them was loaded.
+
+    ``file``/``line``/``field``/``value`` are those of the refused file's error
+    (``cause``); ``fine`` lists the files that passed, ``unread`` the ones never reached.
+    """
+
+    def __init__(
+        self, cause: IngestError, *, fine: Sequence[str | Path], unread: Sequence[str | Path]
+    ) -> None:
+        self.cause = cause
+        self.fine = [str(f) for f in fine]
+        self.unread = [str(f) for f in unread]
+        super().__init__(
+            cause.reason,
+            file=cause.file,
+            line=cause.line,
+            field=cause.field,
+            value=cause.value,
+            count=cause.count,
+        )
+
+    def _format(self) -> str:
+        parts = [f"{Path(f).name} was fine" for f in self.fine]
+        parts.append(str(self.cause))
+        if self.unread:
+            parts.append(f"not read: {', '.join(Path(f).name for f in self.unread)}")
+        return "nothing was loaded (the files are one transaction); " + "; ".join(parts)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, NoReturn, TypeVar
 
 import pandas as pd
 import typer
@@ -24,9 +24,15 @@ from typer.core import TyperCommand
 from asymmetry import __version__
 from asymmetry.cli._tables import Col, build_table
 from asymmetry.csvsafe import csv_text
-from asymmetry.errors import AsymmetryError
+from asymmetry.errors import AsymmetryError, StoreError
 from asymmetry.jsonsafe import dumps
-from asymmetry.store.store import STORE_ENV_VAR, ProgressCallback, Store, default_store_path
+from asymmetry.store.store import (
+    STORE_ENV_VAR,
+    ProgressCallback,
+    Store,
+    default_store_path,
+    open_up_to_date,
+)
 
 app = typer.Typer(
     help="Who depends on whom, for what, and what pressure would cost: two-sided trade "
@@ -168,18 +174,42 @@ def run(action: Callable[[], T]) -> T:
     try:
         return action()
     except AsymmetryError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(exc)
 
 
-def open_store() -> Store:
-    """The store named by --store / $ASYMMETRY_STORE, created with defaults if new."""
-    path = _state["store"] or default_store_path()
-    if not Path(path).exists():
+def fail(error: AsymmetryError) -> NoReturn:
+    """The error as one line on stderr, then exit code 2."""
+    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2) from None
+
+
+def open_store(*, write: bool = False) -> Store:
+    """The store named by --store / $ASYMMETRY_STORE, or the default one.
+
+    Only commands that load data (``write``) may change a store the user names, or
+    create one; every other command opens it read-only and refuses a missing path.
+    The default store is the package's own: built from the embedded data on first
+    use (which is how `make run` works on a fresh clone) and kept up to date.
+    """
+    named = _state["store"]
+    path = Path(named) if named is not None else default_store_path()
+    if not path.exists():
+        if named is not None and not write:
+            fail(StoreError(
+                f"no store at {path}; `asymmetry --store {path} init` creates one with the "
+                "embedded defaults (ICIO 2022, facts), and any `asymmetry ingest` creates "
+                "one as it loads"
+            ))  # fmt: skip
         console.print(f"creating store {path} with the embedded defaults (ICIO 2022, facts)")
         with progress_bar() as progress:
-            return run(lambda: Store(path, progress=progress))
-    return run(lambda: Store(path))
+            if write:
+                return run(lambda: Store(path, progress=progress))
+            return run(lambda: open_up_to_date(path, progress=progress))
+    if write:
+        return run(lambda: Store(path))
+    if named is None:
+        return run(lambda: open_up_to_date(path))
+    return run(lambda: Store(path, read_only=True))
 
 
 def open_engine(engine: EngineOption) -> Store:

@@ -43,7 +43,7 @@ def comtrade_cmd(
     ingested as `reported` datasets once every query has answered."""
     from asymmetry.fetch.comtrade import KEY_ENV, fetch_comtrade
 
-    store = open_store()
+    store = open_store(write=True)
     with progress_bar() as progress:
         result = run(
             lambda: fetch_comtrade(
@@ -81,7 +81,7 @@ def baci_cmd(
     then ingest the years asked for, one dataset per year."""
     from asymmetry.fetch.baci import fetch_baci
 
-    store = open_store()
+    store = open_store(write=True)
     with progress_bar() as progress:
         reports = run(
             lambda: fetch_baci(
@@ -109,6 +109,6 @@ def gdp_cmd(
     for "% of GDP" figures; without it, ICIO 2022 value added is the fallback."""
     from asymmetry.fetch.worldbank import fetch_gdp
 
-    store = open_store()
+    store = open_store(write=True)
     names = [c.strip() for c in countries.split(",") if c.strip()]
     report_ingest([run(lambda: fetch_gdp(store, names, years, cache_dir=cache_dir))])

@@ -9,6 +9,7 @@ import typer
 
 from asymmetry.cli._shell import (
     StrictOpt,
+    app,
     ingest_app,
     open_store,
     out,
@@ -18,6 +19,21 @@ from asymmetry.cli._shell import (
     synth_app,
 )
 from asymmetry.errors import AsymmetryError
+
+
+@app.command("init")
+def init_cmd() -> None:
+    """Create the store with the embedded defaults (ICIO 2022, packaged facts), or bring an
+    existing one up to date (schema, packaged facts). Other commands never create a store
+    you name with --store, nor change one, except those that load data."""
+    store = open_store(write=True)
+    counts = store.table_counts()
+    store.close()
+    out.print(
+        f"store {store.path}: {counts['datasets']:,} datasets, {counts['flows']:,} flows, "
+        f"{counts['io_network']:,} ICIO network edges",
+        highlight=False,
+    )
 
 
 @ingest_app.command("baci")
@@ -49,7 +65,7 @@ def ingest_baci_cmd(
     that are not, with a warning counting them."""
     from asymmetry.store.ingest_baci import ingest_baci
 
-    store = open_store()
+    store = open_store(write=True)
     with progress_bar() as progress:
         reports = run(
             lambda: ingest_baci(
@@ -64,6 +80,15 @@ def ingest_baci_cmd(
             )
         )
     report_ingest(reports)
+
+
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Let --dataset name a dataset loaded from another file, and replace it.",
+    ),
+]
 
 
 @ingest_app.command("csv")
@@ -83,20 +108,27 @@ def ingest_csv_cmd(
         ),
     ] = None,
     dataset: Annotated[
-        str | None, typer.Option(help="Dataset id [default: table:<file stem>].")
+        str | None,
+        typer.Option(help="Dataset id, table:<name> [default: table:<file stem>]."),
     ] = None,
     strict: StrictOpt = True,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Load a tidy flow table; countries as ISO3, ISO numeric or names."""
     from asymmetry.store.ingest_tidy import ingest_table
 
-    _ingest_tidy(ingest_table, file, hs_revision, dataset, strict)
+    _ingest_tidy(ingest_table, file, hs_revision, dataset, strict, replace)
 
 
 def _ingest_tidy(
-    load: Any, file: Path, hs_revision: str | None, dataset: str | None, strict: bool
+    load: Any,
+    file: Path,
+    hs_revision: str | None,
+    dataset: str | None,
+    strict: bool,
+    replace: bool,
 ) -> None:
-    store = open_store()
+    store = open_store(write=True)
     with progress_bar() as progress:
         report = run(
             lambda: load(
@@ -105,6 +137,7 @@ def _ingest_tidy(
                 hs_revision=hs_revision,
                 dataset_id=dataset,
                 strict=strict,
+                replace=replace,
                 progress=progress,
             )
         )
@@ -128,14 +161,16 @@ def ingest_reported_cmd(
         ),
     ] = None,
     dataset: Annotated[
-        str | None, typer.Option(help="Dataset id [default: reported:<file stem>].")
+        str | None,
+        typer.Option(help="Dataset id, reported:<name> [default: reported:<file stem>]."),
     ] = None,
     strict: StrictOpt = True,
+    replace: ReplaceOpt = False,
 ) -> None:
     """Load customs declarations by reporter (UN Comtrade style), for mirror statistics."""
     from asymmetry.store.ingest_tidy import ingest_reported
 
-    _ingest_tidy(ingest_reported, file, hs_revision, dataset, strict)
+    _ingest_tidy(ingest_reported, file, hs_revision, dataset, strict, replace)
 
 
 @ingest_app.command("icio")
@@ -148,7 +183,7 @@ def ingest_icio_cmd(
     """Load the OECD ICIO 2022 input-output network (intermediate-input flows)."""
     from asymmetry.store.ingest_icio import ingest_icio
 
-    store = open_store()
+    store = open_store(write=True)
     with progress_bar() as progress:
         report = run(lambda: ingest_icio(store, npz, progress=progress))
     report_ingest([report])
@@ -161,7 +196,7 @@ def ingest_facts_cmd(
     """Load cited facts (indicator, country, partner, year, value, unit, source ...)."""
     from asymmetry.store.ingest_facts import ingest_facts
 
-    store = open_store()
+    store = open_store(write=True)
     report_ingest([run(lambda: ingest_facts(store, file))])
 
 

@@ -7,7 +7,8 @@ a server that ignores the range restarts it cleanly. Only a complete file
 (its size as the server announced, a readable zip whose CRCs check, and the
 SHA-256 if given) is renamed into place; a corrupt one is deleted with a
 `FetchError`. The years asked for are then extracted and each ingested as
-its own dataset with `ingest_baci` (one transaction per year).
+its own dataset with `ingest_baci`, all in one transaction (every year loads,
+or none does).
 
 Reference: CEPII, BACI, https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37
 """

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from itertools import count
 from pathlib import Path
 
@@ -24,9 +25,16 @@ import pandas as pd
 
 from asymmetry.errors import IngestError, SchemaError
 from asymmetry.store.codes import OTHER_ASIA, hs_sections_frame, pad_hs, refuse_duplicate_codes
-from asymmetry.store.ingest_flows import Check, FlowSource, OnBadRow, bad_row_options, load_flows
+from asymmetry.store.ingest_flows import (
+    Check,
+    FlowSource,
+    OnBadRow,
+    bad_row_options,
+    load_flows,
+    one_transaction,
+)
 from asymmetry.store.nomenclature import has_product_list, product_list_check
-from asymmetry.store.provenance import IngestReport, require_file
+from asymmetry.store.provenance import IngestReport, require_file, sha256_file
 from asymmetry.store.schema import HS_REVISIONS
 from asymmetry.store.store import ProgressCallback, Store
 
@@ -229,12 +237,41 @@ def ingest_baci(
 ) -> list[IngestReport]:
     """Load BACI yearly CSVs; each file becomes dataset ``baci:<file stem>``.
 
-    Code tables are found beside each file unless given. Each file is one
-    transaction: a bad file leaves the store as it was. Rows whose ``t`` is not
-    the year in the file name (``_Y2023``) are refused (skipped when lenient)
-    unless ``check_year=False``. Product codes not in the revision's product table
+    Code tables are found beside each file unless given. All the files are one
+    transaction: a bad file leaves the store as it was, the good ones included
+    (`BatchIngestError` says which were fine). Rows whose ``t`` is not the year in
+    the file name (``_Y2023``) are refused (skipped when lenient) unless
+    ``check_year=False``. Product codes not in the revision's product table
     (`nomenclature`) are refused; a lenient load keeps them and says so in ``notes``.
     """
+    return one_transaction(
+        store,
+        files,
+        partial(
+            _ingest_each,
+            store,
+            files,
+            country_codes=country_codes,
+            product_codes=product_codes,
+            hs_revision=hs_revision,
+            strict=strict,
+            check_year=check_year,
+            progress=progress,
+        ),
+    )
+
+
+def _ingest_each(
+    store: Store,
+    files: Sequence[str | Path],
+    *,
+    country_codes: str | Path | None,
+    product_codes: str | Path | None,
+    hs_revision: str | None,
+    strict: bool,
+    check_year: bool,
+    progress: ProgressCallback | None,
+) -> list[IngestReport]:
     reports = []
     for raw in files:
         path = require_file(raw)
@@ -300,6 +337,7 @@ def ingest_baci(
             note=f"{revision}; countries from {countries_path.name}"
             + (f"; products from {products_path.name}" if products_path else ""),
             checks=(*(year_check(path) if check_year else ()), *product_checks),
+            options=_code_tables_key(countries_path, products_path),
         )
         report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
         reports.append(replace(report, notes=(*notes, *report.notes)) if notes else report)
@@ -318,6 +356,15 @@ def _product_checks(
         f"product codes not checked: no {revision} product table beside the file or in "
         "the store; pass --product-codes",
     )
+
+
+def _code_tables_key(countries: Path, products: Path | None) -> dict[str, str | None]:
+    """The code tables shape the rows (which ISO3 a code becomes): their sha256 is part
+    of the load's idempotency key."""
+    return {
+        "country_codes": sha256_file(countries),
+        "product_codes": sha256_file(products) if products is not None else None,
+    }
 
 
 def _register_codes(con: duckdb.DuckDBPyConnection, codes: pd.DataFrame) -> None:

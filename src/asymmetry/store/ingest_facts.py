@@ -19,6 +19,7 @@ from asymmetry.store.codes import REPORTING_GROUPS, resolve_countries
 from asymmetry.store.provenance import (
     IngestReport,
     Timer,
+    check_dataset_id,
     previous_sha,
     record_dataset,
     require_file,
@@ -136,6 +137,7 @@ def ingest_facts(store: Store, path: str | Path, *, dataset_id: str | None = Non
     timer = Timer()
     file = require_file(path)
     dataset = dataset_id or f"facts:{file.stem}"
+    check_dataset_id(store.con, dataset, kind="facts", file=file, replace=dataset_id is not None)
     sha = sha256_file(file)
     previous = previous_sha(store.con, dataset)
     if previous == sha:

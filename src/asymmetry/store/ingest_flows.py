@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
-from asymmetry.errors import IngestError
+from asymmetry.errors import BatchIngestError, IngestError
 from asymmetry.store.provenance import (
     IngestReport,
     Timer,
+    check_dataset_id,
     execute_with_progress,
-    previous_sha,
+    options_key,
+    previous_load,
     record_dataset,
     sha256_file,
 )
@@ -117,6 +120,16 @@ class FlowSource:
     line_label: str = "line"  # "row" for Parquet (no text lines)
     note: str | None = None
     checks: tuple[Check, ...] = ()  # this source's own rules, beside `CHECKS`
+    # What else shapes the rows (code tables' sha256 ...), beside strictness, `params`
+    # and `checks`: all of it is the idempotency key with the file's sha256.
+    options: Mapping[str, object] = field(default_factory=dict)
+    replace: bool = False  # may replace a same-kind dataset loaded from another file
+
+    def load_options(self, *, strict: bool) -> str:
+        """The idempotency key's options part (`provenance.options_key`)."""
+        shaping = {k: v for k, v in self.params.items() if k != "file"}
+        checks = [c.reason for c in self.checks]
+        return options_key({"strict": strict, **shaping, "checks": checks, **self.options})
 
     def field(self, canonical: str) -> str:
         return self.field_names.get(canonical, canonical)
@@ -130,12 +143,35 @@ def load_flows(
     prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Insert one file's flows as dataset ``source.dataset_id`` (see module doc)."""
+    """Insert one file's flows as dataset ``source.dataset_id`` (see module doc).
+
+    Inside `one_transaction` the load joins the batch's transaction and reports to it.
+    """
+    batch = _BATCH.get()
+    report = _load(store, source, strict=strict, prepare=prepare, progress=progress, batch=batch)
+    if batch is not None:
+        batch.done.append(report)
+    return report
+
+
+def _load(
+    store: Store,
+    source: FlowSource,
+    *,
+    strict: bool,
+    prepare: Callable[[duckdb.DuckDBPyConnection], None] | None,
+    progress: ProgressCallback | None,
+    batch: _Batch | None,
+) -> IngestReport:
     timer = Timer()
+    check_dataset_id(
+        store.con, source.dataset_id, kind=source.kind, file=source.file, replace=source.replace
+    )
     sha = sha256_file(source.file, progress)
     timer.lap("hash")
-    previous = previous_sha(store.con, source.dataset_id)
-    if previous == sha:
+    options = source.load_options(strict=strict)
+    previous = previous_load(store.con, source.dataset_id)
+    if previous == (sha, options):
         rows = int(store.scalar("SELECT rows FROM datasets WHERE id = ?", [source.dataset_id]))
         return IngestReport(
             source.dataset_id, source.kind, str(source.file), "unchanged", rows, seconds=timer()
@@ -145,18 +181,61 @@ def load_flows(
         store,
         source,
         sha,
-        previous,
+        options,
+        previous is not None,
         strict=strict,
         prepare=prepare,
         progress=progress,
         timer=timer,
     )
+    if batch is not None:
+        # No retry inside a batch: a failed statement aborts the whole transaction, so
+        # `one_transaction` rolls back and runs the batch again with the reject log.
+        return attempt(log_rejects=batch.log_rejects or not strict)
     try:
         # Optimistic strict pass: no reject log (it costs ~15% of the load).
         return attempt(log_rejects=not strict)
     except _UnparsableRow:
         # Some row does not parse; read again with DuckDB's reject log to name it.
         return attempt(log_rejects=True)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Several files being loaded as one transaction (`one_transaction`)."""
+
+    log_rejects: bool
+    done: list[IngestReport] = field(default_factory=list)
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("asymmetry_flow_batch", default=None)
+
+
+def one_transaction(
+    store: Store, files: Sequence[str | Path], load: Callable[[], list[IngestReport]]
+) -> list[IngestReport]:
+    """Run ``load``, which loads ``files`` in order with `load_flows`, as one transaction.
+
+    All the files load or none does: when one is refused, the store is left as it was
+    and the `BatchIngestError` says so, naming the files that were fine, the refused
+    one's line and field, and the files not read.
+    """
+    if len(files) < 2:
+        return load()
+    for log_rejects in (False, True):
+        batch = _Batch(log_rejects)
+        token = _BATCH.set(batch)
+        try:
+            with store.transaction():
+                return load()
+        except _UnparsableRow:
+            continue  # rolled back; again with the reject log, to name the row
+        except IngestError as exc:
+            done = len(batch.done)
+            raise BatchIngestError(exc, fine=files[:done], unread=files[done + 1 :]) from exc
+        finally:
+            _BATCH.reset(token)
+    raise AssertionError("the reject-log pass never raises _UnparsableRow")
 
 
 class _UnparsableRow(Exception):
@@ -167,7 +246,8 @@ def _insert(
     store: Store,
     source: FlowSource,
     sha: str,
-    previous: str | None,
+    options: str,
+    previous: bool,
     *,
     strict: bool,
     log_rejects: bool,
@@ -178,7 +258,7 @@ def _insert(
     with store.transaction() as con:
         if prepare is not None:
             prepare(con)
-        if previous is not None:
+        if previous:
             con.execute("DELETE FROM flows WHERE source = ?", [source.dataset_id])
         try:
             execute_with_progress(
@@ -221,6 +301,7 @@ def _insert(
             rows=rows,
             rows_skipped=n_skipped,
             note=source.note,
+            options=options,
         )
         con.execute(f"DROP TABLE IF EXISTS {source.rejects_table}")
         con.execute(f"DROP TABLE IF EXISTS {source.rejects_table}_scan")

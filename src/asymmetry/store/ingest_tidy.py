@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace as with_changes
 from itertools import count, islice
 from pathlib import Path
 
@@ -169,11 +170,14 @@ def ingest_table(
     hs_revision: str | None = None,
     dataset_id: str | None = None,
     strict: bool = True,
+    replace: bool = False,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Load a tidy CSV/Parquet file of flows as dataset ``table:<file stem>``.
 
-    Values are USD (not thousands). The file must hold one HS revision.
+    Values are USD (not thousands). The file must hold one HS revision. A
+    ``dataset_id`` must be of this kind (``table:...``); replacing a dataset loaded
+    from another file takes ``replace=True``.
     """
     return _ingest(
         store,
@@ -182,6 +186,7 @@ def ingest_table(
         hs_revision=hs_revision,
         dataset_id=dataset_id,
         strict=strict,
+        replace=replace,
         progress=progress,
     )
 
@@ -193,6 +198,7 @@ def ingest_reported(
     hs_revision: str | None = None,
     dataset_id: str | None = None,
     strict: bool = True,
+    replace: bool = False,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Load declarations as reported by each country's customs (UN Comtrade style).
@@ -210,6 +216,7 @@ def ingest_reported(
         hs_revision=hs_revision,
         dataset_id=dataset_id,
         strict=strict,
+        replace=replace,
         progress=progress,
     )
 
@@ -222,6 +229,7 @@ def _ingest(
     hs_revision: str | None,
     dataset_id: str | None,
     strict: bool,
+    replace: bool,
     progress: ProgressCallback | None,
 ) -> IngestReport:
     file = require_file(path)
@@ -285,9 +293,10 @@ def _ingest(
         field_names=field_names,
         line_label="row" if _is_parquet(file) else "line",
         note=revision,
+        replace=replace,
     )
     report = load_flows(store, source, strict=strict, prepare=prepare, progress=progress)
-    return replace(report, notes=(*notes, *report.notes)) if notes else report
+    return with_changes(report, notes=(*notes, *report.notes)) if notes else report
 
 
 def _refuse_ragged_rows(file: Path, *, lines: int = 1_000) -> None:

@@ -1,13 +1,15 @@
 """Provenance of ingests: dataset ids, file hashes, the `datasets` table.
 
-Re-ingesting a file whose bytes are unchanged is a no-op; a file with the
-same dataset id but new bytes replaces the earlier load. Both rules hang on
-the sha256 recorded here.
+Re-ingesting a file whose bytes are unchanged, with the same options, is a
+no-op; a file with the same dataset id but new bytes (or other options that
+change its rows) replaces the earlier load. Both rules hang on the sha256 and
+the options recorded here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Mapping
@@ -78,6 +80,58 @@ def previous_sha(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def previous_load(con: duckdb.DuckDBPyConnection, dataset_id: str) -> tuple[str, str | None] | None:
+    """(sha256, options) of the dataset's recorded load, None when it was never loaded."""
+    row = con.execute("SELECT sha256, options FROM datasets WHERE id = ?", [dataset_id]).fetchone()
+    return None if row is None else (str(row[0]), None if row[1] is None else str(row[1]))
+
+
+def options_key(options: Mapping[str, Any]) -> str:
+    """The options that shape a load's rows as canonical JSON (the idempotency key beside
+    the file's sha256: same bytes loaded leniently, then strictly, are two loads)."""
+    return json.dumps(dict(options), sort_keys=True, separators=(",", ":"), default=str)
+
+
+def check_dataset_id(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, *, kind: str, file: Path, replace: bool
+) -> None:
+    """Refuse an id that would overwrite what it should not.
+
+    The prefix before ':' names the kind (the ingester): ``icio:oecd-2022`` given to a
+    tidy-table ingest would replace the ICIO provenance. An existing dataset of the same
+    kind loaded from another file is replaced only when ``replace`` says so.
+    """
+    prefix = dataset_id.split(":", 1)[0] if ":" in dataset_id else None
+    if prefix is not None and prefix != kind:
+        raise IngestError(
+            f"dataset id {dataset_id!r} names a {prefix!r} dataset; this ingest loads "
+            f"{kind!r} datasets, whose ids start with '{kind}:' (e.g. {kind}:{file.stem})",
+            file=file,
+            field="dataset",
+            value=dataset_id,
+        )
+    row = con.execute("SELECT kind, file FROM datasets WHERE id = ?", [dataset_id]).fetchone()
+    if row is None:
+        return
+    held_kind, held_file = str(row[0]), Path(str(row[1]))
+    if held_kind != kind:
+        raise IngestError(
+            f"dataset {dataset_id!r} is a {held_kind!r} dataset (from {held_file.name}), "
+            f"not {kind!r}; choose another dataset id",
+            file=file,
+            field="dataset",
+            value=dataset_id,
+        )
+    if held_file.name != file.name and not replace:
+        raise IngestError(
+            f"dataset {dataset_id!r} holds {held_file.name}, another file; pass --replace "
+            "to replace it with this one, or choose another dataset id",
+            file=file,
+            field="dataset",
+            value=dataset_id,
+        )
+
+
 def record_dataset(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -88,11 +142,13 @@ def record_dataset(
     rows: int,
     rows_skipped: int = 0,
     note: str | None = None,
+    options: str | None = None,
 ) -> None:
     con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
     con.execute(
-        "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
-        [dataset_id, kind, str(file), sha256, rows, rows_skipped, __version__, note],
+        "INSERT INTO datasets (id, kind, file, sha256, rows, rows_skipped, ingested_at, "
+        "tool_version, note, options) VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)",
+        [dataset_id, kind, str(file), sha256, rows, rows_skipped, __version__, note, options],
     )
 
 

@@ -48,7 +48,7 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 
 # Rebuild one dataset's pair sums from its flows ($dataset).
 FLOW_PAIRS_SQL: Final = """
@@ -180,7 +180,11 @@ CREATE TABLE IF NOT EXISTS datasets (
     rows_skipped BIGINT NOT NULL,
     ingested_at TIMESTAMP NOT NULL,
     tool_version VARCHAR NOT NULL,
-    note VARCHAR
+    note VARCHAR,
+    -- the options that shaped the rows (strict/lenient, HS revision, checks, code
+    -- tables' sha256), as JSON: an unchanged file re-ingested with other options is
+    -- loaded again, not reported unchanged
+    options VARCHAR
 );
 """
 

@@ -1,8 +1,11 @@
 """`Store`: the one object that owns the DuckDB connection.
 
-A store is a single DuckDB file. Opening a path that does not exist creates
-it and loads the embedded defaults (country table, packaged facts, the OECD
-ICIO 2022 network) so every command works with no download.
+A store is a single DuckDB file. Opening a path that does not exist (for
+writing) creates it and loads the embedded defaults (country table, packaged
+facts, the OECD ICIO 2022 network) so every command works with no download; the
+new store is built aside and renamed into place, so a store path never holds a
+half-built store. An existing file is opened only if it carries the schema-version
+marker in its ``meta`` table: any other DuckDB file is refused, never converted.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
-from asymmetry.errors import StoreError
+from asymmetry.errors import NotAStoreError, OutdatedStoreError, StoreError
 from asymmetry.store.schema import DDL, IO_TRADE_SQL, SCHEMA_VERSION
 
 DEFAULT_STORE_PATH: Final = Path(".asymmetry") / "store.duckdb"
@@ -55,30 +58,24 @@ class Store:
         read_only: bool = False,
         defaults: bool = True,
         progress: ProgressCallback | None = None,
+        create: bool = True,
     ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
-        exists = self.path.exists()
-        if read_only and not exists:
-            raise StoreError(
-                f"store {self.path} does not exist; run any command without "
-                "--read-only once to create it"
-            )
-        if not exists:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open store {self.path}: {exc}. Is another asymmetry process writing to it?"
-            ) from exc
-        # Progress is reported through callbacks; DuckDB must not draw its own.
-        self.con.execute("SET enable_progress_bar_print = false")
-        if not read_only and not self.is_initialised():
-            self._initialise(defaults=defaults, progress=progress)
-        elif not self.is_initialised():
-            raise StoreError(f"{self.path} is not an asymmetry store")
-        elif self.schema_version() < SCHEMA_VERSION:
+        if not self.path.exists():
+            if read_only or not create:
+                raise StoreError(
+                    f"store {self.path} does not exist; `asymmetry --store {self.path} init` "
+                    "creates it with the embedded defaults (ICIO 2022, packaged facts)"
+                )
+            _create(self.path, defaults=defaults, progress=progress)
+        self.con = _connect(self.path, read_only=read_only)
+        self._in_transaction = False
+        if not self.is_initialised():
+            # A DuckDB file of something else: refused whatever the command, never converted.
+            self.con.close()
+            raise NotAStoreError(self.path, "a DuckDB file with no asymmetry schema version")
+        if self.schema_version() < SCHEMA_VERSION:
             self._migrate()
         elif not read_only:
             self._refresh_packaged_facts()
@@ -130,16 +127,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All-or-nothing block: on any exception the store is left as before."""
+        """All-or-nothing block: on any exception the store is left as before.
+
+        A transaction opened inside another joins it (DuckDB has no savepoints): the
+        outermost block commits or rolls back everything, so several loads can be made
+        one (`ingest_flows.one_transaction`).
+        """
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only")
+        if self.in_transaction:
+            yield self.con
+            return
         self.con.begin()
+        self._in_transaction = True
         try:
             yield self.con
         except BaseException:
             self.con.rollback()
             raise
-        self.con.commit()
+        else:
+            self.con.commit()
+        finally:
+            self._in_transaction = False
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside `transaction` (whose block an inner `transaction` joins)."""
+        return getattr(self, "_in_transaction", False)
 
     def is_initialised(self) -> bool:
         found = self.con.execute(
@@ -156,14 +170,19 @@ class Store:
     def _migrate(self) -> None:
         """Bring a store written by an older version up to date, in one transaction."""
         if self.read_only:
-            raise StoreError(
-                f"store {self.path} was written by an older version; open it "
-                "once without --read-only to upgrade it"
+            version = self.schema_version()
+            self.con.close()
+            raise OutdatedStoreError(
+                f"store {self.path} was written by an older version (schema "
+                f"{version}, now {SCHEMA_VERSION}); "
+                f"`asymmetry --store {self.path} init` upgrades it"
             )
         with self.transaction() as con:
             version = self.schema_version()
             if version < 3:
                 con.execute("ALTER TABLE flows ADD COLUMN IF NOT EXISTS reporter VARCHAR")
+            if version < 7:
+                con.execute("ALTER TABLE datasets ADD COLUMN IF NOT EXISTS options VARCHAR")
             con.execute(DDL)  # new tables and views; existing ones are kept
             if version < 2:
                 con.execute(IO_TRADE_SQL)
@@ -229,6 +248,68 @@ class Store:
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    from asymmetry.store.locking import open_error
+
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise open_error(path, exc) from exc
+    # Progress is reported through callbacks; DuckDB must not draw its own.
+    con.execute("SET enable_progress_bar_print = false")
+    return con
+
+
+def _create(path: Path, *, defaults: bool, progress: ProgressCallback | None) -> None:
+    """Build a new store beside ``path`` and move it into place when complete.
+
+    The rename is atomic, so a store path holds either nothing or a whole store:
+    an interrupted creation leaves no half-built file for the next command to take
+    for a store (or to refuse as a foreign DuckDB file).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    leftovers = (partial, partial.with_name(partial.name + ".wal"))
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+    try:
+        store = object.__new__(Store)
+        store.path, store.read_only = partial, False
+        store.con = _connect(partial, read_only=False)
+        try:
+            store._initialise(defaults=defaults, progress=progress)
+            store.con.execute("CHECKPOINT")
+        finally:
+            store.close()
+        os.replace(partial, path)
+    finally:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+
+
+def open_up_to_date(path: str | Path, *, progress: ProgressCallback | None = None) -> Store:
+    """A read-only handle on the store at ``path`` (created if missing), first brought up
+    to date (schema, packaged facts) when this package is newer than the store.
+
+    For the default store, which the package builds from its embedded data and keeps
+    current; a store the user names is only changed by commands that load data.
+    """
+    if not Path(path).exists():
+        Store(path, progress=progress).close()
+    try:
+        store = Store(path, read_only=True)
+    except OutdatedStoreError:
+        Store(path).close()  # migrates
+        return Store(path, read_only=True)
+    from asymmetry.store.ingest_facts import packaged_facts_changed
+
+    if packaged_facts_changed(store):
+        store.close()
+        Store(path).close()  # re-loads the packaged facts
+        store = Store(path, read_only=True)
+    return store
 
 
 def open(
