@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import duckdb
 import pandas as pd
@@ -27,7 +29,32 @@ STORE_ENV_VAR: Final = "ASYMMETRY_STORE"
 # (stage description, fraction done in [0, 1]); the CLI draws it with rich.
 ProgressCallback = Callable[[str, float], None]
 
+# A server copying a snapshot (`asymmetry.web.state`) holds a read lock for about a
+# second; a writer opening meanwhile waits this long for it instead of failing.
+LOCK_WAIT_SECONDS: Final = 10.0
+
+T = TypeVar("T")
+
 _log = logging.getLogger(__name__)
+
+
+def connect_waiting(
+    path: Path, *, read_only: bool, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, retrying while another process holds a conflicting file lock.
+
+    DuckDB refuses at once when the lock is taken; a short wait lets a writer
+    start while `asymmetry serve` copies the store, and a reader while a
+    writer commits. Any other error, or a lock held longer, is raised.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.1)
 
 
 def default_store_path() -> Path:
@@ -67,11 +94,13 @@ class Store:
         if not exists:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = connect_waiting(self.path, read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(
                 f"cannot open store {self.path}: {exc}. Is another asymmetry process writing to it?"
             ) from exc
+        self._memo: dict[Any, Any] = {}
+        self._memo_lock = threading.Lock()
         # Progress is reported through callbacks; DuckDB must not draw its own.
         self.con.execute("SET enable_progress_bar_print = false")
         if not read_only and not self.is_initialised():
@@ -103,7 +132,28 @@ class Store:
         """
         view = object.__new__(Store)
         view.path, view.read_only, view.con = self.path, self.read_only, self.con.cursor()
+        view._memo, view._memo_lock = self._memo, self._memo_lock
         return view
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the life of a read-only connection (shared by its cursors).
+
+        Derived data that costs seconds (the ICIO network's matrices, its
+        Leontief solution) is valid as long as the data cannot change: on a
+        read-only open. A writable store computes every time. Two threads
+        missing together may both compute; the results are equal.
+        """
+        memo: dict[Any, Any] | None = getattr(self, "_memo", None)
+        if memo is None or not self.read_only:
+            return compute()
+        with self._memo_lock:
+            if key in memo:
+                found: T = memo[key]
+                return found
+        value = compute()
+        with self._memo_lock:
+            memo.setdefault(key, value)
+        return value
 
     def __enter__(self) -> Store:
         return self

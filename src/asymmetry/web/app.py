@@ -1,6 +1,7 @@
 """The web dashboard and JSON API: `create_app(store_path)`, served by `asymmetry serve`.
 
-The app opens the store read-only, serves plotly.js, the report's stylesheet
+The app serves a read-only snapshot of the store, replaced when an ingest
+commits (`asymmetry.web.state`), serves plotly.js, the report's stylesheet
 and script and a Swagger UI 5 that reads OpenAPI 3.1 (`fastapi-offline`'s
 bundle) from installed packages (nothing from a CDN),
 limits request bodies, and turns library errors into 4xx responses: an
@@ -24,7 +25,7 @@ from asymmetry import __version__
 from asymmetry.errors import AsymmetryError, UnknownCountryError
 from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
-from asymmetry.web.state import ReadOnlyStores, ResultCache
+from asymmetry.web.state import SnapshotStores
 
 DEFAULT_MAX_UPLOAD = 5_000_000
 ASSET_TYPES = {
@@ -41,15 +42,18 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     cache_size: int = 256,
     threads: int | None = None,
+    poll_seconds: float | None = 1.0,
 ) -> FastAPI:
-    """The dashboard over the (existing) store at ``store_path``, opened read-only.
+    """The dashboard over the (existing) store at ``store_path``, served from snapshots.
 
     ``threads`` caps the worker threads that run requests (each with its own
-    DuckDB cursor); None keeps anyio's default of 40.
+    DuckDB cursor); None keeps anyio's default of 40. ``poll_seconds`` is how
+    often the store is checked for a committed ingest (None: never).
     """
     from asymmetry.web import api, pages
 
-    stores = ReadOnlyStores(store_path)  # fails now, not at the first request
+    # fails now, not at the first request
+    stores = SnapshotStores(store_path, cache_size=cache_size, poll_seconds=poll_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,7 +75,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.stores = stores
-    app.state.cache = ResultCache(cache_size)
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.include_router(api.router)
@@ -99,7 +102,7 @@ def create_app(
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
-        return {"status": "ok", "store": str(stores.root.path)}
+        return {"status": "ok", "store": str(stores.path)}
 
     @app.exception_handler(AsymmetryError)
     def library_error(request: Request, exc: AsymmetryError) -> JSONResponse:

@@ -30,6 +30,7 @@ from asymmetry.web.api import (
     blank_is_none,
     level_value,
     list_countries,
+    result_cache,
     saved_document,
 )
 from asymmetry.web.errors import error_status
@@ -70,7 +71,7 @@ def templates() -> jinja2.Environment:
 def page(request: Request, db: Store, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A dashboard page; ``db`` lists the countries for the forms."""
     context.setdefault(
-        "countries", request.app.state.cache.get(("countries-list",), lambda: list_countries(db))
+        "countries", result_cache(request).get(("countries-list",), lambda: list_countries(db))
     )
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
     html = templates().get_template(name).render(active=request.url.path, **context)
@@ -148,7 +149,7 @@ def brief_page(
         a,
         b,
         year,
-        lambda x, y: request.app.state.cache.get(
+        lambda x, y: result_cache(request).get(
             ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
         ),
         lambda found: {"brief": found, "r": found.report, "charts": brief_charts(found)},
@@ -177,7 +178,7 @@ def dependencies_page(
     }
     try:
         a, b = resolve_pair(country, on)
-        result = request.app.state.cache.get(
+        result = result_cache(request).get(
             ("dependencies-page", a, b, year, level and level.value, top),
             lambda: dependencies(db, a, on=b, year=year, level=level_value(level), top=top),
         )
@@ -262,7 +263,7 @@ def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
         {"sender": form["sender"], "target": form["target"], "levers": [lever], "name": kind}
     )
     key = ("lever-page", repr(scenario), form["model"], form["draws"])
-    result = request.app.state.cache.get(
+    result = result_cache(request).get(
         key, lambda: simulate(db, scenario, draws=form["draws"], model=form["model"])
     )
     what = lever.get("products", "holdings")
