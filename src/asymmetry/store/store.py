@@ -155,6 +155,14 @@ class Store:
             memo.setdefault(key, value)
         return value
 
+    def remembered(self, key: Any) -> Any:
+        """The value `memo` keeps for ``key``, or None when none is kept."""
+        memo: dict[Any, Any] | None = getattr(self, "_memo", None)
+        if memo is None:
+            return None
+        with self._memo_lock:
+            return memo.get(key)
+
     def __enter__(self) -> Store:
         return self
 

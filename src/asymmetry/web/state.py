@@ -26,6 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -146,11 +147,13 @@ class Snapshot:
         shutil.rmtree(self.copy.parent, ignore_errors=True)
 
 
-def take_snapshot(source: Path, generation: int, cache_size: int) -> Snapshot:
+def take_snapshot(
+    source: Path, generation: int, cache_size: int, *, lock_wait_seconds: float = 10.0
+) -> Snapshot:
     """Copy ``source`` (and its WAL) under a read lock and open the copy read-only.
 
     The read lock keeps writers out while the bytes are copied; DuckDB
-    refuses it while a writer is in, and `connect_waiting` waits a bounded time.
+    refuses it while a writer is in, and we wait ``lock_wait_seconds`` at most.
     """
     if not source.exists():
         raise StoreError(
@@ -159,7 +162,13 @@ def take_snapshot(source: Path, generation: int, cache_size: int) -> Snapshot:
     folder = Path(tempfile.mkdtemp(prefix="asymmetry-serve-"))
     copy = folder / source.name
     try:
-        lock = connect_waiting(source, read_only=True)
+        try:
+            lock = connect_waiting(source, read_only=True, wait_seconds=lock_wait_seconds)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot read store {source} to serve it: {exc}. Is an ingest writing to it? "
+                "Serve again when it is done."
+            ) from exc
         try:
             stamp = signature(source)
             shutil.copyfile(source, copy)
@@ -173,15 +182,50 @@ def take_snapshot(source: Path, generation: int, cache_size: int) -> Snapshot:
         raise
 
 
-def warm(snapshot: Snapshot) -> None:
+# What `warm` computes or carries over: results of the ICIO network alone.
+ICIO_MEMO_KEYS = (
+    ("icio_matrices",),
+    ("icio_value_added_by_country",),
+    ("icio_sector_names",),
+    ("network_operators",),
+)
+ICIO_FINGERPRINT_SQL = """
+SELECT (SELECT count(*) FROM io_network),
+       (SELECT string_agg(id || kind || sha256 || rows || CAST(ingested_at AS VARCHAR), ','
+                          ORDER BY id)
+        FROM datasets WHERE kind = 'icio' OR id LIKE 'icio:%')"""
+
+
+def identity(value: T) -> T:
+    return value
+
+
+def icio_fingerprint(db: Store) -> tuple[Any, ...]:
+    """What the ICIO results depend on: the network's size and its ingests."""
+    row = db.con.execute(ICIO_FINGERPRINT_SQL).fetchone()
+    return tuple(row or ())
+
+
+def warm(snapshot: Snapshot, previous: Snapshot | None = None) -> None:
     """Compute what every exposure and network lever shares (the ICIO matrices and the
-    value-added origins, seconds of work) before the snapshot takes requests."""
+    value-added origins: seconds of work) before the snapshot takes requests.
+
+    When the ICIO network is the same as in ``previous`` (an ingest of goods
+    flows), its results are carried over instead of computed again.
+    """
     from asymmetry.metrics.io_exposure import value_added_by_country
     from asymmetry.store.ingest_icio import icio_matrices
 
     with snapshot.handle() as db:
         if not db.scalar("SELECT count(*) FROM io_nodes"):
             return
+        if previous is not None:
+            with previous.handle() as old:
+                if icio_fingerprint(old) == icio_fingerprint(db):
+                    for key in ICIO_MEMO_KEYS:
+                        value = old.remembered(key)
+                        if value is not None:
+                            db.memo(key, partial(identity, value))
         m = icio_matrices(db)
         db.memo(("icio_value_added_by_country",), lambda: value_added_by_country(m))
 
@@ -190,7 +234,9 @@ class SnapshotStores:
     """The snapshot requests use now, replaced when an ingest commits to the store.
 
     ``poll_seconds`` is how often the store's signature is read (a stat, no
-    lock); None never looks again (a store nobody writes).
+    lock); None never looks again (a store nobody writes). A change found
+    while a writer still holds the store waits ``lock_wait_seconds`` at most,
+    then the next poll tries again.
     """
 
     def __init__(
@@ -199,11 +245,13 @@ class SnapshotStores:
         *,
         cache_size: int = 256,
         poll_seconds: float | None = 1.0,
-        prepare: Callable[[Snapshot], None] = warm,
+        prepare: Callable[[Snapshot, Snapshot | None], None] = warm,
+        lock_wait_seconds: float = 0.5,
     ) -> None:
         self.path = Path(path)
         self.cache_size = cache_size
         self.prepare = prepare
+        self.lock_wait_seconds = lock_wait_seconds
         self._current = take_snapshot(self.path, 1, cache_size)  # fails now, not later
         self._swap_lock = threading.Lock()
         self._stop = threading.Event()
@@ -244,12 +292,17 @@ class SnapshotStores:
         if signature(self.path) == self._current.signature:
             return False
         try:
-            fresh = take_snapshot(self.path, self._current.generation + 1, self.cache_size)
-        except (AsymmetryError, OSError, duckdb.Error) as exc:
+            fresh = take_snapshot(
+                self.path,
+                self._current.generation + 1,
+                self.cache_size,
+                lock_wait_seconds=self.lock_wait_seconds,
+            )
+        except (AsymmetryError, OSError) as exc:
             _log.info("store %s changed but cannot be read yet: %s", self.path, exc)
             return False
         try:
-            self.prepare(fresh)
+            self.prepare(fresh, self._current)
         except Exception:
             fresh.retire()
             raise
@@ -261,7 +314,7 @@ class SnapshotStores:
 
     def _watch(self, seconds: float) -> None:
         try:  # the first snapshot is warmed here, so the server starts at once
-            self.prepare(self._current)
+            self.prepare(self._current, None)
         except Exception:
             _log.exception("warming the snapshot of %s failed", self.path)
         while not self._stop.wait(seconds):
