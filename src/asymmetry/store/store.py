@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from asymmetry.errors import StoreError
+from asymmetry.store.once import OnceMap
 from asymmetry.store.schema import DDL, IO_TRADE_SQL, SCHEMA_VERSION
 
 DEFAULT_STORE_PATH: Final = Path(".asymmetry") / "store.duckdb"
@@ -99,8 +99,7 @@ class Store:
             raise StoreError(
                 f"cannot open store {self.path}: {exc}. Is another asymmetry process writing to it?"
             ) from exc
-        self._memo: dict[Any, Any] = {}
-        self._memo_lock = threading.Lock()
+        self._memo = OnceMap()
         # Progress is reported through callbacks; DuckDB must not draw its own.
         self.con.execute("SET enable_progress_bar_print = false")
         if not read_only and not self.is_initialised():
@@ -132,7 +131,7 @@ class Store:
         """
         view = object.__new__(Store)
         view.path, view.read_only, view.con = self.path, self.read_only, self.con.cursor()
-        view._memo, view._memo_lock = self._memo, self._memo_lock
+        view._memo = self._memo
         return view
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
@@ -140,28 +139,18 @@ class Store:
 
         Derived data that costs seconds (the ICIO network's matrices, its
         Leontief solution) is valid as long as the data cannot change: on a
-        read-only open. A writable store computes every time. Two threads
-        missing together may both compute; the results are equal.
+        read-only open. A writable store computes every time. Threads asking
+        together wait for one computation (`OnceMap`).
         """
-        memo: dict[Any, Any] | None = getattr(self, "_memo", None)
+        memo: OnceMap | None = getattr(self, "_memo", None)
         if memo is None or not self.read_only:
             return compute()
-        with self._memo_lock:
-            if key in memo:
-                found: T = memo[key]
-                return found
-        value = compute()
-        with self._memo_lock:
-            memo.setdefault(key, value)
-        return value
+        return memo.get(key, compute)
 
     def remembered(self, key: Any) -> Any:
         """The value `memo` keeps for ``key``, or None when none is kept."""
-        memo: dict[Any, Any] | None = getattr(self, "_memo", None)
-        if memo is None:
-            return None
-        with self._memo_lock:
-            return memo.get(key)
+        memo: OnceMap | None = getattr(self, "_memo", None)
+        return None if memo is None else memo.peek(key)
 
     def __enter__(self) -> Store:
         return self

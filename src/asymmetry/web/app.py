@@ -40,7 +40,7 @@ def create_app(
     store_path: str | Path,
     *,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
-    cache_size: int = 256,
+    cache_size: int = 1024,
     threads: int | None = None,
     poll_seconds: float | None = 1.0,
 ) -> FastAPI:

@@ -23,8 +23,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from asymmetry.errors import AsymmetryError, StoreError
+from asymmetry.store.once import OnceMap
 from asymmetry.store.store import Store, connect_waiting
 
 T = TypeVar("T")
@@ -42,43 +42,29 @@ _log = logging.getLogger(__name__)
 Signature = tuple[tuple[int, int] | None, tuple[int, int] | None]
 
 
-class ResultCache:
-    """A bounded LRU map from a request's arguments to its result, thread-safe.
+class ResultCache(OnceMap):
+    """The results of one snapshot: computed once per key (`OnceMap`), LRU-bounded.
 
-    Two threads asking for the same missing key may both compute it; the
-    results are equal (one snapshot, seeded draws), so either is kept.
+    At most ``slots`` computations run at once (a thread computing inside
+    another's computation reuses its slot): on a 2-core machine more only
+    slow each other down, and they would take every worker thread from the
+    requests a cached result answers.
     """
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
+    def __init__(self, size: int = 1024, *, slots: int = 2) -> None:
+        super().__init__(size)
+        self._slots = threading.BoundedSemaphore(slots)
+        self._inside = threading.local()
 
-    def peek(self, key: Hashable) -> Any:
-        """The cached value, or None when the key was never computed."""
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return self._items[key]
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                found: T = self._items[key]
-                return found
-            self.misses += 1
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+    def _compute(self, compute: Callable[[], T]) -> T:
+        if getattr(self._inside, "depth", 0):
+            return compute()
+        with self._slots:
+            self._inside.depth = 1
+            try:
+                return compute()
+            finally:
+                self._inside.depth = 0
 
 
 def signature(path: Path) -> Signature:
@@ -243,7 +229,7 @@ class SnapshotStores:
         self,
         path: str | Path,
         *,
-        cache_size: int = 256,
+        cache_size: int = 1024,
         poll_seconds: float | None = 1.0,
         prepare: Callable[[Snapshot, Snapshot | None], None] = warm,
         lock_wait_seconds: float = 0.5,
