@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import pandas as pd
@@ -254,16 +255,10 @@ def dependencies(
     if basis.source == "icio" and level is not None:
         raise NoDataError(NEEDS_GOODS_FLOWS)
     level = level or "hs6"  # on ICIO the level is the sector, whatever is asked
-    sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
-    with written_join_order(store):
-        frame = store.query(sql, {**basis.params, "a": a, "b": b})
-    if frame.empty:
-        raise NoDataError(
-            f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
-        )
-    frame = frame[frame["from_partner_usd"] >= min_value_usd].drop(columns=["importer", "exporter"])
-    frame = _annotate(store, frame, basis, level)
-    frame = frame.sort_values(["dependence", "from_partner_usd"], ascending=False)
+    # The whole ranked table, whatever ``top``: the dashboard asks for one pair's table
+    # at several lengths (page, API, CSV), and a read-only store keeps it (`Store.memo`).
+    key = ("dependencies", a, b, basis.source, basis.dataset, basis.year, level, min_value_usd)
+    frame = store.memo(key, partial(_ranked, store, a, b, basis, level, min_value_usd))
     if top is not None:
         frame = frame.head(top)
     return Dependencies(
@@ -278,6 +273,22 @@ def dependencies(
         coverage_warnings(store, basis),
         list(basis.notes),
     )
+
+
+def _ranked(
+    store: Store, a: str, b: str, basis: Basis, level: Level, min_value_usd: float
+) -> pd.DataFrame:
+    """Every product ``a`` imports from ``b`` on ``basis``, annotated, most dependent first."""
+    sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
+    with written_join_order(store):
+        frame = store.query(sql, {**basis.params, "a": a, "b": b})
+    if frame.empty:
+        raise NoDataError(
+            f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
+        )
+    frame = frame[frame["from_partner_usd"] >= min_value_usd].drop(columns=["importer", "exporter"])
+    frame = _annotate(store, frame, basis, level)
+    return frame.sort_values(["dependence", "from_partner_usd"], ascending=False)
 
 
 def _annotate(store: Store, frame: pd.DataFrame, basis: Basis, level: Level) -> pd.DataFrame:

@@ -99,7 +99,7 @@ class Store:
             raise StoreError(
                 f"cannot open store {self.path}: {exc}. Is another asymmetry process writing to it?"
             ) from exc
-        self._memo = OnceMap()
+        self._memo = OnceMap(size=1024)  # LRU: per-pair tables come and go, the network stays
         # Progress is reported through callbacks; DuckDB must not draw its own.
         self.con.execute("SET enable_progress_bar_print = false")
         if not read_only and not self.is_initialised():
