@@ -156,3 +156,24 @@ def test_ingest_while_serving(store_copy: Path, tidy_file: Path) -> None:
             stop.set()
             load.join(timeout=60)
     assert statuses and set(statuses) == {200}
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # starlette: httpx in TestClient
+def test_a_page_is_rendered_once_per_url_and_snapshot(store_copy: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from asymmetry.web.app import create_app
+
+    app = create_app(store_copy, poll_seconds=None)
+    try:
+        with TestClient(app) as http:
+            first = http.get("/levers", params={"sender": "CHN", "target": "RUS"})
+            again = http.get("/levers", params={"sender": "CHN", "target": "RUS"})
+            other = http.get("/levers", params={"sender": "USA", "target": "RUS"})
+        assert first.status_code == again.status_code == other.status_code == 200
+        assert again.text == first.text and other.text != first.text
+        cache = app.state.stores.current.cache
+        kept = cache.peek(("page", "/levers", "sender=CHN&target=RUS"))
+        assert kept is not None and kept[0].decode() == first.text
+    finally:
+        app.state.stores.close()

@@ -300,7 +300,8 @@ class SnapshotStores:
 
     def _watch(self, seconds: float) -> None:
         try:  # the first snapshot is warmed here, so the server starts at once
-            self.prepare(self._current, None)
+            with self.lease() as first:  # held: a close meanwhile waits for the warming
+                self.prepare(first, None)
         except Exception:
             _log.exception("warming the snapshot of %s failed", self.path)
         while not self._stop.wait(seconds):
