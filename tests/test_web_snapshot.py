@@ -158,7 +158,7 @@ def test_ingest_while_serving(store_copy: Path, tidy_file: Path) -> None:
     assert statuses and set(statuses) == {200}
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # starlette: httpx in TestClient
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 def test_a_page_is_rendered_once_per_url_and_snapshot(store_copy: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -177,3 +177,17 @@ def test_a_page_is_rendered_once_per_url_and_snapshot(store_copy: Path) -> None:
         assert kept is not None and kept[0].decode() == first.text
     finally:
         app.state.stores.close()
+
+
+def test_a_copy_that_fails_is_a_clear_error(
+    store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asymmetry.errors import StoreError
+    from asymmetry.web import state
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(state.shutil, "copyfile", full)
+    with pytest.raises(StoreError, match=r"No space left on device.*\$TMPDIR"):
+        SnapshotStores(store_copy, poll_seconds=None, prepare=no_warming)

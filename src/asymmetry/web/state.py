@@ -160,6 +160,11 @@ def take_snapshot(
             shutil.copyfile(source, copy)
             if wal_path(source).exists():
                 shutil.copyfile(wal_path(source), wal_path(copy))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot copy store {source} to {folder} to serve it: {exc.strerror or exc}; "
+                "free space there or point $TMPDIR at a disk with room for the store"
+            ) from exc
         finally:
             lock.close()
         return Snapshot(source, copy, generation, stamp, cache_size)
