@@ -15,15 +15,15 @@ from asymmetry.synth.baci import SynthBaci, generate_baci
 DATA = Path(__file__).parent / ".data"
 
 
-def synthetic_year(rows: int, seed: int = 1) -> SynthBaci:
-    """A cached synthetic BACI year (generated once per size and seed)."""
-    out = DATA / f"baci_{rows}_{seed}"
-    data = out / "BACI_HS22_Y2022_V202501.csv"
+def synthetic_year(rows: int, seed: int = 1, year: int = 2022) -> SynthBaci:
+    """A cached synthetic BACI year (generated once per size, seed and year)."""
+    out = DATA / (f"baci_{rows}_{seed}" if year == 2022 else f"baci_{rows}_{seed}_{year}")
+    data = out / f"BACI_HS22_Y{year}_V202501.csv"
     if data.is_file():
         return SynthBaci(
             data, out / "country_codes_V202501.csv", out / "product_codes_HS22_V202501.csv", rows
         )
-    return generate_baci(out, rows=rows, year=2022, seed=seed)
+    return generate_baci(out, rows=rows, year=year, seed=seed)
 
 
 def median_seconds(runs: dict[str, list[float]]) -> dict[str, float]:

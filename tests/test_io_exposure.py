@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -66,3 +68,22 @@ def test_russia_china_against_a_direct_inverse(default_store: Store) -> None:
 def data_sectors() -> list[str]:
     with np.load(bundled_npz()) as data:
         return [str(x) for x in data["sectors"]]
+
+
+def test_the_read_only_path_equals_a_fresh_solve(default_store_file: Path) -> None:
+    """Read-only, every country's origins are solved once and kept (`Store.memo`); the
+    answers equal the two-column solve a writable store does each time."""
+    pairs = [("RUS", "CHN"), ("DEU", "USA"), ("CHN", "RUS")]
+    with Store(default_store_file, read_only=True) as kept:
+        memoised = [io_exposure(kept, a, on=b) for a, b in pairs]
+        assert kept.remembered(("icio_value_added_by_country",)) is not None
+    with np.load(bundled_npz()) as data:
+        countries = tuple(str(c) for c in data["countries"])
+        sectors = tuple(str(c) for c in data["sectors"])
+        output = data["s"]
+        flows = data["A"] * (data["omb"] * output)[None, :]
+    m = IcioMatrices(countries, sectors, flows, output, np.zeros_like(output))
+    for (a, b), got in zip(pairs, memoised, strict=True):
+        summary, _ = exposure_from_matrices(m, a, b)  # no kept origins: solved afresh
+        shares = {k: v for k, v in summary.items() if k.endswith("_share")}  # npz: USD mn
+        assert {k: got.summary[k] for k in shares} == pytest.approx(shares, rel=1e-9)

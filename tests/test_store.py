@@ -74,3 +74,23 @@ def test_unopenable_path_gives_a_clear_error(tmp_path: Path) -> None:
     bad.mkdir()
     with pytest.raises(StoreError, match="cannot open store"):
         asymmetry.open(bad)
+
+
+def test_memo_is_kept_only_while_the_store_cannot_change(default_store_file: Path) -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with Store(default_store_file, read_only=True) as store:
+        view = store.cursor()
+        assert store.memo("k", compute) == 1
+        assert view.memo("k", compute) == 1  # cursors share their connection's memo
+        assert view.remembered("k") == 1
+        view.close()
+    assert len(calls) == 1
+    with Store(default_store_file) as writable:  # its data may change: never kept
+        assert writable.memo("k", compute) == 2
+        assert writable.memo("k", compute) == 3
+        assert writable.remembered("k") is None

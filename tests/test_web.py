@@ -288,7 +288,7 @@ def test_app_opens_the_store_read_only(store_copy: Path, tmp_path: Path) -> None
     copy = tmp_path / "s.duckdb"
     shutil.copy(store_copy, copy)
     app = create_app(copy)
-    assert app.state.stores.root.read_only
+    assert app.state.stores.current.root.read_only
     with app.state.stores.handle() as db, pytest.raises(Exception, match=r"read-only|read only"):
         db.query("CREATE TABLE x (a INT)")
     app.state.stores.close()

@@ -16,7 +16,14 @@ def serve_cmd(
     max_upload_mb: Annotated[
         float, typer.Option(help="Largest request body (claims uploads), MB.", min=0.01)
     ] = 5.0,
-    threads: Annotated[int, typer.Option(help="Worker threads for requests.", min=1)] = 8,
+    threads: Annotated[
+        int,
+        typer.Option(
+            help="Worker threads for requests (2 of them compute at once; the others "
+            "answer from results already computed).",
+            min=1,
+        ),
+    ] = 32,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(

@@ -266,7 +266,10 @@ def simulate(
         countries=(scenario.sender, scenario.target),
     )
     if model == "network" and operators is None:
-        operators = NetworkOperators.build(icio_matrices(store))
+        # three LU factorisations of the whole network: once per read-only connection
+        operators = store.memo(
+            ("network_operators",), lambda: NetworkOperators.build(icio_matrices(store))
+        )
     elif model == "pe":
         operators = None
     bound: dict[str, float] = {}

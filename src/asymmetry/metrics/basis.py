@@ -107,9 +107,13 @@ def resolve_basis(
             FROM io_trade WHERE seller_country <> buyer_country"""
         pairs = f"SELECT exporter, importer, sum(value_usd) AS value_usd FROM ({sql}) GROUP BY ALL"
         return Basis("icio", ICIO_YEAR, ICIO_DATASET, sql, {}, pairs)
-    coverage = store.query(
-        "SELECT source, year, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL "
-        "ORDER BY year DESC, n DESC"
+    # asked on every request; kept while the store cannot change (`Store.memo`)
+    coverage = store.memo(
+        ("flow_coverage",),
+        lambda: store.query(
+            "SELECT source, year, sum(n_rows) AS n FROM flow_pairs GROUP BY ALL "
+            "ORDER BY year DESC, n DESC"
+        ),
     )
     if coverage.empty:
         raise NoDataError(
@@ -129,7 +133,10 @@ def resolve_basis(
     # Datasets may overlap (BACI and a tidy file for the same year): the
     # largest one is read, never the sum of both.
     chosen = str(in_year["source"].iloc[0])
-    kind = store.scalar("SELECT kind FROM datasets WHERE id = ?", [chosen])
+    kind = store.memo(
+        ("dataset_kind", chosen),
+        lambda: store.scalar("SELECT kind FROM datasets WHERE id = ?", [chosen]),
+    )
     reported = kind == "reported"
     sql = (
         reconciled_sql("flows", "product AS item, value_usd")

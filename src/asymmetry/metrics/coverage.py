@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 from asymmetry.metrics.basis import Basis
@@ -60,12 +61,18 @@ def dataset_coverage_warnings(store: Store, datasets: Iterable[tuple[str, int]])
     (a panel of years: the circumvention screen), one sentence per dataset and kind."""
     counts = []
     for dataset, year in sorted(set(datasets)):
-        row = store.query(_COUNTS_SQL, {"dataset": dataset, "year": year}).iloc[0]
-        counts.append(_Counts(dataset, year, *(int(row[k] or 0) for k in row.index)))
+        key = ("coverage_counts", dataset, year)
+        counts.append(store.memo(key, partial(_count, store, dataset, year)))
     warnings: list[str] = []
     for dataset in dict.fromkeys(c.dataset for c in counts):
         warnings += _warnings([c for c in counts if c.dataset == dataset])
     return warnings
+
+
+def _count(store: Store, dataset: str, year: int) -> _Counts:
+    """One slice's counts: a scan of the year, kept while the store cannot change."""
+    row = store.query(_COUNTS_SQL, {"dataset": dataset, "year": year}).iloc[0]
+    return _Counts(dataset, year, *(int(row[k] or 0) for k in row.index))
 
 
 def _warnings(counts: Sequence[_Counts]) -> list[str]:

@@ -90,10 +90,25 @@ def value_added_origin(m: IcioMatrices, origins: np.ndarray) -> np.ndarray:
     return solved
 
 
+def value_added_by_country(m: IcioMatrices) -> np.ndarray:
+    """Share of each node's output value added created in each country (nodes x countries).
+
+    One solve with a column per country answers every pair: B's share is its
+    column, the foreign share of A's nodes is the row total less A's column.
+    """
+    node_country = m.node_countries()
+    origins = (node_country[:, None] == np.array(m.countries)[None, :]).astype(float)
+    return value_added_origin(m, origins)
+
+
 def exposure_from_matrices(
-    m: IcioMatrices, country: str, partner: str
+    m: IcioMatrices, country: str, partner: str, *, by_country: np.ndarray | None = None
 ) -> tuple[dict[str, float], pd.DataFrame]:
-    """Summary and per-sector exposure of ``country`` to ``partner`` (see `IoExposure`)."""
+    """Summary and per-sector exposure of ``country`` to ``partner`` (see `IoExposure`).
+
+    ``by_country`` is `value_added_by_country` of ``m`` when already at hand;
+    without it only the two origin columns the pair needs are solved.
+    """
     for c in (country, partner):
         if c not in m.countries:
             raise AsymmetryError(
@@ -105,9 +120,15 @@ def exposure_from_matrices(
     foreign = node_country != country
     inputs = m.flows.sum(axis=0)
     from_b = m.flows[in_b].sum(axis=0)
-    imported = m.flows[foreign].sum(axis=0)
-    va = value_added_origin(m, np.column_stack([in_b, foreign]).astype(float))
-    va_from_b, va_foreign = va[:, 0], va[:, 1]
+    # all inputs less the domestic ones: A's ~45 rows, not a copy of the other ~3,500
+    imported = inputs - m.flows[in_a].sum(axis=0)
+    if by_country is None:
+        va = value_added_origin(m, np.column_stack([in_b, foreign]).astype(float))
+        va_from_b, va_foreign = va[:, 0], va[:, 1]
+    else:
+        a_column, b_column = m.countries.index(country), m.countries.index(partner)
+        va_from_b = by_country[:, b_column]
+        va_foreign = by_country.sum(axis=1) - by_country[:, a_column]
     x = m.output
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -147,8 +168,13 @@ def io_exposure(store: Store, country: str, *, on: str) -> IoExposure:
     if a == b:
         raise AsymmetryError(f"a country cannot be exposed to itself ({a})")
     m = icio_matrices(store)
-    summary, by_sector = exposure_from_matrices(m, a, b)
-    names = store.query("SELECT DISTINCT sector, sector_name FROM io_nodes")
+    # every country's origin column at once, kept while the store cannot change
+    by_country = store.memo(("icio_value_added_by_country",), lambda: value_added_by_country(m))
+    summary, by_sector = exposure_from_matrices(m, a, b, by_country=by_country)
+    names = store.memo(
+        ("icio_sector_names",),
+        lambda: store.query("SELECT DISTINCT sector, sector_name FROM io_nodes"),
+    )
     by_sector = by_sector.merge(names, on="sector", how="left")
     by_sector = by_sector.sort_values("value_added_share", ascending=False, na_position="last")
     return IoExposure(a, b, 2022, BASIS, ICIO_DATASET, summary, by_sector.reset_index(drop=True))

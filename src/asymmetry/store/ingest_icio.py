@@ -201,7 +201,19 @@ def ingest_icio(
 
 
 def icio_matrices(store: Store) -> IcioMatrices:
-    """The stored network as dense matrices (reads the store, not the npz)."""
+    """The stored network as dense matrices (reads the store, not the npz).
+
+    Read once per read-only connection (`Store.memo`): densifying the
+    ~3,600-node network takes a second or more, and a server asks for it on
+    every exposure and network lever. The arrays are then frozen, as they are
+    shared.
+    """
+    return store.memo(
+        ("icio_matrices",), lambda: _read_icio_matrices(store, frozen=store.read_only)
+    )
+
+
+def _read_icio_matrices(store: Store, *, frozen: bool) -> IcioMatrices:
     nodes = store.query("SELECT * FROM io_nodes ORDER BY node")
     if nodes.empty:
         raise NoDataError("the store holds no ICIO network; run `asymmetry ingest icio`")
@@ -213,10 +225,9 @@ def icio_matrices(store: Store) -> IcioMatrices:
     seller = np.asarray(edges["seller"], dtype=np.intp)
     buyer = np.asarray(edges["buyer"], dtype=np.intp)
     flows[seller, buyer] = np.asarray(edges["value_usd"], dtype=float)
-    return IcioMatrices(
-        countries,
-        sectors,
-        flows,
-        nodes["output_usd"].to_numpy(),
-        nodes["intermediate_share"].to_numpy(),
-    )
+    output = nodes["output_usd"].to_numpy()
+    intermediate_share = nodes["intermediate_share"].to_numpy()
+    if frozen:
+        for array in (flows, output, intermediate_share):
+            array.flags.writeable = False
+    return IcioMatrices(countries, sectors, flows, output, intermediate_share)

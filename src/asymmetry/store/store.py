@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import duckdb
 import pandas as pd
 
 from asymmetry.errors import NotAStoreError, OutdatedStoreError, StoreError
+from asymmetry.store.once import OnceMap
 from asymmetry.store.schema import DDL, IO_TRADE_SQL, SCHEMA_VERSION
 
 DEFAULT_STORE_PATH: Final = Path(".asymmetry") / "store.duckdb"
@@ -30,7 +32,32 @@ STORE_ENV_VAR: Final = "ASYMMETRY_STORE"
 # (stage description, fraction done in [0, 1]); the CLI draws it with rich.
 ProgressCallback = Callable[[str, float], None]
 
+# A server copying a snapshot (`asymmetry.web.state`) holds a read lock for about a
+# second; a writer opening meanwhile waits this long for it instead of failing.
+LOCK_WAIT_SECONDS: Final = 10.0
+
+T = TypeVar("T")
+
 _log = logging.getLogger(__name__)
+
+
+def connect_waiting(
+    path: Path, *, read_only: bool, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, retrying while another process holds a conflicting file lock.
+
+    DuckDB refuses at once when the lock is taken; a short wait lets a writer
+    start while `asymmetry serve` copies the store, and a reader while a
+    writer commits. Any other error, or a lock held longer, is raised.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.1)
 
 
 def default_store_path() -> Path:
@@ -71,6 +98,7 @@ class Store:
             _create(self.path, defaults=defaults, progress=progress)
         self.con = _connect(self.path, read_only=read_only)
         self._in_transaction = False
+        self._memo = OnceMap(size=1024)  # LRU: per-pair tables come and go, the network stays
         if not self.is_initialised():
             # A DuckDB file of something else: refused whatever the command, never converted.
             self.con.close()
@@ -100,7 +128,26 @@ class Store:
         """
         view = object.__new__(Store)
         view.path, view.read_only, view.con = self.path, self.read_only, self.con.cursor()
+        view._memo = self._memo
         return view
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the life of a read-only connection (shared by its cursors).
+
+        Derived data that costs seconds (the ICIO network's matrices, its
+        Leontief solution) is valid as long as the data cannot change: on a
+        read-only open. A writable store computes every time. Threads asking
+        together wait for one computation (`OnceMap`).
+        """
+        memo: OnceMap | None = getattr(self, "_memo", None)
+        if memo is None or not self.read_only:
+            return compute()
+        return memo.get(key, compute)
+
+    def remembered(self, key: Any) -> Any:
+        """The value `memo` keeps for ``key``, or None when none is kept."""
+        memo: OnceMap | None = getattr(self, "_memo", None)
+        return None if memo is None else memo.peek(key)
 
     def __enter__(self) -> Store:
         return self
@@ -254,7 +301,7 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     from asymmetry.store.locking import open_error
 
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = connect_waiting(path, read_only=read_only)
     except duckdb.Error as exc:
         raise open_error(path, exc) from exc
     # Progress is reported through callbacks; DuckDB must not draw its own.

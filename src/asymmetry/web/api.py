@@ -28,7 +28,7 @@ from asymmetry.errors import DocumentError
 from asymmetry.jsonsafe import dumps, json_safe
 from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.store.store import Store
-from asymmetry.web.state import ResultCache
+from asymmetry.web.state import ResultCache, Snapshot
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -71,9 +71,34 @@ class Model(StrEnum):
 
 
 def store(request: Request) -> Iterator[Store]:
-    """A read-only store handle of the request's own."""
-    with request.app.state.stores.handle() as db:
+    """A read-only store handle of the request's own, on the snapshot it holds."""
+    with leased(request) as snapshot, snapshot.handle() as db:
         yield db
+
+
+@contextmanager
+def leased(request: Request) -> Iterator[Snapshot]:
+    """The store snapshot this request reads, the same for all of its work.
+
+    The snapshot stays open until the request is done with it, even when an
+    ingest replaces it meanwhile; its cache holds results of its data only.
+    """
+    held: Snapshot | None = getattr(request.state, "snapshot", None)
+    if held is not None:
+        yield held
+        return
+    with request.app.state.stores.lease() as snapshot:
+        request.state.snapshot = snapshot
+        try:
+            yield snapshot
+        finally:
+            del request.state.snapshot
+
+
+def result_cache(request: Request) -> ResultCache:
+    """The cache of the snapshot the request holds (inside `leased`)."""
+    snapshot: Snapshot = request.state.snapshot
+    return snapshot.cache
 
 
 StoreDep = Annotated[Store, Depends(store)]
@@ -87,17 +112,17 @@ async def cached_json(request: Request, key: Hashable, compute: Callable[[Store]
     thread with a store handle of its own. Library errors propagate to the
     app's handlers (4xx) and are not cached.
     """
-    cache: ResultCache = request.app.state.cache
-    body = cache.peek(key)
-    if body is None:
+    with leased(request) as snapshot:
+        body = snapshot.cache.peek(key)
+        if body is None:
 
-        def work() -> bytes:
-            with request.app.state.stores.handle() as db:
-                result = compute(db)
-                data = result.to_dict() if hasattr(result, "to_dict") else result
-                return dumps(data).encode()
+            def work() -> bytes:
+                with snapshot.handle() as db:
+                    result = compute(db)
+                    data = result.to_dict() if hasattr(result, "to_dict") else result
+                    return dumps(data).encode()
 
-        body = await run_in_threadpool(cache.get, key, work)
+            body = await run_in_threadpool(snapshot.cache.get, key, work)
     return Response(body, media_type="application/json")
 
 
@@ -176,13 +201,15 @@ async def dependencies(
     if format is TableFormat.json:
         return await cached_json(request, key, table)
 
-    def csv() -> tuple[str, str]:
-        with request.app.state.stores.handle() as db:
-            result = table(db)
-        name = f"dependencies-{a}-on-{b}-{result.year}-{result.level.replace(' ', '-')}.csv"
-        return name, csv_text(result.to_frame())
+    with leased(request) as snapshot:
 
-    name, text = await run_in_threadpool(request.app.state.cache.get, (*key, "csv"), csv)
+        def csv() -> tuple[str, str]:
+            with snapshot.handle() as db:
+                result = table(db)
+            name = f"dependencies-{a}-on-{b}-{result.year}-{result.level.replace(' ', '-')}.csv"
+            return name, csv_text(result.to_frame())
+
+        name, text = await run_in_threadpool(snapshot.cache.get, (*key, "csv"), csv)
     return Response(
         text,
         media_type="text/csv",
@@ -286,7 +313,7 @@ def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -
     """The cached report for a pair of ISO3 codes (the API's and the pair explorer's)."""
     from asymmetry.report.build import build_report
 
-    return request.app.state.cache.get(
+    return result_cache(request).get(
         ("report", a, b, year), lambda: build_report(db, a, b, year=year, draws=500)
     )
 

@@ -1,6 +1,7 @@
 """The web dashboard and JSON API: `create_app(store_path)`, served by `asymmetry serve`.
 
-The app opens the store read-only, serves plotly.js, the report's stylesheet
+The app serves a read-only snapshot of the store, replaced when an ingest
+commits (`asymmetry.web.state`), serves plotly.js, the report's stylesheet
 and script (`asymmetry.web.assets`, cached by content hash) and a Swagger UI 5
 that reads OpenAPI 3.1 (`fastapi-offline`'s bundle) from installed packages
 (nothing from a CDN), answers only to the hosts it was started for and puts
@@ -28,7 +29,7 @@ from asymmetry.web.assets import asset_response
 from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
 from asymmetry.web.security import HeaderLimit, HostGuard, SecurityHeaders, TrustedHosts
-from asymmetry.web.state import ReadOnlyStores, ResultCache
+from asymmetry.web.state import SnapshotStores
 
 DEFAULT_MAX_UPLOAD = 5_000_000
 
@@ -37,19 +38,22 @@ def create_app(
     store_path: str | Path,
     *,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
-    cache_size: int = 256,
+    cache_size: int = 1024,
     threads: int | None = None,
     hosts: TrustedHosts | None = None,
+    poll_seconds: float | None = 1.0,
 ) -> FastAPI:
-    """The dashboard over the (existing) store at ``store_path``, opened read-only.
+    """The dashboard over the (existing) store at ``store_path``, served from snapshots.
 
     ``threads`` caps the worker threads that run requests (each with its own
     DuckDB cursor); None keeps anyio's default of 40. ``hosts`` are the Host
-    names answered (default: loopback only).
+    names answered (default: loopback only). ``poll_seconds`` is how often the
+    store is checked for a committed ingest (None: never).
     """
     from asymmetry.web import api, pages
 
-    stores = ReadOnlyStores(store_path)  # fails now, not at the first request
+    # fails now, not at the first request
+    stores = SnapshotStores(store_path, cache_size=cache_size, poll_seconds=poll_seconds)
     with stores.handle() as db:
         schema_version = db.schema_version()
 
@@ -73,7 +77,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.stores = stores
-    app.state.cache = ResultCache(cache_size)
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(HostGuard, hosts=hosts or TrustedHosts())

@@ -30,6 +30,7 @@ from asymmetry.web.api import (
     blank_is_none,
     level_value,
     list_countries,
+    result_cache,
     saved_document,
 )
 from asymmetry.web.assets import static_url
@@ -71,7 +72,8 @@ def templates() -> jinja2.Environment:
 def page(request: Request, db: Store, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A dashboard page; ``db`` lists the countries for the forms."""
     context.setdefault(
-        "countries", request.app.state.cache.get(("countries-list",), lambda: list_countries(db))
+        "countries",
+        result_cache(request).get(("countries-list",), lambda: list_countries(db), heavy=False),
     )
     context.setdefault("max_upload_mb", request.app.state.max_upload_bytes / 1e6)
     html = (
@@ -80,6 +82,23 @@ def page(request: Request, db: Store, name: str, status: int = 200, **context: A
         .render(active=request.url.path, static_url=static_url, **context)
     )
     return HTMLResponse(html, status_code=status)
+
+
+def cached_page(request: Request, render: Callable[[], HTMLResponse]) -> HTMLResponse:
+    """A GET page, rendered once per URL and snapshot.
+
+    A page is a function of its query and the data: its figures and tables
+    take 0.1-0.5 s to render even from cached results, which 20 clients
+    asking for the same pages would repeat for nothing.
+    """
+
+    def rendered() -> tuple[bytes, int]:
+        response = render()
+        return bytes(response.body), response.status_code
+
+    key = ("page", request.url.path, request.url.query)
+    body, status = result_cache(request).get(key, rendered, heavy=False)
+    return HTMLResponse(body, status_code=status)
 
 
 @router.get("/")
@@ -133,15 +152,18 @@ def pair(
     from asymmetry.report.render import report_charts
     from asymmetry.web.api import pair_report
 
-    return pair_view(
+    return cached_page(
         request,
-        db,
-        "pair.html.j2",
-        a,
-        b,
-        year,
-        lambda x, y: pair_report(request, db, x, y, year),
-        lambda found: {"r": found, "charts": report_charts(found), "csv_links": True},
+        lambda: pair_view(
+            request,
+            db,
+            "pair.html.j2",
+            a,
+            b,
+            year,
+            lambda x, y: pair_report(request, db, x, y, year),
+            lambda found: {"r": found, "charts": report_charts(found), "csv_links": True},
+        ),
     )
 
 
@@ -157,17 +179,20 @@ def brief_page(
     from asymmetry.brief.build import build_brief
     from asymmetry.brief.render import brief_charts
 
-    return pair_view(
+    return cached_page(
         request,
-        db,
-        "brief_page.html.j2",
-        a,
-        b,
-        year,
-        lambda x, y: request.app.state.cache.get(
-            ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
+        lambda: pair_view(
+            request,
+            db,
+            "brief_page.html.j2",
+            a,
+            b,
+            year,
+            lambda x, y: result_cache(request).get(
+                ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
+            ),
+            lambda found: {"brief": found, "r": found.report, "charts": brief_charts(found)},
         ),
-        lambda found: {"brief": found, "r": found.report, "charts": brief_charts(found)},
     )
 
 
@@ -184,24 +209,27 @@ def dependencies_page(
     from asymmetry.metrics.dependence import dependencies
     from asymmetry.store.codes import resolve_pair
 
-    form = {
-        "country": country.upper(),
-        "on": on.upper(),
-        "year": year,
-        "level": level.value if level else "",
-        "top": top,
-    }
-    try:
-        a, b = resolve_pair(country, on)
-        result = request.app.state.cache.get(
-            ("dependencies-page", a, b, year, level and level.value, top),
-            lambda: dependencies(db, a, on=b, year=year, level=level_value(level), top=top),
-        )
-    except AsymmetryError as exc:
-        status = error_status(exc)
-        return page(request, db, "dependencies.html.j2", status, form=form, error=str(exc))
-    form.update(country=a, on=b)
-    return page(request, db, "dependencies.html.j2", form=form, d=result, csv_links=True)
+    def render() -> HTMLResponse:
+        form = {
+            "country": country.upper(),
+            "on": on.upper(),
+            "year": year,
+            "level": level.value if level else "",
+            "top": top,
+        }
+        try:
+            a, b = resolve_pair(country, on)
+            result = result_cache(request).get(
+                ("dependencies-page", a, b, year, level and level.value, top),
+                lambda: dependencies(db, a, on=b, year=year, level=level_value(level), top=top),
+            )
+        except AsymmetryError as exc:
+            status = error_status(exc)
+            return page(request, db, "dependencies.html.j2", status, form=form, error=str(exc))
+        form.update(country=a, on=b)
+        return page(request, db, "dependencies.html.j2", form=form, d=result, csv_links=True)
+
+    return cached_page(request, render)
 
 
 @router.get("/levers")
@@ -223,33 +251,36 @@ def levers_page(
 ) -> HTMLResponse:
     from asymmetry.levers.battery import DEFAULT_SIZES
 
-    # unset sizes are the lever's default, the same as the command line's and the battery's
-    default_low, default_high = DEFAULT_SIZES.get(lever, (1.0, 1.0))
-    form = {
-        "sender": sender.upper(),
-        "target": target.upper(),
-        "lever": lever,
-        "products": products,
-        "low": default_low if low is None else low,
-        "high": (default_high if low is None else low) if high is None else high,
-        "holdings": holdings,
-        "model": model.value,
-        "draws": draws,
-    }
-    context: dict[str, Any] = {"form": form, "lever_kinds": LEVER_KINDS}
-    if not run:
-        return page(request, db, "levers.html.j2", **context)
-    try:
-        battery = _simulate_one(request, db, form)
-    except AsymmetryError as exc:
-        return page(request, db, "levers.html.j2", error_status(exc), error=str(exc), **context)
-    from asymmetry.report.build import country_names
-    from asymmetry.report.charts import A_COLOUR, B_COLOUR, levers_chart
+    def render() -> HTMLResponse:
+        # unset sizes are the lever's default, the same as the command line's and the battery's
+        default_low, default_high = DEFAULT_SIZES.get(lever, (1.0, 1.0))
+        form = {
+            "sender": sender.upper(),
+            "target": target.upper(),
+            "lever": lever,
+            "products": products,
+            "low": default_low if low is None else low,
+            "high": (default_high if low is None else low) if high is None else high,
+            "holdings": holdings,
+            "model": model.value,
+            "draws": draws,
+        }
+        context: dict[str, Any] = {"form": form, "lever_kinds": LEVER_KINDS}
+        if not run:
+            return page(request, db, "levers.html.j2", **context)
+        try:
+            battery = _simulate_one(request, db, form)
+        except AsymmetryError as exc:
+            return page(request, db, "levers.html.j2", error_status(exc), error=str(exc), **context)
+        from asymmetry.report.build import country_names
+        from asymmetry.report.charts import A_COLOUR, B_COLOUR, levers_chart
 
-    names = country_names(db, battery.sender, battery.target)
-    colours = {battery.target: A_COLOUR, battery.sender: B_COLOUR}
-    figure = levers_chart(battery, names, colours)
-    return page(request, db, "levers.html.j2", battery=battery, figure=figure, **context)
+        names = country_names(db, battery.sender, battery.target)
+        colours = {battery.target: A_COLOUR, battery.sender: B_COLOUR}
+        figure = levers_chart(battery, names, colours)
+        return page(request, db, "levers.html.j2", battery=battery, figure=figure, **context)
+
+    return cached_page(request, render)
 
 
 def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
@@ -278,7 +309,7 @@ def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
         {"sender": form["sender"], "target": form["target"], "levers": [lever], "name": kind}
     )
     key = ("lever-page", repr(scenario), form["model"], form["draws"])
-    result = request.app.state.cache.get(
+    result = result_cache(request).get(
         key, lambda: simulate(db, scenario, draws=form["draws"], model=form["model"])
     )
     what = lever.get("products", "holdings")
@@ -289,7 +320,10 @@ def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
 
 @router.get("/claims")
 def claims_form(request: Request, db: StoreDep) -> HTMLResponse:
-    return page(request, db, "claims.html.j2")
+    def render() -> HTMLResponse:
+        return page(request, db, "claims.html.j2")
+
+    return cached_page(request, render)
 
 
 @router.post("/claims")
