@@ -166,7 +166,7 @@ def test_a_page_is_rendered_once_per_url_and_snapshot(store_copy: Path) -> None:
 
     app = create_app(store_copy, poll_seconds=None)
     try:
-        with TestClient(app) as http:
+        with TestClient(app, base_url="http://localhost") as http:  # a served Host
             first = http.get("/levers", params={"sender": "CHN", "target": "RUS"})
             again = http.get("/levers", params={"sender": "CHN", "target": "RUS"})
             other = http.get("/levers", params={"sender": "USA", "target": "RUS"})
