@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from asymmetry.claims.units import show
+from asymmetry.formats import pct, usd
 from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen
 from asymmetry.metrics.relief import Relief
 from asymmetry.metrics.replacement import Replacement
 from asymmetry.report.build import Report
-from asymmetry.report.render import pct, usd
 
 SEEDS_ENV = "ASYMMETRY_SEEDS"
 

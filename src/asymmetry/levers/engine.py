@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from asymmetry.errors import ScenarioError
+from asymmetry.formats import usd
 from asymmetry.levers.accounting import accounting_costs, product_filter
 from asymmetry.levers.general_eq import (
     GEModel,
@@ -23,10 +24,18 @@ from asymmetry.levers.general_eq import (
     run_draws,
 )
 from asymmetry.levers.io_network import NetworkOperators, network_costs
+from asymmetry.levers.official_base import icio_value, official_trade
 from asymmetry.levers.partial_eq import restriction_costs
-from asymmetry.levers.scenario import Restriction, Scenario
+from asymmetry.levers.scenario import (
+    Currency,
+    Lever,
+    PaymentFriction,
+    PriceDiscount,
+    Restriction,
+    Scenario,
+)
 from asymmetry.levers.uncertainty import Interval, interval
-from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.basis import BASIS_REASON, FETCH_HINT, Basis, SourceChoice, resolve_basis
 from asymmetry.metrics.coalitions import Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
@@ -198,6 +207,44 @@ def value_added(store: Store, country: str) -> float | None:
     return float(value) if value else None
 
 
+def _accounting_basis(
+    store: Store, basis: Basis, lever: Lever, sender: str, target: str, source: SourceChoice
+) -> tuple[Basis, list[str]]:
+    """The basis an accounting lever reads: the ladder's, except that where the ladder
+    fell to the ICIO network and the official aggregates state the lever's trade
+    (`official_base`), they answer, and the ICIO value stands beside with the reason."""
+    if basis.source != "icio" or source == "icio" or isinstance(lever, Currency):
+        return basis, []
+    assert isinstance(lever, PriceDiscount | PaymentFriction)
+    flows = [(target, sender)] if isinstance(lever, PriceDiscount) else [
+        (target, sender), (sender, target)]  # fmt: skip
+    official = official_trade(store, lever.products, flows)
+    if official is None:
+        return basis, []
+    icio = icio_value(store, basis, lever.products, flows)
+    return official.basis, [
+        f"{lever.kind}: on customs goods trade (official aggregates), {official.note}; the "
+        f"ICIO network holds {usd(icio)} of it in {basis.year} "
+        f"({BASIS_REASON['icio']})"
+    ]
+
+
+def _customs_beside(
+    store: Store, lever: Restriction, sender: str, target: str, icio_base: float
+) -> list[str]:
+    """A restriction priced on ICIO: the customs value of the same trade, stated beside."""
+    exporter, importer = (sender, target) if lever.direction == "export" else (target, sender)
+    official = official_trade(store, lever.products, [(exporter, importer)])
+    if official is None:
+        return []
+    return [
+        f"{lever.kind} on {lever.products.label}: the ICIO network holds {usd(icio_base)} of "
+        f"this trade (2022 intermediate inputs only); customs goods trade (official "
+        f"aggregates) states {usd(official.value_usd)} ({official.note}). Pricing the cut on "
+        f"customs goods trade needs every supplier's share by product: {FETCH_HINT}"
+    ]
+
+
 def simulate(
     store: Store,
     scenario: Scenario,
@@ -270,6 +317,8 @@ def simulate(
     elif model == "pe":
         operators = None
     bound: dict[str, float] = {}
+    notes: list[str] = list(basis.notes)
+    lever_basis = basis
     rng = np.random.default_rng(seed)
     s, t = scenario.sender, scenario.target
     cost_target, cost_sender = np.zeros(draws), np.zeros(draws)
@@ -303,15 +352,21 @@ def simulate(
             for country, value in held.items():
                 excluded[country] = excluded.get(country, 0.0) + value
         else:
+            lever_basis, said = _accounting_basis(store, basis, lever, s, t, source)
+            notes += said
             target_part, sender_part, lever_items, base = accounting_costs(
-                store, basis, lever, s, t, draws, rng
+                store, lever_basis, lever, s, t, draws, rng
             )
+        if isinstance(lever, Restriction) and basis.source == "icio":
+            notes += _customs_beside(store, lever, s, t, base)
         cost_target += target_part
         cost_sender += sender_part
         items += lever_items
         by_lever.append(
             {
                 "lever": lever.kind,
+                "basis": f"{(lever_basis if not isinstance(lever, Restriction) else basis).label}"
+                f" ({(lever_basis if not isinstance(lever, Restriction) else basis).year})",
                 "base_usd": base,
                 "cost_target_usd": interval(target_part),
                 "cost_sender_usd": interval(sender_part),
@@ -360,7 +415,7 @@ def simulate(
         top_bound,
         denominators,
         warnings=coverage_warnings(store, basis),
-        notes=list(basis.notes),
+        notes=notes,
         coalition=_pe_coalition(coalition, excluded, scenario, network=operators is not None),
         sender_side=[s],
     )
