@@ -247,7 +247,7 @@ def leverage_section(report: Report) -> Section:
     )
     answer = (
         f"{n[battery.sender]}'s strongest lever by the battery's rule ({battery.ranking_rule}) "
-        f"is: {top.title} ({top.assumption}); it would cost "
+        f"is: {top.title} ({top.assumption}; on {r.basis}, {r.year}); it would cost "
         f"{n[battery.target]} {usd(r.cost_target_usd['median'])} "
         f"[{usd(r.cost_target_usd['p05'])}, {usd(r.cost_target_usd['p95'])}], "
         f"{other_side}."
@@ -263,6 +263,8 @@ def leverage_section(report: Report) -> Section:
             "cost_target_usd": item.result.cost_target_usd,
             "cost_sender_usd": item.result.cost_sender_usd,
             "leverage_ratio": item.result.leverage_ratio,
+            "basis": f"{item.result.basis}, {item.result.year}",
+            "notes": item.result.notes,
             "coalition": item.result.coalition.get("summary"),
         }
         for item in battery.items

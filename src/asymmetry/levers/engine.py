@@ -319,6 +319,7 @@ def simulate(
     bound: dict[str, float] = {}
     notes: list[str] = list(basis.notes)
     lever_basis = basis
+    used: list[Basis] = []  # the basis each lever read
     rng = np.random.default_rng(seed)
     s, t = scenario.sender, scenario.target
     cost_target, cost_sender = np.zeros(draws), np.zeros(draws)
@@ -362,17 +363,20 @@ def simulate(
         cost_target += target_part
         cost_sender += sender_part
         items += lever_items
+        read = basis if isinstance(lever, Restriction) else lever_basis
+        used.append(read)
         by_lever.append(
             {
                 "lever": lever.kind,
-                "basis": f"{(lever_basis if not isinstance(lever, Restriction) else basis).label}"
-                f" ({(lever_basis if not isinstance(lever, Restriction) else basis).year})",
+                "basis": f"{read.label} ({read.year})",
                 "base_usd": base,
                 "cost_target_usd": interval(target_part),
                 "cost_sender_usd": interval(sender_part),
             }
         )
-    gdp_t, gdp_s = gdp(store, t, basis.year), gdp(store, s, basis.year)
+    # one basis for every lever: the result says it; else each lever's is in by_lever
+    shown = used[0] if used and all(b == used[0] for b in used) else basis
+    gdp_t, gdp_s = gdp(store, t, shown.year), gdp(store, s, shown.year)
     share_t = interval(cost_target / gdp_t.value_usd) if gdp_t else None
     share_s = interval(cost_sender / gdp_s.value_usd) if gdp_s else None
     denominators = {
@@ -399,9 +403,9 @@ def simulate(
         s,
         t,
         label,
-        basis.label,
-        basis.dataset,
-        basis.year,
+        shown.label,
+        shown.dataset,
+        shown.year,
         draws,
         seed,
         interval(cost_target),
