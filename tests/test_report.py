@@ -278,7 +278,8 @@ def test_asymmetry_reads_the_larger_side_first() -> None:
 
 def test_tiny_numbers_are_written_for_people() -> None:
     """The dependencies page showed 2.4e-06 beside percentages."""
-    from asymmetry.report.render import num, pct
+    from asymmetry.formats import pct
+    from asymmetry.report.render import num
 
     assert pct(2.4e-08) == "<0.01%" and pct(0.00024) == "0.02%" and pct(0.365) == "36.5%"
     assert num(2.4e-06, 3) == "<0.001" and num(0.0042, 3) == "0.004" and num(0.0, 3) == "0.000"

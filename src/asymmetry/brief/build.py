@@ -29,6 +29,7 @@ from asymmetry.brief.sections import (
     substitutes_section,
 )
 from asymmetry.errors import AsymmetryError, NotApplicableError
+from asymmetry.formats import pct
 from asymmetry.jsonsafe import json_safe
 from asymmetry.levers.scenario import GROUPS
 from asymmetry.metrics.basis import FETCH_HINT, chosen_datasets
@@ -38,7 +39,6 @@ from asymmetry.metrics.profile import PairProfile, profile
 from asymmetry.metrics.relief import Relief, relief
 from asymmetry.metrics.replacement import Replacement, market_replacement
 from asymmetry.report.build import Report, build_report
-from asymmetry.report.render import pct
 from asymmetry.store.store import ProgressCallback, Store
 
 # The two papers the brief's questions come from; they are about this pair.

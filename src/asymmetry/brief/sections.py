@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from asymmetry.claims.units import show
+from asymmetry.formats import pct, usd
 from asymmetry.metrics.basis import FETCH_HINT
 from asymmetry.metrics.circumvention import Screen
 from asymmetry.metrics.relief import Relief
 from asymmetry.metrics.replacement import Replacement
 from asymmetry.report.build import Report
-from asymmetry.report.render import pct, usd
 
 SEEDS_ENV = "ASYMMETRY_SEEDS"
 
@@ -247,7 +247,7 @@ def leverage_section(report: Report) -> Section:
     )
     answer = (
         f"{n[battery.sender]}'s strongest lever by the battery's rule ({battery.ranking_rule}) "
-        f"is: {top.title} ({top.assumption}); it would cost "
+        f"is: {top.title} ({top.assumption}; on {r.basis}, {r.year}); it would cost "
         f"{n[battery.target]} {usd(r.cost_target_usd['median'])} "
         f"[{usd(r.cost_target_usd['p05'])}, {usd(r.cost_target_usd['p95'])}], "
         f"{other_side}."
@@ -263,6 +263,8 @@ def leverage_section(report: Report) -> Section:
             "cost_target_usd": item.result.cost_target_usd,
             "cost_sender_usd": item.result.cost_sender_usd,
             "leverage_ratio": item.result.leverage_ratio,
+            "basis": f"{item.result.basis}, {item.result.year}",
+            "notes": item.result.notes,
             "coalition": item.result.coalition.get("summary"),
         }
         for item in battery.items

@@ -56,7 +56,7 @@ def guess_columns(frame: pd.DataFrame) -> list[Col]:
 
 def format_value(value: object, kind: Kind) -> str:
     """A value as people read it: USD 1.2 bn, 36.5%, 1,234 or 0.0123."""
-    from asymmetry.report.render import pct, usd
+    from asymmetry.formats import pct, usd
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

@@ -137,9 +137,9 @@ def info_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
 
 def print_profile(p: Any) -> None:
     """The profile for people: shares and money formatted, each number with its source."""
+    from asymmetry.formats import pct as share_text
+    from asymmetry.formats import usd
     from asymmetry.metrics.official import figure_label
-    from asymmetry.report.render import pct as share_text
-    from asymmetry.report.render import usd
 
     def pct(x: float | None) -> str:
         return "n/a (see the figures below)" if x is None else share_text(x)

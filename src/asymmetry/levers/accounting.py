@@ -46,8 +46,8 @@ from asymmetry.store.store import Store
 
 def product_filter(products: ProductSet, basis: Basis) -> tuple[str, dict[str, Any]]:
     """SQL condition on ``item`` selecting the product set in this basis."""
-    if products.all_products:
-        return "TRUE", {}
+    if products.all_products or basis.source == "aggregates":
+        return "TRUE", {}  # official aggregates hold the lever's product group only
     if basis.source == "icio":
         if not products.sectors:
             raise ScenarioError(

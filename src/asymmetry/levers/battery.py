@@ -203,7 +203,7 @@ def lever_battery(
     for key, title, assumption, lever in specs:
         scenario = Scenario(sender, target, (parse_lever(lever),), key, basis.year)
         try:
-            result = simulate(store, scenario, draws=draws, seed=seed, source=basis.source)
+            result = simulate(store, scenario, draws=draws, seed=seed, source=source)
         except NoDataError as exc:
             skipped[key] = str(exc)
             continue

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from asymmetry.errors import ScenarioError
+from asymmetry.formats import usd
 from asymmetry.levers.accounting import accounting_costs, product_filter
 from asymmetry.levers.general_eq import (
     GEModel,
@@ -23,10 +24,18 @@ from asymmetry.levers.general_eq import (
     run_draws,
 )
 from asymmetry.levers.io_network import NetworkOperators, network_costs
+from asymmetry.levers.official_base import icio_value, official_trade
 from asymmetry.levers.partial_eq import restriction_costs
-from asymmetry.levers.scenario import Restriction, Scenario
+from asymmetry.levers.scenario import (
+    Currency,
+    Lever,
+    PaymentFriction,
+    PriceDiscount,
+    Restriction,
+    Scenario,
+)
 from asymmetry.levers.uncertainty import Interval, interval
-from asymmetry.metrics.basis import SourceChoice, resolve_basis
+from asymmetry.metrics.basis import BASIS_REASON, FETCH_HINT, Basis, SourceChoice, resolve_basis
 from asymmetry.metrics.coalitions import Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
@@ -198,6 +207,44 @@ def value_added(store: Store, country: str) -> float | None:
     return float(value) if value else None
 
 
+def _accounting_basis(
+    store: Store, basis: Basis, lever: Lever, sender: str, target: str, source: SourceChoice
+) -> tuple[Basis, list[str]]:
+    """The basis an accounting lever reads: the ladder's, except that where the ladder
+    fell to the ICIO network and the official aggregates state the lever's trade
+    (`official_base`), they answer, and the ICIO value stands beside with the reason."""
+    if basis.source != "icio" or source == "icio" or isinstance(lever, Currency):
+        return basis, []
+    assert isinstance(lever, PriceDiscount | PaymentFriction)
+    flows = [(target, sender)] if isinstance(lever, PriceDiscount) else [
+        (target, sender), (sender, target)]  # fmt: skip
+    official = official_trade(store, lever.products, flows)
+    if official is None:
+        return basis, []
+    icio = icio_value(store, basis, lever.products, flows)
+    return official.basis, [
+        f"{lever.kind}: on customs goods trade (official aggregates), {official.note}; the "
+        f"ICIO network holds {usd(icio)} of it in {basis.year} "
+        f"({BASIS_REASON['icio']})"
+    ]
+
+
+def _customs_beside(
+    store: Store, lever: Restriction, sender: str, target: str, icio_base: float
+) -> list[str]:
+    """A restriction priced on ICIO: the customs value of the same trade, stated beside."""
+    exporter, importer = (sender, target) if lever.direction == "export" else (target, sender)
+    official = official_trade(store, lever.products, [(exporter, importer)])
+    if official is None:
+        return []
+    return [
+        f"{lever.kind} on {lever.products.label}: the ICIO network holds {usd(icio_base)} of "
+        f"this trade (2022 intermediate inputs only); customs goods trade (official "
+        f"aggregates) states {usd(official.value_usd)} ({official.note}). Pricing the cut on "
+        f"customs goods trade needs every supplier's share by product: {FETCH_HINT}"
+    ]
+
+
 def simulate(
     store: Store,
     scenario: Scenario,
@@ -273,6 +320,9 @@ def simulate(
     elif model == "pe":
         operators = None
     bound: dict[str, float] = {}
+    notes: list[str] = list(basis.notes)
+    lever_basis = basis
+    used: list[Basis] = []  # the basis each lever read
     rng = np.random.default_rng(seed)
     s, t = scenario.sender, scenario.target
     cost_target, cost_sender = np.zeros(draws), np.zeros(draws)
@@ -306,21 +356,30 @@ def simulate(
             for country, value in held.items():
                 excluded[country] = excluded.get(country, 0.0) + value
         else:
+            lever_basis, said = _accounting_basis(store, basis, lever, s, t, source)
+            notes += said
             target_part, sender_part, lever_items, base = accounting_costs(
-                store, basis, lever, s, t, draws, rng
+                store, lever_basis, lever, s, t, draws, rng
             )
+        if isinstance(lever, Restriction) and basis.source == "icio":
+            notes += _customs_beside(store, lever, s, t, base)
         cost_target += target_part
         cost_sender += sender_part
         items += lever_items
+        read = basis if isinstance(lever, Restriction) else lever_basis
+        used.append(read)
         by_lever.append(
             {
                 "lever": lever.kind,
+                "basis": f"{read.label} ({read.year})",
                 "base_usd": base,
                 "cost_target_usd": interval(target_part),
                 "cost_sender_usd": interval(sender_part),
             }
         )
-    gdp_t, gdp_s = gdp(store, t, basis.year), gdp(store, s, basis.year)
+    # one basis for every lever: the result says it; else each lever's is in by_lever
+    shown = used[0] if used and all(b == used[0] for b in used) else basis
+    gdp_t, gdp_s = gdp(store, t, shown.year), gdp(store, s, shown.year)
     share_t = interval(cost_target / gdp_t.value_usd) if gdp_t else None
     share_s = interval(cost_sender / gdp_s.value_usd) if gdp_s else None
     denominators = {
@@ -347,9 +406,9 @@ def simulate(
         s,
         t,
         label,
-        basis.label,
-        basis.dataset,
-        basis.year,
+        shown.label,
+        shown.dataset,
+        shown.year,
         draws,
         seed,
         interval(cost_target),
@@ -363,7 +422,7 @@ def simulate(
         top_bound,
         denominators,
         warnings=coverage_warnings(store, basis),
-        notes=list(basis.notes),
+        notes=notes,
         coalition=_pe_coalition(coalition, excluded, scenario, network=operators is not None),
         sender_side=[s],
     )

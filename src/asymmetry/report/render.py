@@ -17,44 +17,13 @@ from typing import Any
 import jinja2
 
 from asymmetry.errors import AsymmetryError
+from asymmetry.formats import compact, pct, usd
 from asymmetry.jsonsafe import dumps
 from asymmetry.markup import code_spans
 from asymmetry.metrics.official import figure_label
 from asymmetry.report import charts
 from asymmetry.report.build import CAVEATS, DEFINITIONS, Report
 from asymmetry.store.codes import hs_section
-
-
-def pct(x: Any, digits: int = 1) -> str:
-    """A fraction as a percentage; below 0.01% it says so (never 2.4e-06 on a page)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    x = float(x)
-    if 0 < abs(x) < 0.001:
-        return f"{x:.2%}" if abs(x) >= 0.0001 else ("<0.01%" if x > 0 else ">-0.01%")
-    return f"{x:.{digits}%}"
-
-
-def usd(x: Any) -> str:
-    """Money in the units an analyst reads: USD 1.2 bn, USD 340 m."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    x = float(x)
-    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(x) >= scale:
-            return f"USD {x / scale:,.1f} {unit}"
-    return f"USD {x:,.0f}"
-
-
-def compact(x: Any) -> str:
-    """A number with a scale word (107.8 bn) or four significant digits."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    x = float(x)
-    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(x) >= scale:
-            return f"{x / scale:,.1f} {unit}"
-    return f"{x:,.4g}"
 
 
 def num(x: Any, digits: int = 2) -> str:
