@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
 from asymmetry.errors import IngestError, SchemaError
+from asymmetry.store import ingest_baci as baci_module
+from asymmetry.store import ingest_flows
 from asymmetry.store.ingest_baci import ingest_baci, read_country_codes, read_product_codes
 from asymmetry.store.store import Store
 from tests.conftest import snapshot
@@ -152,6 +155,17 @@ BAD_CASES = [
         IngestError,
     ),
     ("2023,410,36,852352,1.0\n", 2, None, "too few fields", IngestError),
+    # the typed fast pass refuses an empty value; the tolerant pass names it
+    (
+        "2023,410,36,852352,1.0,0.1\n2023,410,40,852352,,0.1\n",
+        3,
+        "'v'",
+        "missing value",
+        IngestError,
+    ),
+    ("2023,410,36,852352,NA,0.1\n", 2, "'v'", "not a number", IngestError),
+    ("2023,410,36,852352,1.0,0.1\n2023,410,40,,1.0,0.1\n", 3, "'k'", "HS code", IngestError),
+    ("2023,410,36,852352,1.0,0.1\n99999,410,40,852352,1.0,0.1\n", 3, "'t'", "year", IngestError),
 ]
 
 
@@ -235,3 +249,113 @@ def test_hs_revision_is_required_when_the_name_does_not_tell(
     path.write_text(HEADER + "2023,410,36,852352,1.0,0.1\n")
     with pytest.raises(IngestError, match="HS revision"):
         ingest_baci(empty_store, [path])
+
+
+def test_recorded_sha256_is_the_files(empty_store: Store, shared_data: Path) -> None:
+    """The hash runs in a thread beside the load; it must still be the file's."""
+    path = shared_data / "baci" / SAMPLE
+    ingest_baci(empty_store, [path])
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert empty_store.scalar("SELECT sha256 FROM datasets") == expected
+
+
+# No quoted field: DuckDB's reader changes how it reads NA when the file has quotes.
+QUANTITIES = ["0.5", "NA", "", "1e3", ".5", " 7 ", "-0", "1_000"]
+IMPORTERS = [36, 40, 56, 76, 124, 156, 251, 276, 392, 842]  # BACI codes, one per row
+
+
+def _quantity_file(tmp_path: Path, shared_data: Path, quantities: list[str]) -> Path:
+    body = "".join(
+        f"2023,410,{j},852352,1.0,{q}\n" for j, q in zip(IMPORTERS, quantities, strict=False)
+    )
+    return _baci_dir(tmp_path, shared_data, body)
+
+
+def test_typed_fast_pass_reads_what_the_tolerant_pass_reads(
+    empty_store: Store, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _quantity_file(tmp_path, shared_data, QUANTITIES)
+    tolerant = baci_module._select("unused")(False, "fail")
+    fast = baci_module._fast_select()
+    codes = read_country_codes(tmp_path / "country_codes_V202501.csv")
+    params = {"file": str(path), "revision": "HS22", "codes": baci_module._code_list(codes)}
+    columns = "year, exporter, importer, product, hs_revision, value_usd, quantity, reporter"
+    read = [
+        empty_store.con.execute(f"SELECT {columns} FROM ({q})", params).fetchall()
+        for q in (tolerant, fast)
+    ]
+    assert read[0] == read[1] and len(read[0]) == len(QUANTITIES)
+    assert [r[6] for r in read[1]] == [0.5, None, None, 1000.0, 0.5, 7.0, 0.0, 1000.0]
+    # and the load takes the fast pass for this file (no retry through the tolerant one)
+    tolerant_passes: list[bool] = []
+    select = ingest_flows.FlowSource.__init__
+
+    def watch(self: ingest_flows.FlowSource, *args: object, **kwargs: object) -> None:
+        select(self, *args, **kwargs)  # type: ignore[arg-type]
+        original = self.select
+
+        def counted(with_line: bool, on_bad_row: ingest_flows.OnBadRow) -> str:
+            tolerant_passes.append(with_line)
+            return original(with_line, on_bad_row)
+
+        object.__setattr__(self, "select", counted)
+
+    monkeypatch.setattr(ingest_flows.FlowSource, "__init__", watch)
+    [report] = ingest_baci(empty_store, [path])
+    assert report.rows == len(QUANTITIES) and tolerant_passes == []
+
+
+def test_quantity_the_typed_reader_refuses_goes_through_the_tolerant_pass(
+    empty_store: Store, shared_data: Path, tmp_path: Path
+) -> None:
+    """ " NA" is no number to the typed reader; the text pass reads it as unknown."""
+    path = _quantity_file(tmp_path, shared_data, ["0.5", " NA", "NA "])
+    [report] = ingest_baci(empty_store, [path])
+    assert report.rows == 3
+    assert empty_store.scalar("SELECT count(*) FROM flows WHERE quantity IS NULL") == 2
+
+
+def test_country_code_out_of_range_is_refused(
+    empty_store: Store, shared_data: Path, tmp_path: Path
+) -> None:
+    path = _baci_dir(tmp_path, shared_data, "2023,410,36,852352,1.0,0.1\n")
+    table = tmp_path / "country_codes_V202501.csv"
+    lines = table.read_text(encoding="utf-8-sig").splitlines()
+    lines.insert(3, "100000,Nowhere,XX,XXX")
+    table.write_text("\n".join(lines) + "\n")
+    before = snapshot(empty_store)
+    with pytest.raises(IngestError, match=r"line 4, field 'country_code'.*0 to 99999"):
+        ingest_baci(empty_store, [path])
+    assert snapshot(empty_store) == before
+
+
+def test_sorted_release_is_proved_free_of_duplicates_in_one_pass(
+    empty_store: Store, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file sorted like a BACI release (t, i, j, k), over several row groups: the load
+    keeps its order, so the checks pass clears every key without a distinct count."""
+    table = read_country_codes(shared_data / "baci" / "country_codes_V202501.csv")
+    codes = table.drop_duplicates("iso3", keep=False)["code"][:40]  # 56 and 58 are both BEL
+    listed = read_product_codes(shared_data / "baci" / "product_codes_HS22_V202501.csv", "HS22")
+    products = sorted(int(code) for code in listed["code"])[:170]  # in the nomenclature
+    body = "".join(
+        f"2023,{i},{j},{k},1.5,NA\n" for i in codes for j in codes if i != j for k in products
+    )
+    path = _baci_dir(tmp_path, shared_data, body)
+
+    def refuse(*_: object) -> int:
+        raise AssertionError("the exact distinct count ran: the proof did not hold")
+
+    monkeypatch.setattr(ingest_flows, "_duplicates", refuse)
+    [report] = ingest_baci(empty_store, [path])
+    assert report.rows == 40 * 39 * 170  # 265,200 rows, three row groups
+
+
+def test_country_list_stays_out_of_the_idempotency_key(
+    empty_store: Store, shared_data: Path
+) -> None:
+    """The list the load indexes by code is derived from the country table, whose
+    sha256 is in the key already; the key stays a short record of the options."""
+    ingest_baci(empty_store, [shared_data / "baci" / SAMPLE])
+    options = empty_store.scalar("SELECT options FROM datasets")
+    assert '"codes"' not in options and '"country_codes"' in options and len(options) < 500

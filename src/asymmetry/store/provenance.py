@@ -66,6 +66,43 @@ def sha256_file(path: Path, progress: ProgressCallback | None = None) -> str:
     return digest.hexdigest()
 
 
+class BackgroundHash:
+    """The sha256 of a file, computed in a thread started at construction.
+
+    The hash is only needed when the dataset is recorded, at the end of the
+    load, so it can run while DuckDB parses the file instead of before it:
+    hashlib and file reads release the GIL, and the load rarely keeps both
+    cores busy (the CSV scan waits on the order-preserving insert). On a
+    9M-row BACI year that takes the hash (~0.3 s) off the critical path.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seconds = 0.0  # time the hash itself took (overlapped with the load)
+        self._digest: str | None = None
+        self._failure: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name=f"sha256 {path.name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        start = time.perf_counter()
+        try:
+            self._digest = sha256_file(self.path)
+        except OSError as exc:  # re-raised in the caller's thread by `result`
+            self._failure = exc
+        self.seconds = round(time.perf_counter() - start, 3)
+
+    def result(self) -> str:
+        """Wait for the hash; an unreadable file is an `IngestError`."""
+        self._thread.join()
+        if self._failure is not None:
+            raise IngestError(f"cannot read file: {self._failure}", file=self.path) from (
+                self._failure
+            )
+        assert self._digest is not None
+        return self._digest
+
+
 def require_file(path: str | Path) -> Path:
     p = Path(path)
     if not p.is_file():
