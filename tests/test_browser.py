@@ -72,6 +72,8 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
     )
     tab = context.new_page()
+    # a pair's first page builds its report (seconds; more on a loaded 2-core machine)
+    tab.set_default_timeout(120_000)
     tab.requests, tab.errors, tab.console = [], [], []
     tab.on("request", lambda r: tab.requests.append(r.url))
     tab.on("pageerror", lambda e: tab.errors.append(str(e)))
