@@ -49,3 +49,17 @@ def test_dashboard_and_battery_default_to_the_same_sizes(default_store: Store) -
     assert DEFAULT_SIZES["export-restriction"] == (1.0, 1.0)
     friction = client.get("/levers?lever=payment-friction").text
     assert 'name="low" value="0.02"' in friction and 'name="high" value="0.05"' in friction
+
+
+def test_currency_holdings_are_the_best_standing_figure_said_for_what_it_is(
+    default_store: Store,
+) -> None:
+    """The papers' "$44 billion of yuan" (Atlantic Council, filed under 2020) is the Bank
+    of Russia's purchase in Q2 2018: the agency's row answers, said as a purchase."""
+    from asymmetry.levers.battery import holdings_usd
+
+    found = holdings_usd(default_store, "RUS", "CHN")
+    assert found is not None
+    amount, origin = found
+    assert amount == pytest.approx(44e9)
+    assert origin.startswith("bought in 2018-Q2, Bank of Russia") and "floor" in origin

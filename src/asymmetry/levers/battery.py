@@ -16,7 +16,7 @@ price discount, a 5-15% fall of the sender's currency, a 2-5% payment cost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from asymmetry.errors import NoDataError
 from asymmetry.levers.engine import LeverResult, simulate
@@ -110,20 +110,45 @@ def main_export_group(store: Store, exporter: str, importer: str, **basis: Any) 
     return code
 
 
+# An indicator named for a currency ("cny_purchases") needs no partner: its issuer is the
+# currency's (ISO 4217).
+_ISSUER_PREFIX: Final = {"CHN": "cny", "USA": "usd", "EU": "eur", "RUS": "rub"}
+
+
 def holdings_usd(store: Store, holder: str, issuer: str) -> tuple[float, str] | None:
-    """The latest cited figure of ``holder``'s holdings of ``issuer``'s currency (USD)."""
+    """The best-standing cited figure of ``holder``'s holdings of ``issuer``'s currency
+    (USD): holdings first, else a purchase (a floor on what is held); among them the
+    statistical agency before an official statement before a commentator (a paper that
+    cites the figure), then the latest period."""
+    from asymmetry.metrics.official import standing
+
+    prefix = _ISSUER_PREFIX.get(issuer, "")
     frame = store.query(
-        """SELECT indicator, year, value, unit, source FROM facts
-           WHERE country = $holder AND partner = $issuer AND indicator IN $names
+        """SELECT indicator, year, period, value, unit, source, url FROM facts
+           WHERE country = $holder AND indicator IN $names
+             AND (partner = $issuer OR (partner IS NULL AND starts_with(indicator, $prefix)
+                                        AND $prefix <> ''))
              AND unit IN ('USD bn', 'USD m', 'USD') AND year IS NOT NULL
-           ORDER BY list_position($names, indicator), year DESC LIMIT 1""",
-        {"holder": holder, "issuer": issuer, "names": list(HOLDINGS_INDICATORS)},
+           ORDER BY list_position($names, indicator), year DESC, period DESC, source""",
+        {"holder": holder, "issuer": issuer, "names": list(HOLDINGS_INDICATORS), "prefix": prefix},
     )
     if frame.empty:
         return None
-    row = frame.iloc[0]
+    rows = frame.to_dict("records")
+    rank = {name: i for i, name in enumerate(HOLDINGS_INDICATORS)}
+    row = min(
+        rows,
+        key=lambda r: (
+            rank[r["indicator"]],
+            standing(str(r["source"]), r.get("url"), holder).tier,
+            -int(r["year"]),
+        ),
+    )
     scale = {"USD bn": 1e9, "USD m": 1e6, "USD": 1.0}[str(row["unit"])]
-    return float(row["value"]) * scale, f"{row['indicator']} {row['year']} ({row['source']})"
+    when = row["period"] or row["year"]
+    kind = "bought in" if str(row["indicator"]).endswith("purchases") else "held at"
+    floor = ", a floor on holdings" if kind == "bought in" else ""
+    return float(row["value"]) * scale, f"{kind} {when}, {row['source']}{floor}"
 
 
 def lever_battery(
@@ -187,7 +212,7 @@ def lever_battery(
                 "currency",
                 f"{sender}'s currency falls while {target} holds it",
                 f"a {CURRENCY_FALL[0]:.0%}-{CURRENCY_FALL[1]:.0%} fall on "
-                f"USD {amount / 1e9:,.1f} bn held ({origin})",
+                f"USD {amount / 1e9:,.1f} bn of it ({origin})",
                 {"type": "currency", "move": list(CURRENCY_FALL), "holdings_usd": amount},
             )
         )
