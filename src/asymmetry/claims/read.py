@@ -16,16 +16,27 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from asymmetry.errors import DocumentError
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
 MAX_BYTES: Final = 200 * 1024 * 1024  # a 300-page report is a few MB; refuse absurd inputs
+# A PDF's text is drawn by content streams, and a few KB of Flate can inflate to many MB
+# (a 53 KB one-page PDF held an 18 MB stream). pypdf's text extraction is super-linear in a
+# stream's length (0.5 MB: 2.6 s, 1 MB: 7 s, 4 MB: 62 s), so a page whose content is over
+# 1 MB inflated (a text page is 2-50 KB; a dense drawing a few hundred) is skipped, and a
+# document stops after 32 MB of inflated content; the report says which pages.
+MAX_PAGE_CONTENT: Final = 1_000_000
+MAX_PDF_CONTENT: Final = 32_000_000
 
 _SUFFIX_KIND: Final[dict[str, DocumentKind]] = {
     ".txt": "text",
@@ -107,9 +118,10 @@ class Document:
     def name(self) -> str:
         return self.path.name
 
-    def paragraphs(self) -> Iterator[Paragraph]:
-        """Body paragraphs, with note markers and citations removed."""
-        return body_paragraphs(_raw_paragraphs(self))
+    def paragraphs(self, notes: list[str] | None = None) -> Iterator[Paragraph]:
+        """Body paragraphs, with note markers and citations removed; what reading skipped
+        (an oversized PDF page) is appended to ``notes``."""
+        return body_paragraphs(_raw_paragraphs(self, notes if notes is not None else []))
 
 
 def text_paragraphs(text: str) -> Iterator[Paragraph]:
@@ -164,8 +176,11 @@ def read_document(path: str | Path) -> Document:
     if kind != "pdf":
         _decode(head, p, partial=True)  # fail early on binaries
     doc = Document(p, kind)
-    if not any(True for _ in _raw_paragraphs(doc)):
-        raise DocumentError("the document holds no text", file=p)
+    skipped: list[str] = []
+    if not any(True for _ in _raw_paragraphs(doc, skipped)):
+        why = "; ".join(note.split(": ", 1)[1] for note in skipped)
+        reason = "the document holds no text"
+        raise DocumentError(f"{reason} to read: {why}" if why else reason, file=p)
     return doc
 
 
@@ -205,9 +220,9 @@ def _decode(data: bytes, path: Path, *, partial: bool = False) -> str:
     return text
 
 
-def _raw_paragraphs(doc: Document) -> Iterator[str]:
+def _raw_paragraphs(doc: Document, notes: list[str]) -> Iterator[str]:
     if doc.kind == "pdf":
-        yield from _pdf_paragraphs(doc.path)
+        yield from _pdf_paragraphs(doc.path, notes)
         return
     text = _decode(doc.path.read_bytes(), doc.path)
     if doc.kind == "html":
@@ -228,7 +243,7 @@ def _split_paragraphs(text: str) -> Iterator[str]:
             yield joined
 
 
-def _pdf_paragraphs(path: Path) -> Iterator[str]:
+def _pdf_paragraphs(path: Path, notes: list[str]) -> Iterator[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -239,20 +254,65 @@ def _pdf_paragraphs(path: Path) -> Iterator[str]:
     except (PdfReadError, OSError, ValueError) as exc:
         raise DocumentError(f"cannot read the PDF: {exc}", file=path) from exc
     found = False
+    inflated = 0
+    skipped: list[int] = []
     for number in range(n_pages):
         try:
-            text = pages[number].extract_text() or ""
+            size = _page_content_size(pages[number])
+            if size is None:
+                skipped.append(number + 1)
+                continue
+            inflated += size
+            if inflated > MAX_PDF_CONTENT:
+                notes.append(
+                    f"{path.name}: read pages 1-{number} of {n_pages}; the rest is over "
+                    f"{MAX_PDF_CONTENT / 1e6:.0f} MB of inflated page content"
+                )
+                break
+            with _pdf_limits():
+                text = pages[number].extract_text() or ""
         except Exception as exc:  # pypdf raises many types on damaged pages
             raise DocumentError(f"cannot read page {number + 1}: {exc}", file=path) from exc
         if text.strip():
             found = True
             # pypdf gives one line per text line; hyphenated line breaks rejoin.
             yield from _split_paragraphs(re.sub(r"-\n(?=[a-z])", "", text))
-    if not found:
+    if skipped:
+        listed = ", ".join(map(str, skipped[:10])) + (" …" if len(skipped) > 10 else "")
+        notes.append(
+            f"{path.name}: skipped {len(skipped)} page(s) ({listed}) whose content is over "
+            f"{MAX_PAGE_CONTENT / 1e6:g} MB inflated (a text page is a few KB)"
+        )
+    if not found and not skipped:
         raise DocumentError(
             f"the PDF has {n_pages} page(s) but no text layer (a scan?); run OCR first",
             file=path,
         )
+
+
+def _pdf_limits() -> AbstractContextManager[object]:
+    """pypdf's own limits on one stream's inflated size and parsing work, set to a page's."""
+    from pypdf import apply_configuration
+
+    return apply_configuration(
+        zlib_maximum_output_length=MAX_PAGE_CONTENT,
+        array_based_stream_maximum_output_length=MAX_PAGE_CONTENT,
+        stream_decoding_work_maximum_length=4 * MAX_PAGE_CONTENT,
+    )
+
+
+def _page_content_size(page: PageObject) -> int | None:
+    """The inflated size of a page's content streams; None when over `MAX_PAGE_CONTENT`
+    (pypdf stops inflating at the limit, so a bomb is never inflated whole)."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        with _pdf_limits():
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+    except LimitReachedError:
+        return None
+    return size if size <= MAX_PAGE_CONTENT else None
 
 
 class _TextOfHtml(HTMLParser):
