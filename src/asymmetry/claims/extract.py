@@ -118,10 +118,11 @@ def extract_claims(
             dated = _DATE_LINE.search(text[:400])
             published = int(dated[1]) if dated else None
         scene = _Scene(named_so_far, published=published)
-        for _, whole in split_sentences(text):
+        for offset, whole in split_sentences(text):
             if len(whole) > window:
                 budget.note_long_sentence()
-            for _, sentence in windows(whole, window):
+            for inner, sentence in windows(whole, window):
+                budget.reached(offset + inner)
                 if budget.out_of_time():
                     return
                 named = ctx.actors(sentence)

@@ -39,6 +39,10 @@ class Limits:
     max_claims: int = MAX_CLAIMS
     max_seconds: float = MAX_SECONDS
     max_sentence_chars: int = MAX_SENTENCE_CHARS
+    raise_with: str = "--max-"  # how a user raises a limit: "--max-chars", or the server's
+
+    def option(self, name: str) -> str:
+        return f"{self.raise_with}{name}"
 
 
 @dataclass(slots=True)
@@ -51,12 +55,14 @@ class Budget:
 
     limits: Limits = field(default_factory=Limits)
     total_chars: int | None = None
-    chars: int = 0
+    chars: int = 0  # characters taken, up to the end of the paragraph being read
+    position: int = 0  # characters read, up to the sentence being read
     claims: int = 0
     long_sentences: int = 0
     notes: list[str] = field(default_factory=list)
     stopped: bool = False
     _deadline: float = 0.0
+    _paragraph_start: int = 0
 
     def __post_init__(self) -> None:
         self._deadline = time.monotonic() + self.limits.max_seconds
@@ -64,22 +70,28 @@ class Budget:
     def take_text(self, text: str) -> str:
         """The part of ``text`` (one paragraph) that fits in the character budget."""
         room = self.limits.max_chars - self.chars
+        self._paragraph_start = self.chars
         if len(text) <= room:
             self.chars += len(text)
             return text
         self.chars = self.limits.max_chars
         of = f" of {self.total_chars:,}" if self.total_chars else ""
         self.stop(
-            f"checked the first {self.limits.max_chars:,} characters{of}; raise with --max-chars"
+            f"checked the first {self.limits.max_chars:,} characters{of}; "
+            f"raise with {self.limits.option('chars')}"
         )
         return text[: max(room, 0)]
+
+    def reached(self, offset: int) -> None:
+        """Reading is at ``offset`` of the paragraph last taken."""
+        self.position = self._paragraph_start + offset
 
     def take_claim(self) -> bool:
         """Count one claim; False (and stop) once the claim budget is spent."""
         if self.claims >= self.limits.max_claims:
             self.stop(
-                f"stopped at {self.limits.max_claims:,} claims after {self.chars:,} characters; "
-                "raise with --max-claims"
+                f"stopped at {self.limits.max_claims:,} claims, {self.position:,} characters "
+                f"in; raise with {self.limits.option('claims')}"
             )
             return False
         self.claims += 1
@@ -90,8 +102,8 @@ class Budget:
         if time.monotonic() < self._deadline:
             return False
         self.stop(
-            f"stopped after {self.limits.max_seconds:g} s, having checked {self.chars:,} "
-            "characters; raise with --max-seconds"
+            f"stopped after {self.limits.max_seconds:g} s, having checked {self.position:,} "
+            f"characters; raise with {self.limits.option('seconds')}"
         )
         return True
 

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS
 from asymmetry.cli._shell import app, console, open_store, run
+from asymmetry.web.workers import DEFAULT_SECONDS, DEFAULT_WORKERS
 
 
 @app.command("serve")
@@ -17,17 +19,37 @@ def serve_cmd(
         float, typer.Option(help="Largest request body (claims uploads), MB.", min=0.01)
     ] = 5.0,
     threads: Annotated[int, typer.Option(help="Worker threads for requests.", min=1)] = 8,
+    claims_workers: Annotated[
+        int, typer.Option(help="Claims checks run at once (processes); more get 503.", min=1)
+    ] = DEFAULT_WORKERS,
+    claims_max_seconds: Annotated[
+        float, typer.Option(help="Seconds one claims check may extract for.", min=0.1)
+    ] = DEFAULT_SECONDS,
+    claims_max_chars: Annotated[
+        int, typer.Option(help="Characters one claims check reads (the rest is cut).", min=1)
+    ] = MAX_CHARS,
+    claims_max_claims: Annotated[
+        int, typer.Option(help="Claims one check extracts at most.", min=1)
+    ] = MAX_CLAIMS,
 ) -> None:
     """Serve the dashboard (pair explorer, dependencies, lever simulator, claims) and
     the JSON API (docs at /docs) over the store, opened read-only."""
     import uvicorn
 
+    from asymmetry.claims.limits import Limits
     from asymmetry.web.app import create_app
+    from asymmetry.web.workers import ClaimsSettings, configure
 
     store = open_store()  # created with the defaults if new, then reopened read-only
     store.close()
     web = run(
         lambda: create_app(store.path, max_upload_bytes=int(max_upload_mb * 1e6), threads=threads)
     )
+    limits = Limits(max_chars=claims_max_chars, max_claims=claims_max_claims)
+    configure(
+        web, ClaimsSettings(workers=claims_workers, seconds=claims_max_seconds, limits=limits)
+    )
     console.print(f"serving {store.path} read-only on http://{host}:{port} (API docs: /docs)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    # On SIGTERM, requests still running after 2 s are cancelled (their claims workers
+    # killed), so the server stops promptly whatever it was checking.
+    uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

@@ -1,0 +1,242 @@
+"""Claims extraction off the event loop: a small pool of worker processes with a time budget.
+
+Why processes, not threads: extraction is pure-Python and regex work that holds the GIL
+(a C-level regex match never lets it go), so a thread doing it slows or stalls the event
+loop that answers `/healthz` and cached reads; and a thread cannot be stopped, while a
+process can be killed the moment its client hangs up or its budget is spent. The price
+is a worker's start-up (imports, ~2 s, once; workers are reused) and pickling the
+document in and the claims out (a few ms). Verification needs the store and is fast: it
+stays in the server, in a thread.
+
+A request takes a worker or is refused at once with 503 and ``Retry-After`` (never
+queued behind minutes of work); while it waits, the server checks every 0.2 s whether
+the client is still there and whether the hard deadline (the extraction's own budget
+plus a grace) has passed, and kills the worker if not. Workers ignore SIGINT (the server
+decides) and exit when the server's end of their pipe closes or the server is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from asymmetry.claims.limits import Limits
+
+if TYPE_CHECKING:  # not imported at run time: `asymmetry serve`'s options read this module
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+
+DEFAULT_WORKERS: Final = 2
+DEFAULT_SECONDS: Final = 30.0
+GRACE_SECONDS: Final = 5.0  # past the cooperative budget before a worker is killed
+T = TypeVar("T")
+RETRY_AFTER: Final = 5  # seconds a refused client is told to wait
+_POLL: Final = 0.2
+
+
+class Refused(Exception):
+    """A check the server will not finish: answered with ``status`` and the API's one JSON
+    error shape (``{"detail": …}``, as `asymmetry.web.app`'s handlers answer)."""
+
+    def __init__(self, status: int, detail: str, *, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+
+    def response(self) -> JSONResponse:
+        from fastapi.responses import JSONResponse
+
+        headers = {"retry-after": str(self.retry_after)} if self.retry_after else None
+        return JSONResponse({"detail": self.detail}, status_code=self.status, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsSettings:
+    """How many checks run at once and how long one may take (``asymmetry serve`` options)."""
+
+    workers: int = DEFAULT_WORKERS
+    seconds: float = DEFAULT_SECONDS
+    limits: Limits = field(default_factory=Limits)
+
+    def extraction_limits(self) -> Limits:
+        """The limits a worker extracts under: the time budget is the request's."""
+        return Limits(
+            max_chars=self.limits.max_chars,
+            max_claims=self.limits.max_claims,
+            max_seconds=self.seconds,
+            max_sentence_chars=self.limits.max_sentence_chars,
+            raise_with="asymmetry serve --claims-max-",
+        )
+
+
+def _worker_main(conn: Connection, parent: int) -> None:
+    """A worker's loop: run each job it is sent, answer ("ok", result) or ("error", status,
+    message); exit when the pipe closes or the server process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch_parent() -> None:  # a server killed with SIGKILL cannot tell us to stop
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    from asymmetry.errors import AsymmetryError
+    from asymmetry.web.errors import error_status
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[Any, ...] = ("ok", job())
+        except AsymmetryError as exc:
+            answer = ("error", error_status(exc), str(exc))
+        except MemoryError:
+            answer = ("error", 422, "the document needs more memory than a check may use")
+        except Exception as exc:  # a bug: say so in one line, never a traceback to the client
+            answer = ("error", 500, f"the claims checker failed: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+@dataclass(slots=True, eq=False)  # hashed by identity: a pool keeps a set of busy ones
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+    def kill(self) -> None:
+        with suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=2)
+
+
+class ClaimsPool:
+    """At most ``settings.workers`` checks at once, each in a worker process of its own."""
+
+    def __init__(self, settings: ClaimsSettings) -> None:
+        self.settings = settings
+        self._context = multiprocessing.get_context("spawn")  # fork is unsafe beside threads
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._closed = False
+
+    @property
+    def running(self) -> int:
+        return len(self._busy)
+
+    def _start(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="claims-worker"
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    async def run(self, job: Callable[[], T], *, gone: Callable[[], Awaitable[bool]]) -> T:
+        """``job()`` in a worker (a picklable callable: a module-level function or a
+        `functools.partial` of one); `Refused` when saturated (503), when the deadline passes
+        (503, the worker killed) or when ``gone()`` says the client left."""
+        if self._closed:
+            raise Refused(503, "the server is shutting down", retry_after=RETRY_AFTER)
+        if len(self._busy) >= self.settings.workers:
+            raise Refused(
+                503,
+                f"the claims checker is busy ({len(self._busy)} check(s) running, the most the "
+                f"server runs at once); retry in {RETRY_AFTER} s",
+                retry_after=RETRY_AFTER,
+            )
+        worker = self._idle.pop() if self._idle else self._start()
+        self._busy.add(worker)
+        finished = False
+        try:
+            # in a thread: a 5 MB upload fills the pipe while a new worker is still importing
+            await asyncio.to_thread(worker.conn.send, job)
+            answer = await self._wait(worker, gone)
+            finished = True
+        finally:
+            self._busy.discard(worker)
+            if finished and not self._closed:
+                self._idle.append(worker)
+            else:  # gone, late, cancelled (shutdown) or broken: the work is dropped
+                worker.kill()
+        if answer[0] == "ok":
+            return answer[1]  # type: ignore[no-any-return]
+        raise Refused(answer[1], answer[2])
+
+    async def _wait(self, worker: _Worker, gone: Callable[[], Awaitable[bool]]) -> Any:
+        loop = asyncio.get_running_loop()
+        ready = asyncio.Event()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, ready.set)
+        deadline = time.monotonic() + self.settings.seconds + GRACE_SECONDS
+        try:
+            while not worker.conn.poll():
+                if await gone():
+                    raise Refused(499, "the client closed the connection; the check was stopped")
+                if time.monotonic() > deadline:
+                    raise Refused(
+                        503,
+                        f"the check took over {self.settings.seconds + GRACE_SECONDS:g} s and "
+                        "was stopped; send a shorter text or raise serve --claims-max-seconds",
+                        retry_after=RETRY_AFTER,
+                    )
+                if not worker.process.is_alive():
+                    raise Refused(500, "the claims checker's worker died; retry")
+                ready.clear()
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(ready.wait(), _POLL)
+            try:
+                return worker.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise Refused(500, "the claims checker's worker died; retry") from exc
+        finally:
+            loop.remove_reader(fd)
+
+    def close(self) -> None:
+        """Kill every worker, busy or idle (server shutdown)."""
+        self._closed = True
+        for worker in [*self._idle, *self._busy]:
+            worker.kill()
+        self._idle.clear()
+
+
+def configure(app: FastAPI, settings: ClaimsSettings) -> None:
+    """Set the claims pool's settings of ``app`` (before it starts serving)."""
+    app.state.claims_settings = settings
+
+
+def pool_of(app: Any) -> ClaimsPool:
+    """The app's claims pool, made on first use with its settings (default ones if unset)."""
+    pool = getattr(app.state, "claims_pool", None)
+    if pool is None:
+        pool = ClaimsPool(getattr(app.state, "claims_settings", None) or ClaimsSettings())
+        app.state.claims_pool = pool
+    return pool
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Close the claims pool when the server stops (a router lifespan, merged into the app's)."""
+    try:
+        yield
+    finally:
+        pool = getattr(app.state, "claims_pool", None)
+        if pool is not None:
+            pool.close()
