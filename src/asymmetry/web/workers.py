@@ -42,6 +42,7 @@ GRACE_SECONDS: Final = 5.0  # past the cooperative budget before a worker is kil
 T = TypeVar("T")
 RETRY_AFTER: Final = 5  # seconds a refused client is told to wait
 _POLL: Final = 0.2
+_STARTUP_SECONDS: Final = 120.0  # a worker's imports, on a loaded machine
 
 
 class Refused(Exception):
@@ -68,6 +69,12 @@ class ClaimsSettings:
     workers: int = DEFAULT_WORKERS
     seconds: float = DEFAULT_SECONDS
     limits: Limits = field(default_factory=Limits)
+    grace: float = GRACE_SECONDS  # past ``seconds`` before a worker is killed
+
+    @property
+    def deadline(self) -> float:
+        """Seconds a check may take in all before its worker is killed."""
+        return self.seconds + self.grace
 
     def extraction_limits(self) -> Limits:
         """The limits a worker extracts under: the time budget is the request's."""
@@ -91,9 +98,17 @@ def _worker_main(conn: Connection, parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch_parent, daemon=True).start()
+    import asymmetry.claims.check  # noqa: F401  (warm: the first job does not pay the imports)
+    from asymmetry.claims.extract import extract_text
+
+    extract_text("A 5 km road cost $1 billion in 2021.")  # loads quantulum3's units (~1 s)
     from asymmetry.errors import AsymmetryError
     from asymmetry.web.errors import error_status
 
+    try:
+        conn.send(("ready",))
+    except OSError:
+        return
     while True:
         try:
             job = conn.recv()
@@ -113,10 +128,12 @@ def _worker_main(conn: Connection, parent: int) -> None:
             return
 
 
-@dataclass(slots=True, eq=False)  # hashed by identity: a pool keeps a set of busy ones
+@dataclass(slots=True, eq=False)  # compared by identity
 class _Worker:
     process: BaseProcess
     conn: Connection
+    ready: bool = False  # has imported what a check needs and said so
+    busy: bool = False  # reserved by a request (warming up for it, or working)
 
     def kill(self) -> None:
         with suppress(OSError):
@@ -126,28 +143,48 @@ class _Worker:
         self.process.join(timeout=2)
 
 
+class _Late(Exception):
+    """No message from a worker before the deadline."""
+
+
+class _Gone(Exception):
+    """The client left while the server waited for a worker."""
+
+
 class ClaimsPool:
-    """At most ``settings.workers`` checks at once, each in a worker process of its own."""
+    """``settings.workers`` worker processes, each running one check at a time.
+
+    Workers start on the first check (not with the server: most runs never check claims)
+    and are kept; one killed (its client left, its deadline passed) is replaced at once,
+    so that the next request finds it warm. A client that leaves while its worker is still
+    starting frees the slot and leaves the worker warming.
+    """
 
     def __init__(self, settings: ClaimsSettings) -> None:
         self.settings = settings
         self._context = multiprocessing.get_context("spawn")  # fork is unsafe beside threads
-        self._idle: list[_Worker] = []
-        self._busy: set[_Worker] = set()
+        self._workers: list[_Worker] = []
         self._closed = False
 
     @property
     def running(self) -> int:
-        return len(self._busy)
+        return sum(w.busy for w in self._workers)
 
-    def _start(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="claims-worker"
-        )
-        process.start()
-        theirs.close()
-        return _Worker(process, ours)
+    def _fill(self) -> None:
+        while len(self._workers) < self.settings.workers and not self._closed:
+            ours, theirs = self._context.Pipe()
+            process = self._context.Process(
+                target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="claims-worker"
+            )
+            process.start()
+            theirs.close()
+            self._workers.append(_Worker(process, ours))
+
+    def _drop(self, worker: _Worker) -> None:
+        worker.kill()
+        if worker in self._workers:
+            self._workers.remove(worker)
+        self._fill()
 
     async def run(self, job: Callable[[], T], *, gone: Callable[[], Awaitable[bool]]) -> T:
         """``job()`` in a worker (a picklable callable: a module-level function or a
@@ -155,53 +192,66 @@ class ClaimsPool:
         (503, the worker killed) or when ``gone()`` says the client left."""
         if self._closed:
             raise Refused(503, "the server is shutting down", retry_after=RETRY_AFTER)
-        if len(self._busy) >= self.settings.workers:
+        self._fill()
+        free = [w for w in self._workers if not w.busy]
+        if not free:
             raise Refused(
                 503,
-                f"the claims checker is busy ({len(self._busy)} check(s) running, the most the "
+                f"the claims checker is busy ({self.running} check(s) running, the most the "
                 f"server runs at once); retry in {RETRY_AFTER} s",
                 retry_after=RETRY_AFTER,
             )
-        worker = self._idle.pop() if self._idle else self._start()
-        self._busy.add(worker)
-        finished = False
+        worker = next((w for w in free if w.ready), free[0])
+        worker.busy = True
+        working = False
         try:
-            # in a thread: a 5 MB upload fills the pipe while a new worker is still importing
+            if not worker.ready:
+                message = await self._next(worker, gone, _STARTUP_SECONDS)
+                worker.ready = message == ("ready",)
+                if not worker.ready:
+                    raise Refused(500, "the claims checker's worker did not start; retry")
+            working = True
+            # in a thread: a 5 MB upload may not fit the pipe's buffer at once
             await asyncio.to_thread(worker.conn.send, job)
-            answer = await self._wait(worker, gone)
-            finished = True
+            answer = await self._next(worker, gone, self.settings.deadline)
+            working = False
+        except _Gone:
+            raise Refused(499, "the client closed the connection; the check was stopped") from None
+        except _Late:
+            raise Refused(
+                503,
+                f"the check took over {self.settings.deadline:g} s and was stopped; send a "
+                "shorter text or raise asymmetry serve --claims-max-seconds",
+                retry_after=RETRY_AFTER,
+            ) from None
         finally:
-            self._busy.discard(worker)
-            if finished and not self._closed:
-                self._idle.append(worker)
-            else:  # gone, late, cancelled (shutdown) or broken: the work is dropped
-                worker.kill()
+            worker.busy = False
+            if working or self._closed:  # gone, late, cancelled (shutdown): the work is dropped
+                self._drop(worker)
         if answer[0] == "ok":
             return answer[1]  # type: ignore[no-any-return]
         raise Refused(answer[1], answer[2])
 
-    async def _wait(self, worker: _Worker, gone: Callable[[], Awaitable[bool]]) -> Any:
+    async def _next(
+        self, worker: _Worker, gone: Callable[[], Awaitable[bool]], seconds: float
+    ) -> Any:
+        """The worker's next message; `_Gone`, `_Late` or `Refused` (the worker died)."""
         loop = asyncio.get_running_loop()
-        ready = asyncio.Event()
+        readable = asyncio.Event()
         fd = worker.conn.fileno()
-        loop.add_reader(fd, ready.set)
-        deadline = time.monotonic() + self.settings.seconds + GRACE_SECONDS
+        loop.add_reader(fd, readable.set)
+        deadline = time.monotonic() + seconds
         try:
             while not worker.conn.poll():
                 if await gone():
-                    raise Refused(499, "the client closed the connection; the check was stopped")
+                    raise _Gone
                 if time.monotonic() > deadline:
-                    raise Refused(
-                        503,
-                        f"the check took over {self.settings.seconds + GRACE_SECONDS:g} s and "
-                        "was stopped; send a shorter text or raise serve --claims-max-seconds",
-                        retry_after=RETRY_AFTER,
-                    )
+                    raise _Late
                 if not worker.process.is_alive():
                     raise Refused(500, "the claims checker's worker died; retry")
-                ready.clear()
+                readable.clear()
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(ready.wait(), _POLL)
+                    await asyncio.wait_for(readable.wait(), _POLL)
             try:
                 return worker.conn.recv()
             except (EOFError, OSError) as exc:
@@ -212,9 +262,9 @@ class ClaimsPool:
     def close(self) -> None:
         """Kill every worker, busy or idle (server shutdown)."""
         self._closed = True
-        for worker in [*self._idle, *self._busy]:
+        for worker in self._workers:
             worker.kill()
-        self._idle.clear()
+        self._workers.clear()
 
 
 def configure(app: FastAPI, settings: ClaimsSettings) -> None:
