@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asymmetry.claims.check import extract_documents, extract_pasted
+from asymmetry.claims.check import check_claims, extract_documents, extract_pasted
 from asymmetry.claims.extract import extract_text
 from asymmetry.claims.limits import Budget, Limits, windows
+from asymmetry.claims.render import render_html
 from asymmetry.cli import app
 from asymmetry.errors import DocumentError
+from asymmetry.store.store import Store
 from tests.pdf_bytes import pdf_of_pages, text_operators
 
 # Inputs that were super-linear: a digit run (1,000 digits 2.0 s, 2,000 4.5 s), initials
@@ -129,3 +131,13 @@ def test_cli_options_raise_the_limits_and_the_cut_is_reported(
     assert data["complete"] is False and len(data["claims"]) == 1
     whole = runner.invoke(app, ["claims", str(doc), "--format", "json", "--max-claims", "50"])
     assert json.loads(whole.stdout)["complete"] is True
+
+
+def test_the_html_report_says_what_was_cut(default_store: Store, tmp_path: Path) -> None:
+    doc = tmp_path / "long.txt"
+    doc.write_text("\n\n".join(["Sino-Russian trade turnover was $120 billion in 2021."] * 5))
+    report = check_claims(default_store, [doc], limits=Limits(max_chars=60))
+    assert report.counts()["discrepant"] == 1
+    assert "Incomplete: checked the first 60 characters; raise with --max-chars" in (
+        render_html(report)
+    )
