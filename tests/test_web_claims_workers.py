@@ -206,5 +206,9 @@ def test_the_pool_kills_work_past_its_deadline() -> None:
         assert refused.value.status == 503 and "was stopped" in refused.value.detail
         assert time.monotonic() - start < 10 and pool.running == 0
         assert asyncio.run(pool.run(partial(len, "four"), gone=_never_gone)) == 4
+        (worker,) = pool._workers
+        worker.process.kill()  # dies while idle: the next check gets a new one
+        worker.process.join()
+        assert asyncio.run(pool.run(partial(len, "three"), gone=_never_gone)) == 5
     finally:
         pool.close()

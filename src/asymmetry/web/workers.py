@@ -42,6 +42,7 @@ GRACE_SECONDS: Final = 5.0  # past the cooperative budget before a worker is kil
 T = TypeVar("T")
 RETRY_AFTER: Final = 5  # seconds a refused client is told to wait
 _POLL: Final = 0.2
+_DIED: Final = "the claims checker's worker stopped unexpectedly; retry"
 _STARTUP_SECONDS: Final = 120.0  # a worker's imports, on a loaded machine
 
 
@@ -180,11 +181,12 @@ class ClaimsPool:
             theirs.close()
             self._workers.append(_Worker(process, ours))
 
-    def _drop(self, worker: _Worker) -> None:
+    def _drop(self, worker: _Worker, *, refill: bool = True) -> None:
         worker.kill()
         if worker in self._workers:
             self._workers.remove(worker)
-        self._fill()
+        if refill:
+            self._fill()
 
     async def run(self, job: Callable[[], T], *, gone: Callable[[], Awaitable[bool]]) -> T:
         """``job()`` in a worker (a picklable callable: a module-level function or a
@@ -192,6 +194,8 @@ class ClaimsPool:
         (503, the worker killed) or when ``gone()`` says the client left."""
         if self._closed:
             raise Refused(503, "the server is shutting down", retry_after=RETRY_AFTER)
+        for dead in [w for w in self._workers if not w.busy and not w.process.is_alive()]:
+            self._drop(dead, refill=False)  # died idle or warming (killed from outside, OOM)
         self._fill()
         free = [w for w in self._workers if not w.busy]
         if not free:
@@ -203,18 +207,24 @@ class ClaimsPool:
             )
         worker = next((w for w in free if w.ready), free[0])
         worker.busy = True
-        working = False
+        working = cancelled = False
         try:
             if not worker.ready:
                 message = await self._next(worker, gone, _STARTUP_SECONDS)
                 worker.ready = message == ("ready",)
                 if not worker.ready:
-                    raise Refused(500, "the claims checker's worker did not start; retry")
+                    working = True  # a worker that says something else is dropped
+                    raise Refused(503, _DIED, retry_after=RETRY_AFTER)
             working = True
-            # in a thread: a 5 MB upload may not fit the pipe's buffer at once
-            await asyncio.to_thread(worker.conn.send, job)
+            try:  # in a thread: a 5 MB upload may not fit the pipe's buffer at once
+                await asyncio.to_thread(worker.conn.send, job)
+            except (OSError, ValueError) as exc:  # the worker died while idle
+                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
             answer = await self._next(worker, gone, self.settings.deadline)
             working = False
+        except asyncio.CancelledError:  # the server is stopping: no new worker
+            cancelled = True
+            raise
         except _Gone:
             raise Refused(499, "the client closed the connection; the check was stopped") from None
         except _Late:
@@ -227,7 +237,7 @@ class ClaimsPool:
         finally:
             worker.busy = False
             if working or self._closed:  # gone, late, cancelled (shutdown): the work is dropped
-                self._drop(worker)
+                self._drop(worker, refill=not (cancelled or self._closed))
         if answer[0] == "ok":
             return answer[1]  # type: ignore[no-any-return]
         raise Refused(answer[1], answer[2])
@@ -248,14 +258,14 @@ class ClaimsPool:
                 if time.monotonic() > deadline:
                     raise _Late
                 if not worker.process.is_alive():
-                    raise Refused(500, "the claims checker's worker died; retry")
+                    raise Refused(503, _DIED, retry_after=RETRY_AFTER)
                 readable.clear()
                 with suppress(TimeoutError):
                     await asyncio.wait_for(readable.wait(), _POLL)
             try:
                 return worker.conn.recv()
             except (EOFError, OSError) as exc:
-                raise Refused(500, "the claims checker's worker died; retry") from exc
+                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
         finally:
             loop.remove_reader(fd)
 
