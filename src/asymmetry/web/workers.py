@@ -11,7 +11,8 @@ stays in the server, in a thread.
 A request takes a worker or is refused at once with 503 and ``Retry-After`` (never
 queued behind minutes of work); while it waits, the server checks every 0.2 s whether
 the client is still there and whether the hard deadline (the extraction's own budget
-plus a grace) has passed, and kills the worker if not. Workers ignore SIGINT (the server
+plus a grace) has passed, and kills the worker if not. Workers run at a lower priority
+(nice 10: on a busy machine the event loop is served first), ignore SIGINT (the server
 decides) and exit when the server's end of their pipe closes or the server is gone.
 """
 
@@ -92,6 +93,8 @@ def _worker_main(conn: Connection, parent: int) -> None:
     """A worker's loop: run each job it is sent, answer ("ok", result) or ("error", status,
     message); exit when the pipe closes or the server process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(OSError, AttributeError):  # the event loop, not a check, gets the CPU first
+        os.nice(10)
 
     def watch_parent() -> None:  # a server killed with SIGKILL cannot tell us to stop
         while os.getppid() == parent:
