@@ -21,7 +21,7 @@ from tests.pdf_bytes import pdf_of_pages, text_operators
 
 # Inputs that were super-linear: a digit run (1,000 digits 2.0 s, 2,000 4.5 s), initials
 # that each end a "sentence" but for the abbreviation rule, many figures and years in one
-# sentence, and what quantulum3 chokes on (`[1,1,…]`, `a.1“1“…`).
+# sentence, and what quantulum3 chokes on (`[1,1,…]`, `a.1“1“…`); brackets never closed.
 HOSTILE: dict[str, Callable[[int], str]] = {
     "digit run": lambda n: "Trade was USD " + "9" * n + " billion in 2021.",
     "bracketed list": lambda n: "[" + "1," * (n // 2) + "1]",
@@ -30,6 +30,8 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "percents": lambda n: "1% " * (n // 3),
     "percent and year": lambda n: "1% in 2021, " * (n // 12),
     "money ranges": lambda n: "$1 to " * (n // 6),
+    "open brackets": lambda n: "[" * n + "](",  # a link's text scanned to the end from each "["
+    "bracket after a quote": lambda n: "“abc,” [x " * (n // 10),  # a citation's [note]
 }
 
 
@@ -141,3 +143,18 @@ def test_the_html_report_says_what_was_cut(default_store: Store, tmp_path: Path)
     assert "Incomplete: checked the first 60 characters; raise with --max-chars" in (
         render_html(report)
     )
+
+
+def test_html_reading_is_linear_on_unclosed_tags(tmp_path: Path) -> None:
+    """html.parser rescans from every "<" no ">" closes ("<a <a <a …" 8 KB: 1.9 s, 32 KB: 34 s)."""
+
+    def seconds(n: int) -> float:
+        page = tmp_path / f"tags-{n}.html"
+        page.write_text("<html><p>Trade was $5 billion in 2021.</p>" + "<a " * (n // 3))
+        start = time.perf_counter()
+        assert [c.quote for c in extract_documents([page]).claims] == ["$5 billion"]
+        return time.perf_counter() - start
+
+    seconds(1_000)  # warm
+    small, large = seconds(1_000), seconds(8_000)
+    assert large < 0.25 or large < 16 * small, (small, large)
