@@ -32,6 +32,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "money ranges": lambda n: "$1 to " * (n // 6),
     "open brackets": lambda n: "[" * n + "](",  # a link's text scanned to the end from each "["
     "bracket after a quote": lambda n: "“abc,” [x " * (n // 10),  # a citation's [note]
+    "scaled bare numbers": lambda n: "1bn " * (n // 4),  # quantulum3: 4 KB took 41 s
     "a run of spaces": lambda n: "It was 5%" + " " * n + "in 2021.",  # 8 KB took 4 s
     "a run of no-break spaces": lambda n: "It was 5%" + "\u00a0" * n + "in 2021.",
 }

@@ -127,7 +127,9 @@ def extract_claims(
                     return
                 named = ctx.actors(sentence)
                 found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
-                claims = list(_sentence_claims(doc_name, para.index, sentence, found, named, scene))
+                claims = list(
+                    _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
+                )
                 for claim in claims:
                     if not budget.take_claim():
                         return
@@ -198,6 +200,7 @@ def _sentence_claims(
     found: list[ctx.Period],
     named: list[ctx.Actor],
     scene: _Scene,
+    budget: Budget | None = None,
 ) -> Iterator[Claim]:
     """Claims of one sentence. A figure with no year of its own takes the paragraph's
     (``scene.carry``) when the sentence before set the scene (no figures) or measured the same
@@ -211,7 +214,7 @@ def _sentence_claims(
     before_people = {a.code for a in scene.people}
     quantities = domain_quantities(sentence, price_unit=scene.price)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
-    quantities += _general_quantities(sentence, taken)
+    quantities += _general_quantities(sentence, taken, budget)
     quantities.sort(key=lambda q: q.start)
     spans = [(q.start, q.end) for q in quantities]
     listed, members = _list_owners(sentence, spans, people)
@@ -561,7 +564,15 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m[0]) if any(ch.isdigit() for ch in m[0]) else m[0]
 
 
-def _general_quantities(sentence: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+# quantulum3 spends ~15 ms per figure in a 1,000-character text (its disambiguation splits
+# the whole text for each): a sentence with more candidates than this is a table or a list
+# ("1bn 1bn 1bn …" of 4 KB took 41 s) and is left to the domain grammar.
+MAX_QUANTULUM_CANDIDATES: Final = 8
+
+
+def _general_quantities(
+    sentence: str, taken: list[tuple[int, int]], budget: Budget | None = None
+) -> list[Quantity]:
     """Physical quantities outside the domain grammar, read by quantulum3."""
     masked = _LONG_TOKEN.sub(_blank, sentence)
     # a physical quantity is a digit with a unit word or symbol after it ("5 km", "1.5m²"):
@@ -572,6 +583,10 @@ def _general_quantities(sentence: str, taken: list[tuple[int, int]]) -> list[Qua
         if not any(s <= m.start() < e for s, e in taken)
     ]
     if not rest:
+        return []
+    if len(rest) > MAX_QUANTULUM_CANDIDATES:
+        if budget is not None:
+            budget.note_crowded_sentence()
         return []
     out = []
     for q in _quantulum_parser().parse(masked):

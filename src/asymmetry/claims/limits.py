@@ -59,6 +59,7 @@ class Budget:
     position: int = 0  # characters read, up to the sentence being read
     claims: int = 0
     long_sentences: int = 0
+    crowded_sentences: int = 0  # too many bare figures for quantulum3: a table, not prose
     notes: list[str] = field(default_factory=list)
     stopped: bool = False
     _deadline: float = 0.0
@@ -115,6 +116,9 @@ class Budget:
     def note_long_sentence(self) -> None:
         self.long_sentences += 1
 
+    def note_crowded_sentence(self) -> None:
+        self.crowded_sentences += 1
+
     def all_notes(self) -> list[str]:
         """Every cut, the long-sentence windows included, for the report."""
         extra = []
@@ -123,6 +127,11 @@ class Budget:
                 f"{self.long_sentences:,} sentence(s) longer than "
                 f"{self.limits.max_sentence_chars:,} characters (a table or list, not prose) "
                 "were read in windows of that length; a figure cut by a window edge may be missed"
+            )
+        if self.crowded_sentences:
+            extra.append(
+                f"{self.crowded_sentences:,} passage(s) with more than 8 figures outside the "
+                "trade and energy units (a table) were not read for physical units (km, m², …)"
             )
         return [*self.notes, *extra]
 
