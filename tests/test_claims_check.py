@@ -185,8 +185,11 @@ def test_a_long_document_streams(tmp_path: Path) -> None:
     first = next(iter(doc.paragraphs()))
     assert "1.59 mb/d" in first.text
     from asymmetry.claims import extract_claims
+    from asymmetry.claims.limits import Budget, Limits
 
-    assert sum(1 for _ in extract_claims(doc)) == 3000 * 4 * 2
+    whole = Budget(Limits(max_chars=10**7, max_claims=10**6, max_seconds=3600))
+    assert sum(1 for _ in extract_claims(doc, budget=whole)) == 3000 * 4 * 2
+    assert not whole.notes
 
 
 runner = CliRunner()

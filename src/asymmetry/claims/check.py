@@ -12,6 +12,7 @@ import pandas as pd
 
 from asymmetry.claims.consistency import Inconsistency, check_consistency
 from asymmetry.claims.extract import Claim, extract_claims, extract_text
+from asymmetry.claims.limits import Budget, Limits
 from asymmetry.claims.read import Document, read_document
 from asymmetry.claims.verify import CheckedClaim, verify
 from asymmetry.store.store import Store
@@ -30,6 +31,7 @@ class ClaimsReport:
     documents: list[Document]
     checked: list[CheckedClaim]
     inconsistencies: list[Inconsistency] = field(default_factory=list)
+    cuts: list[str] = field(default_factory=list)  # what the limits left unread (`Budget`)
 
     def counts(self) -> dict[str, int]:
         found = Counter(c.verdict for c in self.checked)
@@ -116,6 +118,8 @@ class ClaimsReport:
                 {"claims": list(i.claim_ids), "kind": i.kind, "message": i.message}
                 for i in self.inconsistencies
             ],
+            "complete": not self.cuts,
+            "cuts": list(self.cuts),
         }
 
 
@@ -124,19 +128,60 @@ def about_text(about: list[dict[str, Any]]) -> str:
     return ", ".join(f"{a['what']} ({a['count']})" if a["count"] > 1 else a["what"] for a in about)
 
 
-def check_claims(store: Store, paths: Iterable[str | Path]) -> ClaimsReport:
-    """Read, extract and verify every quantitative claim in the documents at ``paths``.
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The claims of some documents and what the limits cut: the CPU-heavy half of a check,
+    which needs no store (the server runs it in a worker process; `verify` runs beside it)."""
+
+    documents: list[Document]
+    claims: list[Claim]
+    cuts: list[str]
+
+
+def extract_documents(paths: Iterable[str | Path], limits: Limits | None = None) -> Extraction:
+    """Read every document at ``paths`` and extract its claims within ``limits``
+    (one budget for them all: "one check")."""
+    documents = [read_document(p) for p in paths]  # all readable before any work
+    budget = Budget(limits or Limits())
+    claims: list[Claim] = []
+    for d in documents:
+        if budget.stopped:
+            budget.notes.append(f"{d.name}: not read (the check's limits were spent)")
+            continue
+        claims.extend(extract_claims(d, budget=budget))
+    return Extraction(documents, claims, budget.all_notes())
+
+
+def extract_pasted(text: str, *, name: str = "text", limits: Limits | None = None) -> Extraction:
+    """`extract_documents` for a string (pasted text)."""
+    budget = Budget(limits or Limits(), total_chars=len(text))
+    claims = extract_text(text, name=name, budget=budget)
+    return Extraction([], claims, budget.all_notes())
+
+
+def verify_extraction(store: Store, extraction: Extraction) -> ClaimsReport:
+    """The report of an extraction: each claim verified, the texts' own inconsistencies."""
+    claims = extraction.claims
+    return ClaimsReport(
+        extraction.documents, verify(store, claims), check_consistency(claims), extraction.cuts
+    )
+
+
+def check_claims(
+    store: Store, paths: Iterable[str | Path], *, limits: Limits | None = None
+) -> ClaimsReport:
+    """Read, extract and verify every quantitative claim in the documents at ``paths``,
+    within ``limits`` (`asymmetry.claims.limits`; the report's ``cuts`` say what was left).
 
     >>> report = check_claims(store, ["paper.pdf"])  # doctest: +SKIP
     >>> report.counts()  # doctest: +SKIP
     {'consistent': 12, 'discrepant': 2, 'unverifiable': 40}
     """
-    documents = [read_document(p) for p in paths]  # all readable before any work
-    claims: list[Claim] = [c for d in documents for c in extract_claims(d)]
-    return ClaimsReport(documents, verify(store, claims), check_consistency(claims))
+    return verify_extraction(store, extract_documents(paths, limits))
 
 
-def check_text(store: Store, text: str, *, name: str = "text") -> ClaimsReport:
+def check_text(
+    store: Store, text: str, *, name: str = "text", limits: Limits | None = None
+) -> ClaimsReport:
     """`check_claims` on a string (pasted text)."""
-    claims = extract_text(text, name=name)
-    return ClaimsReport([], verify(store, claims), check_consistency(claims))
+    return verify_extraction(store, extract_pasted(text, name=name, limits=limits))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from asymmetry.store.codes import actor_table
@@ -402,6 +403,7 @@ _MEASURES: Final = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # a sentence with many figures asks about it for each
 def measure(clause: str, unit: str) -> str:
     """What is measured ('trade_turnover', 'share_of_imports', 'gas_volume', …)."""
     for name, pattern, units in _MEASURES:
@@ -429,6 +431,7 @@ _PRODUCTS: Final = (
 )
 
 
+@lru_cache(maxsize=4096)  # a sentence with many figures asks about it for each
 def product(clause: str) -> str | None:
     """The HS chapter (or named group) a clause is about, if it names one."""
     for code, pattern in _PRODUCTS:
@@ -485,6 +488,7 @@ def is_lng(text: str) -> bool:
     return _LNG.search(text) is not None
 
 
+@lru_cache(maxsize=4096)  # a sentence with many figures asks about it for each
 def direction(clause: str) -> str | None:
     """'exports', 'imports' or 'turnover' when the clause says which way goods flow."""
     lower = clause.lower()

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Final
 
 from asymmetry.claims import context as ctx
+from asymmetry.claims.limits import Budget, windows
 from asymmetry.claims.quantities import Quantity, domain_quantities
 from asymmetry.claims.read import Document, Paragraph, text_paragraphs
 from asymmetry.store.codes import actor_table
@@ -79,8 +80,14 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in re.finditer(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[•]?[A-Z0-9$¥€£])", text):
-        head = text[start : m.start() + 1]
-        if _ABBREVIATIONS.search(head) or (re.search(r"\d\.$", head) and not head[-3:-1].isdigit()):
+        end = m.start() + 1
+        # only the head's last characters decide (an abbreviation is at most 6 long): a
+        # search of the whole head at every full stop is quadratic in "A. B. C. …"
+        tail = max(start, end - 8)
+        if _ABBREVIATIONS.search(text, tail, end) or (
+            text[end - 1] == "." and text[end - 2 : end - 1].isdigit()
+            and not text[max(start, end - 3) : end - 1].isdigit()
+        ):  # fmt: skip
             continue
         out.append((start, text[start : m.end()].strip()))
         start = m.end()
@@ -89,28 +96,54 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def extract_claims(document: Document | Iterable[Paragraph], *, name: str = "") -> Iterator[Claim]:
-    """Every quantitative claim in a document, in reading order (streams paragraphs)."""
-    paragraphs = document.paragraphs() if isinstance(document, Document) else document
+def extract_claims(
+    document: Document | Iterable[Paragraph], *, name: str = "", budget: Budget | None = None
+) -> Iterator[Claim]:
+    """Every quantitative claim in a document, in reading order (streams paragraphs).
+
+    Reading stops when ``budget`` (default: `Limits()`) is spent; its notes say what was
+    cut. Sentences longer than its window are read in windows (`asymmetry.claims.limits`).
+    """
+    budget = budget if budget is not None else Budget()
+    paragraphs = document.paragraphs(budget.notes) if isinstance(document, Document) else document
     doc_name = document.name if isinstance(document, Document) else name
     named_so_far: Counter[str] = Counter()  # who the document is about, so far
     published: int | None = None  # the year of the document's date line, if it has one
+    window = budget.limits.max_sentence_chars
     for para in paragraphs:
+        if budget.stopped:
+            return
+        text = budget.take_text(para.text)
         if para.index < 4 and published is None:
-            dated = _DATE_LINE.search(para.text[:400])
+            dated = _DATE_LINE.search(text[:400])
             published = int(dated[1]) if dated else None
         scene = _Scene(named_so_far, published=published)
-        for _, sentence in split_sentences(para.text):
-            named = ctx.actors(sentence)
-            found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
-            claims = list(_sentence_claims(doc_name, para.index, sentence, found, named, scene))
-            yield from claims
-            scene.advance(claims, found, named)
+        for offset, whole in split_sentences(text):
+            if len(whole) > window:
+                budget.note_long_sentence()
+            for inner, sentence in windows(whole, window):
+                budget.reached(offset + inner)
+                if budget.out_of_time():
+                    return
+                named = ctx.actors(sentence)
+                found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
+                claims = list(
+                    _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
+                )
+                for claim in claims:
+                    if not budget.take_claim():
+                        return
+                    yield claim
+                scene.advance(claims, found, named)
 
 
-def extract_text(text: str, *, name: str = "text") -> list[Claim]:
+def extract_text(text: str, *, name: str = "text", budget: Budget | None = None) -> list[Claim]:
     """Claims in a string (one paragraph per blank-line block), cleaned as documents are."""
-    return list(extract_claims(text_paragraphs(text), name=name))
+    if budget is None:
+        budget = Budget(total_chars=len(text))
+    elif budget.total_chars is None:
+        budget.total_chars = len(text)
+    return list(extract_claims(text_paragraphs(text), name=name, budget=budget))
 
 
 _GENERIC: Final = {"share", "money", "multiple", "quantity"}
@@ -165,6 +198,7 @@ def _sentence_claims(
     found: list[ctx.Period],
     named: list[ctx.Actor],
     scene: _Scene,
+    budget: Budget | None = None,
 ) -> Iterator[Claim]:
     """Claims of one sentence. A figure with no year of its own takes the paragraph's
     (``scene.carry``), whatever the sentence before measured ("In 2020 the price was $150 …
@@ -179,7 +213,7 @@ def _sentence_claims(
     before_people = {a.code for a in scene.people}
     quantities = domain_quantities(sentence, price_unit=scene.price)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
-    quantities += _general_quantities(sentence, taken)
+    quantities += _general_quantities(sentence, taken, budget)
     quantities.sort(key=lambda q: q.start)
     spans = [(q.start, q.end) for q in quantities]
     listed, members = _list_owners(sentence, spans, people)
@@ -558,15 +592,42 @@ def _quantulum_parser() -> Any:
     return parser
 
 
-def _general_quantities(sentence: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+# A token of more than 30 characters holding a digit is not a figure (a digit run, a hash, a
+# code); quantulum3 is super-linear on one, so it sees blanks there (offsets unchanged).
+_LONG_TOKEN: Final = re.compile(r"\S{31,}")
+_DIGIT_THEN_UNIT: Final = re.compile(r"\d[\s-]?[^\W\d_]")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m[0]) if any(ch.isdigit() for ch in m[0]) else m[0]
+
+
+# quantulum3 spends ~15 ms per figure in a 1,000-character text (its disambiguation splits
+# the whole text for each): a sentence with more candidates than this is a table or a list
+# ("1bn 1bn 1bn …" of 4 KB took 41 s) and is left to the domain grammar.
+MAX_QUANTULUM_CANDIDATES: Final = 8
+
+
+def _general_quantities(
+    sentence: str, taken: list[tuple[int, int]], budget: Budget | None = None
+) -> list[Quantity]:
     """Physical quantities outside the domain grammar, read by quantulum3."""
+    masked = _LONG_TOKEN.sub(_blank, sentence)
+    # a physical quantity is a digit with a unit word or symbol after it ("5 km", "1.5m²"):
+    # without one (a list of bare numbers) quantulum3 has nothing to find, slowly
     rest = [
-        m for m in re.finditer(r"\d", sentence) if not any(s <= m.start() < e for s, e in taken)
+        m
+        for m in _DIGIT_THEN_UNIT.finditer(masked)
+        if not any(s <= m.start() < e for s, e in taken)
     ]
     if not rest:
         return []
+    if len(rest) > MAX_QUANTULUM_CANDIDATES:
+        if budget is not None:
+            budget.note_crowded_sentence()
+        return []
     out = []
-    for q in _quantulum_parser().parse(sentence):
+    for q in _quantulum_parser().parse(masked):
         start, end = q.span
         if q.unit.entity.name not in _QUANTULUM_ENTITIES or any(
             start < e and s < end for s, e in taken

@@ -65,7 +65,13 @@ HEDGES: Final = (
     "above", "barely", "perhaps", "an estimated", "estimated", "just", "only", "a record",
 )  # fmt: skip
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A number is at most 18 digits before the point and 10 after, and is never read from the
+# middle of a longer digit run: without the guards, each start inside "99…9" (5,000 digits)
+# scans to the run's end and back, which makes reading a digit run quadratic.
+_NUM = (
+    r"(?<!\d)(?<!\d\.)(?:\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
+    r"(?!\d|\.\d)"
+)
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"

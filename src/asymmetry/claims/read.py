@@ -16,16 +16,27 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from asymmetry.errors import DocumentError
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
 MAX_BYTES: Final = 200 * 1024 * 1024  # a 300-page report is a few MB; refuse absurd inputs
+# A PDF's text is drawn by content streams, and a few KB of Flate can inflate to many MB
+# (a 53 KB one-page PDF held an 18 MB stream). pypdf's text extraction is super-linear in a
+# stream's length (0.5 MB: 2.6 s, 1 MB: 7 s, 4 MB: 62 s), so a page whose content is over
+# 1 MB inflated (a text page is 2-50 KB; a dense drawing a few hundred) is skipped, and a
+# document stops after 32 MB of inflated content; the report says which pages.
+MAX_PAGE_CONTENT: Final = 1_000_000
+MAX_PDF_CONTENT: Final = 32_000_000
 
 _SUFFIX_KIND: Final[dict[str, DocumentKind]] = {
     ".txt": "text",
@@ -79,7 +90,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A citation left in the text: [Author, ]“Title,” Publisher, Month D, YYYY,
 _CITATION = re.compile(
     r"(?:;\s*|\s+)(?:[A-Z][\w’'\-]*(?:\s[A-Z][\w’'.\-]*){0,4},\s)?"
-    r"“[^”]{3,400}?[,.]”\s*(?:\[[^\]]*\]\s*)?"
+    r"“[^”]{3,400}?[,.]”\s*(?:\[[^\]]{0,200}\]\s*)?"
     rf"[^“”.]{{0,120}}?{_MONTH}\s+\d{{1,2}},\s+\d{{4}}[,.]?"
 )
 _BARE_MARKER = re.compile(
@@ -107,9 +118,10 @@ class Document:
     def name(self) -> str:
         return self.path.name
 
-    def paragraphs(self) -> Iterator[Paragraph]:
-        """Body paragraphs, with note markers and citations removed."""
-        return body_paragraphs(_raw_paragraphs(self))
+    def paragraphs(self, notes: list[str] | None = None) -> Iterator[Paragraph]:
+        """Body paragraphs, with note markers and citations removed; what reading skipped
+        (an oversized PDF page) is appended to ``notes``."""
+        return body_paragraphs(_raw_paragraphs(self, notes if notes is not None else []))
 
 
 def text_paragraphs(text: str) -> Iterator[Paragraph]:
@@ -164,8 +176,11 @@ def read_document(path: str | Path) -> Document:
     if kind != "pdf":
         _decode(head, p, partial=True)  # fail early on binaries
     doc = Document(p, kind)
-    if not any(True for _ in _raw_paragraphs(doc)):
-        raise DocumentError("the document holds no text", file=p)
+    skipped: list[str] = []
+    if not any(True for _ in _raw_paragraphs(doc, skipped)):
+        why = "; ".join(note.split(": ", 1)[1] for note in skipped)
+        reason = "the document holds no text"
+        raise DocumentError(f"{reason} to read: {why}" if why else reason, file=p)
     return doc
 
 
@@ -205,9 +220,9 @@ def _decode(data: bytes, path: Path, *, partial: bool = False) -> str:
     return text
 
 
-def _raw_paragraphs(doc: Document) -> Iterator[str]:
+def _raw_paragraphs(doc: Document, notes: list[str]) -> Iterator[str]:
     if doc.kind == "pdf":
-        yield from _pdf_paragraphs(doc.path)
+        yield from _pdf_paragraphs(doc.path, notes)
         return
     text = _decode(doc.path.read_bytes(), doc.path)
     if doc.kind == "html":
@@ -217,9 +232,15 @@ def _raw_paragraphs(doc: Document) -> Iterator[str]:
     yield from _split_paragraphs(text)
 
 
+_SPACE_RUN: Final = re.compile(r"[^\S\n]{2,}")
+
+
 def _split_paragraphs(text: str) -> Iterator[str]:
-    # Blank lines separate paragraphs; a line ending mid-sentence joins the next.
-    text = text.replace("\r\n", "\n")
+    # Blank lines separate paragraphs; a line ending mid-sentence joins the next. Runs of
+    # spaces become one first: the patterns that start with \s* or \s+ (the line join
+    # here, citations in `_clean`) would rescan a run from each of its spaces (8 KB of
+    # spaces: 4 s, 32 KB: 44 s); a paragraph's spaces are collapsed in the end anyway.
+    text = _SPACE_RUN.sub(" ", text.replace("\r\n", "\n"))
     text = re.sub(r"\n[ \t]*(?=[•●▪◦]\s)", "\n\n", text)  # each bullet is a paragraph
     for block in re.split(r"\n\s*\n", text):
         block = re.sub(r"^\s*[•●▪◦]\s+", "", block)
@@ -228,7 +249,7 @@ def _split_paragraphs(text: str) -> Iterator[str]:
             yield joined
 
 
-def _pdf_paragraphs(path: Path) -> Iterator[str]:
+def _pdf_paragraphs(path: Path, notes: list[str]) -> Iterator[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -239,20 +260,65 @@ def _pdf_paragraphs(path: Path) -> Iterator[str]:
     except (PdfReadError, OSError, ValueError) as exc:
         raise DocumentError(f"cannot read the PDF: {exc}", file=path) from exc
     found = False
+    inflated = 0
+    skipped: list[int] = []
     for number in range(n_pages):
         try:
-            text = pages[number].extract_text() or ""
+            size = _page_content_size(pages[number])
+            if size is None:
+                skipped.append(number + 1)
+                continue
+            inflated += size
+            if inflated > MAX_PDF_CONTENT:
+                notes.append(
+                    f"{path.name}: read pages 1-{number} of {n_pages}; the rest is over "
+                    f"{MAX_PDF_CONTENT / 1e6:.0f} MB of inflated page content"
+                )
+                break
+            with _pdf_limits():
+                text = pages[number].extract_text() or ""
         except Exception as exc:  # pypdf raises many types on damaged pages
             raise DocumentError(f"cannot read page {number + 1}: {exc}", file=path) from exc
         if text.strip():
             found = True
             # pypdf gives one line per text line; hyphenated line breaks rejoin.
             yield from _split_paragraphs(re.sub(r"-\n(?=[a-z])", "", text))
-    if not found:
+    if skipped:
+        listed = ", ".join(map(str, skipped[:10])) + (" …" if len(skipped) > 10 else "")
+        notes.append(
+            f"{path.name}: skipped {len(skipped)} page(s) ({listed}) whose content is over "
+            f"{MAX_PAGE_CONTENT / 1e6:g} MB inflated (a text page is a few KB)"
+        )
+    if not found and not skipped:
         raise DocumentError(
             f"the PDF has {n_pages} page(s) but no text layer (a scan?); run OCR first",
             file=path,
         )
+
+
+def _pdf_limits() -> AbstractContextManager[object]:
+    """pypdf's own limits on one stream's inflated size and parsing work, set to a page's."""
+    from pypdf import apply_configuration
+
+    return apply_configuration(
+        zlib_maximum_output_length=MAX_PAGE_CONTENT,
+        array_based_stream_maximum_output_length=MAX_PAGE_CONTENT,
+        stream_decoding_work_maximum_length=4 * MAX_PAGE_CONTENT,
+    )
+
+
+def _page_content_size(page: PageObject) -> int | None:
+    """The inflated size of a page's content streams; None when over `MAX_PAGE_CONTENT`
+    (pypdf stops inflating at the limit, so a bomb is never inflated whole)."""
+    from pypdf.errors import LimitReachedError
+
+    try:
+        with _pdf_limits():
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+    except LimitReachedError:
+        return None
+    return size if size <= MAX_PAGE_CONTENT else None
 
 
 class _TextOfHtml(HTMLParser):
@@ -289,17 +355,25 @@ class _TextOfHtml(HTMLParser):
             self.parts.append(data)
 
 
+# A "<" that no ">" closes before the next "<" is text: html.parser rescans the rest of the
+# input from each such "<" ("<a <a <a …" of 32 KB: 34 s); the lookahead stops at the next
+# angle bracket, so the substitution itself is linear.
+_UNCLOSED_TAG: Final = re.compile(r"<(?![^<>]*>)")
+
+
 def _html_text(source: str) -> str:
     parser = _TextOfHtml()
-    parser.feed(source)
+    parser.feed(_UNCLOSED_TAG.sub("&lt;", source))
     parser.close()
     return html.unescape("".join(parser.parts))
 
 
 def _markdown_text(source: str) -> str:
-    text = re.sub(r"^\[\^[^\]]+\]:.*$", "", source, flags=re.MULTILINE)  # footnote definitions
-    text = re.sub(r"\[\^[^\]]+\]", "", text)  # footnote references
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
+    # Bracketed spans are bounded: "[" with no "]" after it would otherwise be scanned to the
+    # end of the text from every "[", which is quadratic in "[[[[…".
+    text = re.sub(r"^\[\^[^\]]{1,100}\]:.*$", "", source, flags=re.MULTILINE)  # footnotes
+    text = re.sub(r"\[\^[^\]]{1,100}\]", "", text)  # footnote references
+    text = re.sub(r"!?\[([^\]]{0,500})\]\([^)]{0,2000}\)", r"\1", text)  # links keep their text
     text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
     return re.sub(r"[*_`]{1,3}", "", text)
 
@@ -308,7 +382,7 @@ def _clean(raw: str) -> Iterator[tuple[str, bool]]:
     """The body text of one raw paragraph; a note block keeps only its statements."""
     text = _SUPERSCRIPTS.sub("", raw)
     text = _BRACKET_NOTE.sub("", text)
-    text = re.sub(r"\[([^\]]+)\]\((?:#|https?://)[^)]*\)", r"\1", text)  # links
+    text = re.sub(r"\[([^\]]{1,500})\]\((?:#|https?://)[^)]{0,2000}\)", r"\1", text)  # links
     text = re.sub(r"\\([$*_\[\]()#])", r"\1", text)  # Markdown escapes
     if _NOTE_BLOCK.match(text) and _CITATION_MARKS.search(text):
         kept = [s for s in _sentences_of_note(text) if not _CITATION_MARKS.search(s)]

@@ -47,6 +47,7 @@ def render_context(report: ClaimsReport, *, title: str | None = None) -> dict[st
         "counts": report.counts(),
         "coverage": report.coverage(),
         "inconsistencies": report.inconsistencies,
+        "cuts": report.cuts,
         "documents": documents,
         "claims": [_row(c, number[id(c)]) for c in report.checked],
     }

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS, MAX_SECONDS, Limits
 from asymmetry.cli._shell import OutputFormat, app, console, emit, open_store, out, run
 from asymmetry.csvsafe import csv_text
 from asymmetry.jsonsafe import dumps
@@ -32,6 +33,13 @@ def claims_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    max_chars: Annotated[
+        int, typer.Option(help="Characters to read in all (the rest is reported as cut).", min=1)
+    ] = MAX_CHARS,
+    max_claims: Annotated[int, typer.Option(help="Claims to extract at most.", min=1)] = MAX_CLAIMS,
+    max_seconds: Annotated[
+        float, typer.Option(help="Seconds to spend extracting at most.", min=0.1)
+    ] = MAX_SECONDS,
 ) -> None:
     """Extract every quantitative claim from documents and verify it against the store:
     consistent, discrepant (with the data's value and the gap) or unverifiable (and why).
@@ -39,12 +47,15 @@ def claims_cmd(
     Only independent references decide (never a figure from the document itself); when
     sources disagree each is shown and the reason says which decided. After the table: how
     many claims got a verdict, and the rest grouped by reason with what data would make them
-    checkable."""
+    checkable. Reading stops at --max-chars, --max-claims or --max-seconds, and says so."""
     from asymmetry.claims.check import check_claims
     from asymmetry.claims.render import render_html
 
     store = open_store()
-    report = run(lambda: check_claims(store, files))
+    limits = Limits(max_chars=max_chars, max_claims=max_claims, max_seconds=max_seconds)
+    report = run(lambda: check_claims(store, files, limits=limits))
+    for cut in report.cuts:  # on stderr, whatever the format: a partial check says so
+        console.print(f"[yellow]incomplete:[/] {cut}", highlight=False)
     if fmt is ClaimsFormat.html:
         text = render_html(report)
     elif fmt is ClaimsFormat.json:

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS
 from asymmetry.cli._shell import app, console, open_store, run
+from asymmetry.web.workers import DEFAULT_SECONDS, DEFAULT_WORKERS
 
 
 @app.command("serve")
@@ -32,14 +34,28 @@ def serve_cmd(
             "which stops DNS-rebinding pages from reading the API."
         ),
     ] = None,
+    claims_workers: Annotated[
+        int, typer.Option(help="Claims checks run at once (processes); more get 503.", min=1)
+    ] = DEFAULT_WORKERS,
+    claims_max_seconds: Annotated[
+        float, typer.Option(help="Seconds one claims check may extract for.", min=0.1)
+    ] = DEFAULT_SECONDS,
+    claims_max_chars: Annotated[
+        int, typer.Option(help="Characters one claims check reads (the rest is cut).", min=1)
+    ] = MAX_CHARS,
+    claims_max_claims: Annotated[
+        int, typer.Option(help="Claims one check extracts at most.", min=1)
+    ] = MAX_CLAIMS,
 ) -> None:
     """Serve the dashboard (pair explorer, dependencies, lever simulator, claims) and
     the JSON API (docs at /docs) over the store, opened read-only."""
     import uvicorn
 
+    from asymmetry.claims.limits import Limits
     from asymmetry.web.app import create_app
     from asymmetry.web.listen import MAX_HEADER_BYTES, bind, exposure_warning
     from asymmetry.web.security import TrustedHosts
+    from asymmetry.web.workers import ClaimsSettings, configure
 
     sock = run(lambda: bind(host, port))  # a taken port fails here, before any banner
     store = open_store()  # created with the defaults if new, then reopened read-only
@@ -53,15 +69,22 @@ def serve_cmd(
             hosts=hosts,
         )
     )
+    limits = Limits(max_chars=claims_max_chars, max_claims=claims_max_claims)
+    configure(
+        web, ClaimsSettings(workers=claims_workers, seconds=claims_max_seconds, limits=limits)
+    )
     warning = exposure_warning(host)
     if warning:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"serving {store.path} read-only on http://{shown}:{port} (API docs: /docs)")
+    # On SIGTERM, requests still running after 2 s are cancelled (their claims workers
+    # killed), so the server stops promptly whatever it was checking.
     config = uvicorn.Config(
         web,
         log_level="warning",
         http="h11",  # h11 enforces the header cap; httptools has none to set
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_graceful_shutdown=2,
     )
     uvicorn.Server(config).run(sockets=[sock])

@@ -13,24 +13,30 @@ import tempfile
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator, Field
 
+if TYPE_CHECKING:
+    from asymmetry.claims.check import Extraction
+
 from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
+from asymmetry.claims.limits import Limits
 from asymmetry.csvsafe import csv_text
 from asymmetry.errors import DocumentError
-from asymmetry.jsonsafe import dumps, json_safe
+from asymmetry.jsonsafe import dumps
 from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.store.store import Store
+from asymmetry.web import workers
 from asymmetry.web.state import ResultCache, Snapshot
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], lifespan=workers.lifespan)
 
 
 def blank_is_none(value: Any) -> Any:
@@ -318,26 +324,59 @@ def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -
     )
 
 
-@router.post("/claims")
-def claims_text(
-    db: StoreDep,
+@router.post("/claims", response_class=JSONResponse)
+async def claims_text(
+    request: Request,
     text: Annotated[str, Body(embed=True, min_length=1, max_length=1_000_000)],
-) -> dict[str, Any]:
-    """Check every figure in a pasted text against the store."""
-    from asymmetry.claims.check import check_text
+) -> Response:
+    """Check every figure in a pasted text against the store (within the server's limits:
+    the answer's ``cuts`` say what was not read; 503 with Retry-After when busy)."""
+    from asymmetry.claims.check import extract_pasted
 
-    return dict(json_safe(check_text(db, text, name="pasted text").to_dict()))
+    pool = workers.pool_of(request.app)
+    limits = pool.settings.extraction_limits()
+    return await checked_claims(
+        request, partial(extract_pasted, text, name="pasted text", limits=limits)
+    )
 
 
-@router.post("/claims/upload")
-def claims_upload(db: StoreDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Check every figure in an uploaded .txt, .md, .html or .pdf (size-limited)."""
-    from asymmetry.claims.check import check_claims
+@router.post("/claims/upload", response_class=JSONResponse)
+async def claims_upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    """Check every figure in an uploaded .txt, .md, .html or .pdf (size-limited, and read
+    within the server's limits as `/api/claims` is)."""
+    data = await file.read()
+    pool = workers.pool_of(request.app)
+    limits = pool.settings.extraction_limits()
+    job = partial(extract_upload, file.filename or "upload", data, limits)
+    return await checked_claims(request, job)
 
-    with saved_document(file.filename or "upload", file.file.read()) as path:
-        result = check_claims(db, [path]).to_dict()
-    result["documents"] = [path.name]  # the name it was uploaded as, not the temp path
-    return dict(json_safe(result))
+
+def extract_upload(name: str, data: bytes, limits: Limits) -> Extraction:
+    """`extract_documents` of uploaded bytes, saved to a private temp file (in a worker)."""
+    from asymmetry.claims.check import extract_documents
+
+    with saved_document(name, data) as path:
+        return extract_documents([path], limits)
+
+
+async def checked_claims(request: Request, extract: Callable[[], Extraction]) -> Response:
+    """Extract in the claims pool (a worker process), then verify against the store in a
+    thread; the pool's refusals (busy, too slow, client gone) answer in the API's error shape."""
+    from asymmetry.claims.check import verify_extraction
+
+    try:
+        extraction = await workers.pool_of(request.app).run(extract, gone=request.is_disconnected)
+    except workers.Refused as refused:
+        return refused.response()
+
+    def verified() -> bytes:
+        with request.app.state.stores.handle() as db:
+            data = verify_extraction(db, extraction).to_dict()
+        # an upload is named as it was uploaded, never by the server's temp path
+        data["documents"] = [Path(str(d)).name for d in data.get("documents", [])]
+        return dumps(data).encode()
+
+    return Response(await run_in_threadpool(verified), media_type="application/json")
 
 
 @contextmanager
