@@ -53,15 +53,18 @@ def test_gdp_pages_become_facts(default_store: Store, tmp_path: Path) -> None:
     assert "2025-07-01" in facts["locator"].iloc[0]
     fetch(default_store, tmp_path)  # cached: no new request, unchanged ingest
     assert route.call_count == 2
-    # Lever costs as a share of GDP now divide by the World Bank figure for 2022.
+    # Lever costs as a share of GDP now divide by the World Bank figure for 2022 (on ICIO).
     scenario = Scenario.from_dict(
         {"sender": "CHN", "target": "RUS", "levers": [{"type": "payment-friction", "rate": 0.02}]}
     )
-    result = simulate(default_store, scenario, draws=10)
+    result = simulate(default_store, scenario, draws=10, source="icio")
     assert result.gdp_source["RUS"].startswith("World Bank") and "2022" in result.gdp_source["RUS"]
     share = result.cost_target_share
     assert share is not None
     assert share["median"] == pytest.approx(result.cost_target_usd["median"] / 2.2e12)
+    # On 2024 customs trade (official aggregates) the nearest year fetched, 2023, divides.
+    latest = simulate(default_store, scenario, draws=10)
+    assert latest.year == 2024 and latest.gdp_source["RUS"].endswith("2023")
 
 
 @respx.mock

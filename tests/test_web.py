@@ -121,6 +121,13 @@ def test_levers_api(client: httpx.Client) -> None:
     assert given.json()["coalition"]["members"] == ["KAZ"]
     wrong = client.post("/api/levers", json=scenario, params={"coalition": "Atlantis"})
     assert wrong.status_code in (404, 422) and "Atlantis" in wrong.json()["detail"]
+    # the published general-equilibrium model over the API, at the peer's parameters
+    ge_scenario = {**scenario, "tau": 0.3, "delta": 0.1, "rho": -1}
+    ge = client.post("/api/levers", json=ge_scenario, params={"draws": 1, "model": "ge"})
+    assert ge.status_code == 200, ge.text
+    assert ge.json()["ge"]["target"]["gross_output_loss_usd"]["median"] > 0
+    too_many = client.post("/api/levers", json=scenario, params={"draws": 21, "model": "ge"})
+    assert too_many.status_code == 422 and "at most 20" in too_many.json()["detail"]
     bad = {**scenario, "levers": [{"type": "blockade"}]}
     refused = client.post("/api/levers", json=bad)
     assert refused.status_code == 422 and "unknown lever type" in refused.json()["detail"]

@@ -28,13 +28,15 @@ class Gdp:
 
 
 def gdp(store: Store, country: str, year: int | None = None) -> Gdp | None:
-    """The World Bank GDP of ``country`` in ``year`` (latest if None), else ICIO value added."""
+    """The World Bank GDP of ``country`` in ``year`` (latest if None; the nearest year
+    fetched when that one is not, earlier on a tie: its year is in ``Gdp.year``), else
+    ICIO value added."""
     iso3 = resolve_country(country)
     row = store.query(
         """SELECT year, value FROM facts
            WHERE indicator = $fact AND country = $c AND unit = 'USD bn'
-             AND ($year IS NULL OR year = $year)
-           ORDER BY year DESC LIMIT 1""",
+           ORDER BY CASE WHEN $year IS NULL THEN -year ELSE abs(year - $year) END, year
+           LIMIT 1""",
         {"fact": GDP_FACT, "c": iso3, "year": year},
     )
     if not row.empty:

@@ -74,6 +74,11 @@ class TableFormat(StrEnum):
 class Model(StrEnum):
     pe = "pe"
     network = "network"
+    ge = "ge"
+
+
+# Each general-equilibrium draw is a full equilibrium solve (seconds): the API caps them.
+MAX_GE_DRAWS = 20
 
 
 def store(request: Request) -> Iterator[Store]:
@@ -262,9 +267,20 @@ async def levers(
         ),
     ] = None,
 ) -> Response:
-    """Simulate a scenario (sender, target, levers: the `asymmetry lever` file layout)."""
+    """Simulate a scenario (sender, target, levers: the `asymmetry lever` file layout).
+    ``model=ge`` solves the published general-equilibrium model (sanction-simulator; the
+    scenario's tau, delta, rho), at most 20 draws."""
+    from asymmetry.errors import ScenarioError
     from asymmetry.levers.engine import simulate
     from asymmetry.levers.scenario import Scenario
+
+    if model is Model.ge and draws > MAX_GE_DRAWS:
+        raise ScenarioError(
+            f"the general-equilibrium model solves one equilibrium per draw; the API runs at "
+            f"most {MAX_GE_DRAWS} (asked {draws}): use the CLI for more",
+            field="draws",
+            value=draws,
+        )
 
     parsed = Scenario.from_dict(
         scenario if coalition is None else {**scenario, "coalition": coalition}
