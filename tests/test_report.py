@@ -129,7 +129,7 @@ def test_sections_hold_the_engine_results(default_report: tuple[Store, Report]) 
     )
     # Levers: each battery item is the simulate() result of its own scenario.
     item = report.levers["b_over_a"].items[0]
-    again = simulate(store, item.scenario, draws=200, source="icio")
+    again = simulate(store, item.scenario, draws=200)  # the ladder, as the battery reads it
     assert again.cost_target_usd == pytest.approx(item.result.cost_target_usd, rel=EXACT)
     # Cited series: the packaged facts for the pair, with their source.
     turnover = [r for r in report.cited_series if r["indicator"] == "trade_turnover"]

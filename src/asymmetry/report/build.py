@@ -265,6 +265,7 @@ def build_report(
     # Product-level sections need goods flows or sectors: aggregates have neither.
     detail: SourceChoice = "icio" if lead.source == "aggregates" else lead.source
     basis_args: dict[str, Any] = {"source": detail, "year": year if detail == "flows" else None}
+    levers_source: SourceChoice = "auto" if lead.source == "aggregates" else detail
     each_way = {"a_on_b": (a, b), "b_on_a": (b, a)}
 
     def both_ways(
@@ -286,7 +287,11 @@ def build_report(
     levers = both_ways(
         "levers",
         {"b_over_a": (b, a), "a_over_b": (a, b)},
-        lambda s, t: lever_battery(store, s, t, draws=draws, **basis_args),
+        # levers read the ladder themselves: where it falls to ICIO, an accounting lever
+        # the official aggregates state still answers on customs goods trade
+        lambda s, t: lever_battery(
+            store, s, t, draws=draws, **{**basis_args, "source": levers_source}
+        ),
     )
     checked = attempt("claims", lambda: check_claims(store, list(claims))) if claims else None
     if not claims:
