@@ -253,11 +253,16 @@ def _print_lever(r: Any) -> None:
         + (f"{ratio:,.1f}" if ratio is not None else f"undefined ({side} does not lose)")
     )
     table = Table(title="by lever (USD bn, median)")
-    for col in ("lever", "base", f"cost to {r.target}", f"cost to {side}"):
-        table.add_column(col, justify="left" if col == "lever" else "right")
+    # the levers of one scenario may read different bases (`engine._accounting_basis`)
+    mixed = len({row.get("basis") for row in r.by_lever}) > 1
+    columns = ("lever", *(("basis",) if mixed else ()), "base", f"cost to {r.target}",
+               f"cost to {side}")  # fmt: skip
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("lever", "basis") else "right")
     for row in r.by_lever:
         table.add_row(
             row["lever"],
+            *((str(row.get("basis", "")),) if mixed else ()),
             f"{row['base_usd'] / 1e9:,.2f}",
             f"{row['cost_target_usd']['median'] / 1e9:,.2f}",
             f"{row['cost_sender_usd']['median'] / 1e9:,.2f}",

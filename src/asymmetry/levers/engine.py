@@ -367,11 +367,14 @@ def simulate(
         cost_sender += sender_part
         items += lever_items
         read = basis if isinstance(lever, Restriction) else lever_basis
-        used.append(read)
+        if not isinstance(lever, Currency):  # a currency move reads holdings, no trade
+            used.append(read)
         by_lever.append(
             {
                 "lever": lever.kind,
-                "basis": f"{read.label} ({read.year})",
+                "basis": "holdings (no trade read)"
+                if isinstance(lever, Currency)
+                else f"{read.label} ({read.year})",
                 "base_usd": base,
                 "cost_target_usd": interval(target_part),
                 "cost_sender_usd": interval(sender_part),
