@@ -47,7 +47,7 @@ _PERIODS: Final = re.compile(
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
-    r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next)\syear\b(?!['’]s))"
+    r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next)\s(?P<ru>year|month)\b(?!['’]s))"
     rf"|(?P<bmonths>\b(?P<b1>{_FULL_MONTH})\s?(?:-|–|—|to|through)\s?(?P<b2>{_FULL_MONTH})\b"
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
@@ -70,7 +70,8 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
 _COMPARISON_BEFORE: Final = re.compile(
-    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?$",
+    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?"
+    r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?)?$",
     re.IGNORECASE,
 )
 _CHANGE_ON: Final = re.compile(
@@ -147,6 +148,7 @@ class Period:
     year: int | None
     comparison: bool = False  # a comparison's base: binds only what stands right before it
     base: bool = False  # the year of a base figure ("from $5 bn in the same months of 2022")
+    said: bool = False  # the date of a statement ("reported on 20 January 2022 that")
 
 
 def shifted(period: Period, years: int) -> Period:
@@ -205,7 +207,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             if last_year is None:
                 continue
             shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1}
-            year = last_year + shift.get(m["rw"].lower(), 0)
+            # "that month" is of the year in play (a month back rarely crosses a year)
+            month = m["ru"].lower() == "month"
+            year = last_year + (0 if month else shift.get(m["rw"].lower(), 0))
             rel_base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
                              sentence[max(0, m.start() - 14) : m.start()])  # fmt: skip
             if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
@@ -239,12 +243,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             _OF_FIGURE.search(sentence[max(0, m.start() - 40) : m.start()])
             and _PHRASE_END.match(sentence[m.end() :])
         )
-        base = any(f.year and not f.comparison for f in found) and bool(
+        base = (carry is not None or any(f.year and not f.comparison for f in found)) and bool(
             _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
         )
         base = base or bool(own_base)
         comparison = base or bool(
-            _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
+            _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 45) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
@@ -252,6 +256,8 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         )  # fmt: skip
         if comparison and not p.comparison:
             p = Period(p.start, p.end, p.text, p.year, comparison=True, base=base)
+        if _SAID_BEFORE.search(sentence[max(0, p.start - 40) : p.start]):
+            p = Period(p.start, p.end, p.text, p.year, p.comparison, p.base, said=True)
         found.append(p)
         if p.year is not None and not comparison:
             last_year = p.year

@@ -147,6 +147,8 @@ def extract_text(text: str, *, name: str = "text", budget: Budget | None = None)
 
 
 _GENERIC: Final = {"share", "money", "multiple", "quantity"}
+# Units of a flow: a volume in tonnes is of a period even when its measure is generic.
+_VOLUMES: Final = {"t", "m3", "b/d", "bbl"}
 # Measures that describe a state, not a period: a paragraph's year does not carry to them.
 _TIMELESS: Final = {"quantity", "capacity", "multiple", "exchange_rate"}
 # Measures of a whole year's flow: a statement dated in a month speaks of the last full year.
@@ -181,7 +183,10 @@ class _Scene:
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
         dated = [p for p in found if p.year and not p.comparison]
-        self.carry = dated[-1] if dated else self.carry
+        # the data's period, not the date it was said on ("said on 20 January 2022 that …
+        # December 2021 …": the next sentence speaks of December 2021)
+        data = [p for p in dated if not p.said]
+        self.carry = (data or dated)[-1] if dated else self.carry
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
 
@@ -231,15 +236,24 @@ def _sentence_claims(
         period = bound[i]
         stated = period is not None
         year_note = None
+        # a statement's date or a single month ("During a March 2021 visit"), not a span of
+        # data months ("in the first eight months of 2013")
         dated_statement = (
-            carry is not None and carry.year is not None and ctx.is_partial(carry.text)
+            carry is not None
+            and carry.year is not None
+            and ctx.is_partial(carry.text)
+            and (carry.said or re.fullmatch(r"\d{4}-\d\d", carry.text) is not None)
         )
         if period is None and carry is not None and dated_statement and measure in _ANNUAL:
             assert carry.year is not None
             year = carry.year - 1  # "During a March 2021 visit … trade reaching $107 billion"
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"said in {carry.text}: the last full year, {year}"
-        elif period is None and carry is not None and measure not in _TIMELESS:
+        elif (
+            period is None
+            and carry is not None
+            and (measure not in _TIMELESS or (measure == "quantity" and q.unit in _VOLUMES))
+        ):
             period = ctx.Period(0, 0, str(carry.year), carry.year)
         now = scene.published and _NOW.search(before[-40:])
         if now and (period is None or not _own_period(sentence, q, found)):
