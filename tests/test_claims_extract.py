@@ -66,6 +66,11 @@ GOLD = Path(__file__).parent / "reference" / "claims_gold.csv"
          [(0.25, "pp", 2022)]),
         ("It shipped 40 million tons in 2023 against a port capacity of 60 million tons a year.",
          [(40e6, "t", 2023), (60e6, "t", None)]),
+        # spellings of money and percent: a space after the symbol, "US $", "pct", a range
+        # whose scale is written once
+        ("In 2021 sales rose 17 pct to US $ 30.66 billion and € 1.7 billion, of US$50-$57 billion.",
+         [(17, "percent", 2021), (30.66e9, "USD", 2021), (1.7e9, "EUR", 2021),
+          (53.5e9, "USD", 2021)]),
     ],
 )  # fmt: skip
 def test_hand_read_sentences(sentence: str, expected: list[tuple[float, str, int | None]]) -> None:

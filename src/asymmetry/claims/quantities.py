@@ -76,7 +76,7 @@ _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
 _SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|k|m)\b"
-_SYM = r"(?:US\$\s?|U\.S\.\s?\$|\$|¥|€|£|₽|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?|US\sdollars\s)"
+_SYM = r"(?:(?:US\s?\$|U\.S\.\s?\$|\$|¥|€|£|₽)\s?|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?|US\sdollars\s)"
 _CURWORD = r"(?:U\.?S\.?\s)?(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
 _DASH = r"\s?(?:-|–|—|to)\s?"
 _AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
@@ -94,7 +94,7 @@ _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORE
 _PERCENT = re.compile(
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|(?(btw)and|(?!x)x))\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|pc\b|percentage points?\b|basis[- ]points?\b)",
+    r"\s?(?P<u>%|percent\b|per cent\b|pct\b|pc\b|percentage points?\b|basis[- ]points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -258,8 +258,9 @@ def _candidates(s: str) -> Iterator[Quantity]:
             m = _reparse(_MONEY, s, m, "n4")
         if m["sym"]:
             unit = _CURRENCY_SYMBOLS[re.sub(r"\s", "", m["sym"].lower())]
-            f1 = _scale(m["s1"])
-            f2 = _scale(m["s2"]) if m["s2"] else f1
+            # "$50-$57 billion": the first number takes the scale written after the second
+            f2 = _scale(m["s2"]) if m["s2"] else _scale(m["s1"])
+            f1 = _scale(m["s1"]) if m["s1"] else f2
             v, lo, hi = _span(number(m["n1"]) * f1, number(m["n2"]) * f2 if m["n2"] else None)
             raw = m["n1"]
         else:
