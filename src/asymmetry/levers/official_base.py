@@ -141,32 +141,40 @@ def official_trade(
             return None
         return _from_parts(facts, products, chapters, *flows[0])
     for year in sorted({int(y) for y in facts["year"]}, reverse=True):
-        rows: list[tuple[str, str, str, float]] = []
-        said: list[str] = []
-        for exporter, importer in flows:
-            if groups is None:
-                flow = official_year(facts, exporter, importer, year).figures.get("a_to_b")
-                if flow is None:
-                    break
-                rows.append((exporter, importer, "all goods", flow.value))
-                said.append(f"{exporter} to {importer} {flow.written} ({flow.source})")
-                continue
-            for label, covers in groups:
-                found = _group_value(facts, label, exporter, importer, year)
-                if found is None:
-                    break
-                item = f"HS {min(covers)}-{max(covers)}" if len(covers) > 1 else f"HS {min(covers)}"
-                rows.append((exporter, importer, item, found[0]))
-                said.append(f"{exporter} to {importer} {item}: {found[1]}")
-            else:
-                continue
-            break
-        else:
-            if rows:
-                return _trade(products, groups, year, rows, said)
+        found = _year_rows(facts, groups, flows, year)
+        if found is not None:
+            return _trade(products, groups, year, *found)
     if chapters is not None and len(flows) == 1:  # the groups are not stated: their parts
         return _from_parts(facts, products, chapters, *flows[0])
     return None
+
+
+def _year_rows(
+    facts: pd.DataFrame,
+    groups: list[tuple[re.Pattern[str], frozenset[str]]] | None,
+    flows: list[tuple[str, str]],
+    year: int,
+) -> tuple[list[tuple[str, str, str, float]], list[str]] | None:
+    """Every flow's value in ``year`` (all goods when ``groups`` is None, else each group),
+    with what it rests on; None when one of them is not stated that year."""
+    rows: list[tuple[str, str, str, float]] = []
+    said: list[str] = []
+    for exporter, importer in flows:
+        if groups is None:
+            flow = official_year(facts, exporter, importer, year).figures.get("a_to_b")
+            if flow is None:
+                return None
+            rows.append((exporter, importer, "all goods", flow.value))
+            said.append(f"{exporter} to {importer} {flow.written} ({flow.source})")
+            continue
+        for label, covers in groups:
+            found = _group_value(facts, label, exporter, importer, year)
+            if found is None:
+                return None
+            item = f"HS {min(covers)}-{max(covers)}" if len(covers) > 1 else f"HS {min(covers)}"
+            rows.append((exporter, importer, item, found[0]))
+            said.append(f"{exporter} to {importer} {item}: {found[1]}")
+    return (rows, said) if rows else None
 
 
 def _from_parts(
