@@ -35,7 +35,14 @@ from asymmetry.levers.scenario import (
     Scenario,
 )
 from asymmetry.levers.uncertainty import Interval, interval
-from asymmetry.metrics.basis import BASIS_REASON, FETCH_HINT, Basis, SourceChoice, resolve_basis
+from asymmetry.metrics.basis import (
+    BASIS_REASON,
+    FETCH_HINT,
+    ICIO_YEAR,
+    Basis,
+    SourceChoice,
+    resolve_basis,
+)
 from asymmetry.metrics.coalitions import Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
@@ -213,9 +220,10 @@ def _accounting_basis(
     """The basis an accounting lever reads: the ladder's, except that where the ladder
     fell to the ICIO network and the official aggregates state the lever's trade
     (`official_base`), they answer, and the ICIO value stands beside with the reason."""
-    if basis.source != "icio" or source == "icio" or isinstance(lever, Currency):
+    if basis.source != "icio" or source == "icio":
         return basis, []
-    assert isinstance(lever, PriceDiscount | PaymentFriction)
+    if not isinstance(lever, PriceDiscount | PaymentFriction):  # a currency reads no trade
+        return basis, []
     flows = [(target, sender)] if isinstance(lever, PriceDiscount) else [
         (target, sender), (sender, target)]  # fmt: skip
     official = official_trade(store, lever.products, flows)
@@ -239,7 +247,7 @@ def _customs_beside(
         return []
     return [
         f"{lever.kind} on {lever.products.label}: the ICIO network holds {usd(icio_base)} of "
-        f"this trade (2022 intermediate inputs only); customs goods trade (official "
+        f"this trade ({ICIO_YEAR} intermediate inputs only); customs goods trade (official "
         f"aggregates) states {usd(official.value_usd)} ({official.note}). Pricing the cut on "
         f"customs goods trade needs every supplier's share by product: {FETCH_HINT}"
     ]
