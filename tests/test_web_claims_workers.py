@@ -110,8 +110,14 @@ def test_a_full_pool_answers_503_and_a_client_that_leaves_frees_its_worker(
         assert upload.status_code == 503
         client.join(timeout=10)
         assert gave_up.is_set()
-        time.sleep(0.5)  # the server looks every 0.2 s; the slow check would run ~20 s more
-        answer = httpx.post(f"{url}/api/claims", json={"text": SMALL}, timeout=30)
+        # the server looks every 0.2 s and replaces the killed worker; the slow check would
+        # run ~20 s more, so a free worker well before that shows the work was dropped
+        deadline = time.monotonic() + 8.0
+        while True:
+            answer = httpx.post(f"{url}/api/claims", json={"text": SMALL}, timeout=30)
+            if answer.status_code != 503 or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
         assert answer.status_code == 200, answer.text
         assert answer.json()["summary"] == {"consistent": 0, "discrepant": 1, "unverifiable": 0}
         assert answer.json()["complete"] is True
