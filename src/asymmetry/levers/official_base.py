@@ -52,7 +52,6 @@ class OfficialTrade:
 
     basis: Basis
     value_usd: float
-    sources: str
     note: str  # what it rests on, and whether it is an upper bound
 
 
@@ -195,7 +194,6 @@ def _from_parts(
     return OfficialTrade(
         trade.basis,
         trade.value_usd,
-        trade.sources,
         trade.note + f"; a lower bound: only {named} of HS {', '.join(sorted(chapters))} "
         "is stated by value",
     )
@@ -219,7 +217,7 @@ def _trade(
         f"; an upper bound: the published groups also hold HS {', '.join(extra)}" if extra else ""
     )
     total = sum(value for *_, value in rows)
-    return OfficialTrade(basis, total, "; ".join(said), f"{year}: " + "; ".join(said) + bound)
+    return OfficialTrade(basis, total, f"{year}: " + "; ".join(said) + bound)
 
 
 def icio_value(
