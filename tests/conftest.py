@@ -48,6 +48,15 @@ def default_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def readonly_store(default_store_file: Path) -> Iterator[Store]:
+    """The default store opened read-only once for the session, for tests that only read:
+    what its memo keeps (the ICIO matrices, the network's LU factors) is computed once."""
+    store = asymmetry.open(default_store_file, read_only=True)
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def default_store(default_store_file: Path, tmp_path: Path) -> Iterator[Store]:
     """A private copy of the default store, free to modify."""

@@ -28,7 +28,7 @@ KEYS = ["dependence", "flows", "substitutes", "leverage", "replacement", "relief
 def ru_cn(default_store_file: Path, seeds: Path) -> Iterator[tuple[Store, Brief]]:
     papers = sorted(seeds.glob("*.txt"))
     with asymmetry.open(default_store_file, read_only=True) as store:
-        yield store, build_brief(store, "RUS", "CHN", claims=papers, draws=200)
+        yield store, build_brief(store, "RUS", "CHN", claims=papers, draws=50)
 
 
 def test_seven_sections_in_order(ru_cn: tuple[Store, Brief]) -> None:

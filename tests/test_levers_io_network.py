@@ -7,9 +7,9 @@ import pytest
 
 from asymmetry.errors import ScenarioError
 from asymmetry.levers.engine import simulate
-from asymmetry.levers.io_network import NetworkOperators
+from asymmetry.levers.io_network import NetworkOperators, network_operators
 from asymmetry.levers.scenario import ProductSet, Restriction, Scenario
-from asymmetry.store.ingest_icio import IcioMatrices, icio_matrices
+from asymmetry.store.ingest_icio import IcioMatrices
 from asymmetry.store.store import Store
 
 TWO = IcioMatrices(
@@ -64,9 +64,9 @@ def test_ces_case_zero_cut_and_first_order_ratio() -> None:
     assert ces.sum() == pytest.approx(bound.sum() / 4, rel=1e-3)
 
 
-def test_bound_exceeds_ces_and_costs_rise_with_the_cut(default_store: Store) -> None:
-    ops = NetworkOperators.build(icio_matrices(default_store))
-    result = simulate(default_store, _ban("84,85,87"), model="network", draws=300, operators=ops)
+def test_bound_exceeds_ces_and_costs_rise_with_the_cut(readonly_store: Store) -> None:
+    ops = network_operators(readonly_store)
+    result = simulate(readonly_store, _ban("84,85,87"), model="network", draws=300, operators=ops)
     assert result.model == "io network (CES)"
     bound = result.bound_va_loss_usd
     assert result.cost_target_usd["p95"] <= bound["RUS"]
@@ -74,7 +74,7 @@ def test_bound_exceeds_ces_and_costs_rise_with_the_cut(default_store: Store) -> 
     assert result.leverage_ratio is not None and result.leverage_ratio > 1
     medians = [
         simulate(
-            default_store,
+            readonly_store,
             _ban("84,85,87", fraction=f, sigma=5.0, eta=1.0, income_share=0.3),
             model="network",
             draws=3,
@@ -85,27 +85,27 @@ def test_bound_exceeds_ces_and_costs_rise_with_the_cut(default_store: Store) -> 
     assert medians[0] == 0 and medians == sorted(medians)
 
 
-def test_network_model_refuses_goods_flows(default_store: Store) -> None:
+def test_network_model_refuses_goods_flows(readonly_store: Store) -> None:
     with pytest.raises(ScenarioError, match="runs on the ICIO network"):
-        simulate(default_store, _ban(), model="network", source="flows")
+        simulate(readonly_store, _ban(), model="network", source="flows")
     with pytest.raises(ScenarioError, match="not one of the 2 ICIO economies"):
         NetworkOperators.build(TWO).cut(
             Restriction("export", ProductSet.parse("all")), "AAA", "CCC"
         )
     with pytest.raises(ScenarioError, match="unknown model"):
-        simulate(default_store, _ban(), model="magic")  # type: ignore[arg-type]
+        simulate(readonly_store, _ban(), model="magic")  # type: ignore[arg-type]
 
 
-def test_coalition_deliveries_stay_out_of_the_nest(default_store: Store) -> None:
+def test_coalition_deliveries_stay_out_of_the_nest(readonly_store: Store) -> None:
     lever = {"type": "export-restriction", "products": "84,85,87"}
 
     def run(model: str, coalition: str | None) -> object:
         sc = Scenario.from_dict(
             {"sender": "CHN", "target": "RUS", "levers": [lever], "coalition": coalition}
         )
-        return simulate(default_store, sc, draws=20, model=model)  # type: ignore[arg-type]
+        return simulate(readonly_store, sc, draws=20, model=model)  # type: ignore[arg-type]
 
-    ops = NetworkOperators.build(icio_matrices(default_store))
+    ops = network_operators(readonly_store)
     auto, none = run("network", None), run("network", "none")
     held = auto.coalition["excluded_usd"]  # type: ignore[attr-defined]
     # the network's matrices and the partial-equilibrium SQL over the same ICIO flows

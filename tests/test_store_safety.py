@@ -25,6 +25,7 @@ from asymmetry.errors import (
     StoreError,
     StoreLockedError,
 )
+from asymmetry.store import store as store_module
 from asymmetry.store.ingest_baci import ingest_baci
 from asymmetry.store.ingest_tidy import ingest_table
 from asymmetry.store.locking import asymmetry_command
@@ -423,6 +424,12 @@ _HOLD = (
 )
 
 
+@pytest.fixture
+def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A held lock is reported after 0.3 s, not the 10 s a user's writer waits."""
+    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.3)
+
+
 def _holder(path: Path, *argv: str) -> subprocess.Popen[str]:
     """A process holding ``path`` open read-only, as `asymmetry serve` does."""
     process = subprocess.Popen(
@@ -432,7 +439,9 @@ def _holder(path: Path, *argv: str) -> subprocess.Popen[str]:
     return process
 
 
-def test_a_lock_held_by_serve_says_to_stop_the_server(empty_store: Store) -> None:
+def test_a_lock_held_by_serve_says_to_stop_the_server(
+    empty_store: Store, short_lock_wait: None
+) -> None:
     path = empty_store.path
     empty_store.close()
     # argv as the dashboard's: [..., "asymmetry", "--store", path, "serve", ...]
@@ -450,7 +459,7 @@ def test_a_lock_held_by_serve_says_to_stop_the_server(empty_store: Store) -> Non
     assert "Is another asymmetry process writing" not in str(error)
 
 
-def test_a_lock_held_by_another_program_says_so(empty_store: Store) -> None:
+def test_a_lock_held_by_another_program_says_so(empty_store: Store, short_lock_wait: None) -> None:
     path = empty_store.path
     empty_store.close()
     other = _holder(path)

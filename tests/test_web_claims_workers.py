@@ -76,8 +76,14 @@ def test_health_stays_fast_while_8_clients_flood_the_claims_checker(store_copy: 
             flood.kill()
         codes = [int(c) for c in out.split()]
         latencies.sort()
-        p95 = latencies[int(0.95 * (len(latencies) - 1))]
-        assert len(latencies) > 25 and p95 < 0.2, (p95, latencies[-5:])
+        # Served from the event loop while the workers extract: a check run on the loop
+        # would hold every /healthz for the seconds one extraction takes. On a shared
+        # 2-core CI machine a few answers wait for the CPU (0.4-1.2 s seen), so the bound
+        # is on the typical answer and on how many are slow, not on the slowest.
+        median = latencies[len(latencies) // 2]
+        slow = sum(1 for seconds in latencies if seconds > 1.0)
+        assert len(latencies) > 25, latencies
+        assert median < 0.1 and slow <= len(latencies) // 10, (median, slow, latencies[-5:])
         # checked (200), refused at once (503) or given up on by the client (0); never 5xx
         assert set(codes) <= {0, 200, 503} and 200 in codes and 503 in codes, codes
         # the server is idle again at once: nothing was left running

@@ -23,7 +23,7 @@ from asymmetry.levers.general_eq import (
     ge_summary,
     run_draws,
 )
-from asymmetry.levers.io_network import NetworkOperators, network_costs
+from asymmetry.levers.io_network import NetworkOperators, network_costs, network_operators
 from asymmetry.levers.official_base import icio_value, official_trade
 from asymmetry.levers.partial_eq import restriction_costs
 from asymmetry.levers.scenario import (
@@ -46,7 +46,6 @@ from asymmetry.metrics.basis import (
 from asymmetry.metrics.coalitions import Coalition, resolve_coalition
 from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.gdp import gdp
-from asymmetry.store.ingest_icio import icio_matrices
 from asymmetry.store.store import Store
 
 Model = Literal["pe", "network", "ge"]
@@ -321,10 +320,7 @@ def simulate(
         countries=(scenario.sender, scenario.target),
     )
     if model == "network" and operators is None:
-        # three LU factorisations of the whole network: once per read-only connection
-        operators = store.memo(
-            ("network_operators",), lambda: NetworkOperators.build(icio_matrices(store))
-        )
+        operators = network_operators(store)
     elif model == "pe":
         operators = None
     bound: dict[str, float] = {}

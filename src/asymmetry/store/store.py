@@ -34,7 +34,7 @@ ProgressCallback = Callable[[str, float], None]
 
 # A server copying a snapshot (`asymmetry.web.state`) holds a read lock for about a
 # second; a writer opening meanwhile waits this long for it instead of failing.
-LOCK_WAIT_SECONDS: Final = 10.0
+LOCK_WAIT_SECONDS = 10.0  # read at each call (tests shorten it)
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ _log = logging.getLogger(__name__)
 
 
 def connect_waiting(
-    path: Path, *, read_only: bool, wait_seconds: float = LOCK_WAIT_SECONDS
+    path: Path, *, read_only: bool, wait_seconds: float | None = None
 ) -> duckdb.DuckDBPyConnection:
     """`duckdb.connect`, retrying while another process holds a conflicting file lock.
 
@@ -50,7 +50,7 @@ def connect_waiting(
     start while `asymmetry serve` copies the store, and a reader while a
     writer commits. Any other error, or a lock held longer, is raised.
     """
-    deadline = time.monotonic() + wait_seconds
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds)
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
