@@ -209,6 +209,28 @@ class _Worker:
         self.process.join(timeout=2)
 
 
+def _blocking(conn: Connection) -> Connection:
+    """``conn`` with its pipe in blocking mode, as `Connection.send` and `recv` need: an
+    event loop's reader may leave it non-blocking (uvloop's does), and a message larger
+    than the pipe's buffer then fails half-sent with BlockingIOError."""
+    os.set_blocking(conn.fileno(), True)
+    return conn
+
+
+def _died(worker: _Worker) -> Refused:
+    """The refusal of a check whose worker stopped without an answer, with how it stopped
+    when known (a signal: killed from outside or by the kernel; an exit code: a crash)."""
+    worker.process.is_alive()  # reaps it if it has exited (never waits)
+    code = worker.process.exitcode
+    how = ""
+    if code is not None and code < 0:
+        with suppress(ValueError):
+            how = f" (killed by {signal.Signals(-code).name})"
+    elif code:
+        how = f" (exit code {code})"
+    return Refused(503, _DIED.replace("; ", f"{how}; "), retry_after=RETRY_AFTER)
+
+
 class _Late(Exception):
     """No message from a worker before the deadline."""
 
@@ -286,9 +308,9 @@ class ClaimsPool:
                     raise Refused(503, _DIED, retry_after=RETRY_AFTER)
             working = True
             try:  # in a thread: a 5 MB upload may not fit the pipe's buffer at once
-                await asyncio.to_thread(worker.conn.send, job)
+                await asyncio.to_thread(_blocking(worker.conn).send, job)
             except (OSError, ValueError) as exc:  # the worker died while idle
-                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
+                raise _died(worker) from exc
             answer = await self._next(worker, gone, self.settings.deadline)
             working = answer[0] == "ended"  # the worker exits after saying so: replaced
         except asyncio.CancelledError:  # the server is stopping: no new worker
@@ -327,16 +349,16 @@ class ClaimsPool:
                 if time.monotonic() > deadline:
                     raise _Late
                 if not worker.process.is_alive():
-                    raise Refused(503, _DIED, retry_after=RETRY_AFTER)
+                    raise _died(worker)
                 readable.clear()
                 with suppress(TimeoutError):
                     await asyncio.wait_for(readable.wait(), _POLL)
-            try:
-                return worker.conn.recv()
-            except (EOFError, OSError) as exc:
-                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
         finally:
             loop.remove_reader(fd)
+        try:  # in a thread: a large answer (2,000 claims) arrives in pieces
+            return await asyncio.to_thread(_blocking(worker.conn).recv)
+        except (EOFError, OSError) as exc:
+            raise _died(worker) from exc
 
     def close(self) -> None:
         """Kill every worker, busy or idle (server shutdown)."""
