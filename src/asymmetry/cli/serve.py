@@ -8,7 +8,7 @@ import typer
 
 from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS
 from asymmetry.cli._shell import app, console, open_store, run
-from asymmetry.web.workers import DEFAULT_SECONDS, DEFAULT_WORKERS
+from asymmetry.web.workers import DEFAULT_MAX_MEMORY_MB, DEFAULT_SECONDS, DEFAULT_WORKERS
 
 
 @app.command("serve")
@@ -46,6 +46,14 @@ def serve_cmd(
     claims_max_claims: Annotated[
         int, typer.Option(help="Claims one check extracts at most.", min=1)
     ] = MAX_CLAIMS,
+    claims_max_memory_mb: Annotated[
+        int,
+        typer.Option(
+            help="Memory (MiB) one claims check may add to its worker process (Linux, "
+            "RLIMIT_AS); a document needing more is refused with 422 and the worker replaced.",
+            min=16,
+        ),
+    ] = DEFAULT_MAX_MEMORY_MB,
 ) -> None:
     """Serve the dashboard (pair explorer, dependencies, lever simulator, claims) and
     the JSON API (docs at /docs) over the store, opened read-only."""
@@ -70,9 +78,13 @@ def serve_cmd(
         )
     )
     limits = Limits(max_chars=claims_max_chars, max_claims=claims_max_claims)
-    configure(
-        web, ClaimsSettings(workers=claims_workers, seconds=claims_max_seconds, limits=limits)
+    settings = ClaimsSettings(
+        workers=claims_workers,
+        seconds=claims_max_seconds,
+        limits=limits,
+        max_memory_mb=claims_max_memory_mb,
     )
+    configure(web, settings)
     warning = exposure_warning(host)
     if warning:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)

@@ -8,8 +8,6 @@ library (countries, years, scenarios), whose errors become 4xx responses in
 
 from __future__ import annotations
 
-import re
-import tempfile
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -27,13 +25,11 @@ if TYPE_CHECKING:
 
 from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
-from asymmetry.claims.limits import Limits
 from asymmetry.csvsafe import csv_text
-from asymmetry.errors import DocumentError
 from asymmetry.jsonsafe import dumps
 from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.store.store import Store
-from asymmetry.web import workers
+from asymmetry.web import claims_jobs, workers
 from asymmetry.web.state import ResultCache, Snapshot
 
 router = APIRouter(prefix="/api", tags=["api"], lifespan=workers.lifespan)
@@ -63,7 +59,6 @@ def level_value(level: Level | None) -> LevelChoice | None:
 
 
 COUNTRY = Query(min_length=2, max_length=60, description="ISO3 code or name, e.g. RUS.")
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 
 
 class TableFormat(StrEnum):
@@ -349,8 +344,7 @@ async def claims_text(
     the answer's ``cuts`` say what was not read; 503 with Retry-After when busy)."""
     from asymmetry.claims.check import extract_pasted
 
-    pool = workers.pool_of(request.app)
-    limits = pool.settings.extraction_limits()
+    limits = claims_jobs.server_limits(request)
     return await checked_claims(
         request, partial(extract_pasted, text, name="pasted text", limits=limits)
     )
@@ -361,18 +355,9 @@ async def claims_upload(request: Request, file: Annotated[UploadFile, File()]) -
     """Check every figure in an uploaded .txt, .md, .html or .pdf (size-limited, and read
     within the server's limits as `/api/claims` is)."""
     data = await file.read()
-    pool = workers.pool_of(request.app)
-    limits = pool.settings.extraction_limits()
-    job = partial(extract_upload, file.filename or "upload", data, limits)
+    limits = claims_jobs.server_limits(request)
+    job = partial(claims_jobs.extract_upload, file.filename or "upload", data, limits)
     return await checked_claims(request, job)
-
-
-def extract_upload(name: str, data: bytes, limits: Limits) -> Extraction:
-    """`extract_documents` of uploaded bytes, saved to a private temp file (in a worker)."""
-    from asymmetry.claims.check import extract_documents
-
-    with saved_document(name, data) as path:
-        return extract_documents([path], limits)
 
 
 async def checked_claims(request: Request, extract: Callable[[], Extraction]) -> Response:
@@ -381,7 +366,7 @@ async def checked_claims(request: Request, extract: Callable[[], Extraction]) ->
     from asymmetry.claims.check import verify_extraction
 
     try:
-        extraction = await workers.pool_of(request.app).run(extract, gone=request.is_disconnected)
+        extraction = await claims_jobs.extracted(request, extract)
     except workers.Refused as refused:
         return refused.response()
 
@@ -393,34 +378,3 @@ async def checked_claims(request: Request, extract: Callable[[], Extraction]) ->
         return dumps(data).encode()
 
     return Response(await run_in_threadpool(verified), media_type="application/json")
-
-
-@contextmanager
-def saved_document(name: str, data: bytes) -> Iterator[Path]:
-    """The bytes as a file in a private temp dir, deleted on exit.
-
-    Only the base name's safe characters and an allowed suffix are kept, so a
-    client's name ("../../x.txt") never chooses where the file goes. Documents
-    are read lazily: use them (check, render) before leaving the block. A
-    `DocumentError` about the file names it by that name, never by the server's
-    temp path.
-    """
-    base = Path(name).name
-    suffix = Path(base).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise DocumentError(
-            f"cannot check a {suffix or 'suffix-less'} file; upload one of "
-            + ", ".join(UPLOAD_SUFFIXES),
-            file=base,
-        )
-    stem = re.sub(r"[^\w-]+", "_", Path(base).stem)[:80].strip("_") or "upload"
-    with tempfile.TemporaryDirectory(prefix="asymmetry-upload-") as folder:
-        path = Path(folder) / f"{stem}{suffix}"
-        path.write_bytes(data)
-        try:
-            yield path
-        except DocumentError as exc:
-            if exc.file is None or Path(exc.file) != path:
-                raise
-            reason = exc.reason.replace(str(path), path.name).replace(folder, "")
-            raise DocumentError(reason, file=path.name) from None

@@ -9,18 +9,20 @@ the status code an API client would get.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BeforeValidator, Field
 
 from asymmetry.errors import AsymmetryError, DocumentError
 from asymmetry.report.render import environment
 from asymmetry.store.store import Store
+from asymmetry.web import claims_jobs
 from asymmetry.web.api import (
     COUNTRY,
     Model,
@@ -28,13 +30,14 @@ from asymmetry.web.api import (
     OptionalYear,
     StoreDep,
     blank_is_none,
+    leased,
     level_value,
     list_countries,
     result_cache,
-    saved_document,
 )
 from asymmetry.web.assets import static_url
 from asymmetry.web.errors import error_status
+from asymmetry.web.workers import Refused
 
 router = APIRouter(include_in_schema=False)
 LEVER_KINDS = (
@@ -327,26 +330,52 @@ def claims_form(request: Request, db: StoreDep) -> HTMLResponse:
 
 
 @router.post("/claims")
-def claims_check(
+async def claims_check(
     request: Request,
-    db: StoreDep,
     text: Annotated[str, Form(max_length=1_000_000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
-    """The text or file with each claim marked by verdict (the claims checker's page)."""
-    from asymmetry.claims.check import check_claims
+    """The text or file with each claim marked by verdict (the claims checker's page).
+
+    Extracted in the server's claims pool as the API's checks are (its limits, deadline
+    and memory cap; the page says what was cut); a full pool answers the form again with
+    503 and Retry-After, and a client that leaves frees its worker."""
+    from asymmetry.claims.check import verify_extraction
     from asymmetry.claims.render import render_context
 
+    if file is not None and file.filename:
+        name, data = file.filename, await file.read()
+    elif text.strip():
+        name, data = "pasted-text.txt", text.encode("utf-8")
+    else:
+        empty = DocumentError("paste some text or choose a file")
+        return await run_in_threadpool(claims_form_again, request, error_status(empty), str(empty))
+    job = partial(claims_jobs.extract_upload, name, data, claims_jobs.server_limits(request))
     try:
-        if file is not None and file.filename:
-            name, data = file.filename, file.file.read()
-        elif text.strip():
-            name, data = "pasted-text.txt", text.encode("utf-8")
-        else:
-            raise DocumentError("paste some text or choose a file")
-        with saved_document(name, data) as path:
-            checked = check_claims(db, [path])
-            shown = render_context(checked, title=Path(name).name)  # reads the file: inside
-        return page(request, db, "claims_result.html.j2", **shown)
-    except AsymmetryError as exc:
-        return page(request, db, "claims.html.j2", error_status(exc), error=str(exc))
+        extraction = await claims_jobs.extracted(request, job)
+    except Refused as refused:
+        return await run_in_threadpool(
+            claims_form_again, request, refused.status, refused.detail, refused.retry_after
+        )
+
+    def shown() -> HTMLResponse:
+        with leased(request) as snapshot, snapshot.handle() as db:
+            try:
+                checked = verify_extraction(db, extraction)
+            except AsymmetryError as exc:
+                return page(request, db, "claims.html.j2", error_status(exc), error=str(exc))
+            context = render_context(checked, title=Path(name).name)
+            return page(request, db, "claims_result.html.j2", **context)
+
+    return await run_in_threadpool(shown)
+
+
+def claims_form_again(
+    request: Request, status: int, error: str, retry_after: int | None = None
+) -> HTMLResponse:
+    """The claims form with why the check was not done (and when to retry, if it may)."""
+    with leased(request) as snapshot, snapshot.handle() as db:
+        answer = page(request, db, "claims.html.j2", status, error=error)
+    if retry_after:
+        answer.headers["retry-after"] = str(retry_after)
+    return answer

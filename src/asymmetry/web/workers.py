@@ -14,6 +14,13 @@ the client is still there and whether the hard deadline (the extraction's own bu
 plus a grace) has passed, and kills the worker if not. Workers run at a lower priority
 (nice 10: on a busy machine the event loop is served first), ignore SIGINT (the server
 decides) and exit when the server's end of their pipe closes or the server is gone.
+
+Each worker's address space may grow by at most ``max_memory_mb`` past what it holds once
+warm (``RLIMIT_AS``, Linux): a document that needs more raises MemoryError in that worker,
+which answers 422 and exits, and is replaced; without a cap, a few such uploads grew the
+server to 2.3 GB (issue 17) and the machine's OOM killer would choose what to stop. The cap
+counts from the warm size, not from zero, because the imports map ~680 MB (shared
+libraries, thread stacks and arenas, most of it never touched) whatever a check then needs.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from asymmetry.claims.limits import Limits
@@ -40,6 +48,7 @@ if TYPE_CHECKING:  # not imported at run time: `asymmetry serve`'s options read 
 DEFAULT_WORKERS: Final = 2
 DEFAULT_SECONDS: Final = 30.0
 GRACE_SECONDS: Final = 5.0  # past the cooperative budget before a worker is killed
+DEFAULT_MAX_MEMORY_MB: Final = 1024  # MiB a check may add to a warm worker (~170 MB resident)
 T = TypeVar("T")
 RETRY_AFTER: Final = 5  # seconds a refused client is told to wait
 _POLL: Final = 0.2
@@ -72,6 +81,7 @@ class ClaimsSettings:
     seconds: float = DEFAULT_SECONDS
     limits: Limits = field(default_factory=Limits)
     grace: float = GRACE_SECONDS  # past ``seconds`` before a worker is killed
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB  # MiB past a warm worker's size; None: no cap
 
     @property
     def deadline(self) -> float:
@@ -89,9 +99,50 @@ class ClaimsSettings:
         )
 
 
-def _worker_main(conn: Connection, parent: int) -> None:
+def memory_text(mb: int) -> str:
+    """ "1 GiB", "200 MiB": a memory cap as `asymmetry serve --claims-max-memory-mb` sets it."""
+    return f"{mb // 1024} GiB" if mb % 1024 == 0 else f"{mb} MiB"
+
+
+def too_much_memory(mb: int | None) -> str:
+    """The answer to a check that the memory cap stopped."""
+    cap = f" ({memory_text(mb)})" if mb is not None else ""
+    return (
+        f"the document needs more memory than the server allows a claims check{cap}; send a "
+        "smaller document or raise asymmetry serve --claims-max-memory-mb"
+    )
+
+
+def _cap_memory(mb: int | None) -> None:
+    """Let this process's address space grow by at most ``mb`` MiB from now (`RLIMIT_AS`;
+    Linux only: elsewhere the size is unknown or the limit not enforced, and nothing is set).
+    A lower limit set by whoever started the server is kept."""
+    if mb is None:
+        return
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        size = pages * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + mb * 1024 * 1024
+    for given in (soft, hard):
+        if given != resource.RLIM_INFINITY:
+            limit = min(limit, given)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _out_of_memory() -> None:
+    raise MemoryError
+
+
+def _worker_main(conn: Connection, parent: int, max_memory_mb: int | None = None) -> None:
     """A worker's loop: run each job it is sent, answer ("ok", result) or ("error", status,
-    message); exit when the pipe closes or the server process is gone."""
+    message); after a MemoryError answer ("ended", 422, message) and exit (its heap is left
+    fragmented and near the cap: a new worker is cleaner); exit when the pipe closes or the
+    server process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with suppress(OSError, AttributeError):  # the event loop, not a check, gets the CPU first
         os.nice(10)
@@ -109,26 +160,37 @@ def _worker_main(conn: Connection, parent: int) -> None:
     from asymmetry.errors import AsymmetryError
     from asymmetry.web.errors import error_status
 
+    _cap_memory(max_memory_mb)  # from the warm size: what a check adds is what is capped
+    out_of_memory = ("ended", 422, too_much_memory(max_memory_mb))
     try:
         conn.send(("ready",))
     except OSError:
         return
     while True:
+        answer: tuple[Any, ...]
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        except MemoryError:  # a job too large to unpickle under the cap
+            job = _out_of_memory
         try:
-            answer: tuple[Any, ...] = ("ok", job())
+            answer = ("ok", job())
         except AsymmetryError as exc:
             answer = ("error", error_status(exc), str(exc))
-        except MemoryError:
-            answer = ("error", 422, "the document needs more memory than a check may use")
+        except MemoryError:  # the job's memory is freed once the exception is handled
+            answer = out_of_memory
         except Exception as exc:  # a bug: say so in one line, never a traceback to the client
             answer = ("error", 500, f"the claims checker failed: {type(exc).__name__}: {exc}")
         try:
             conn.send(answer)
+        except MemoryError:  # a result too large to pickle under the cap
+            answer = out_of_memory
+            with suppress(OSError, ValueError):
+                conn.send(answer)
         except (OSError, ValueError):
+            return
+        if answer[0] == "ended":
             return
 
 
@@ -145,6 +207,28 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=2)
+
+
+def _blocking(conn: Connection) -> Connection:
+    """``conn`` with its pipe in blocking mode, as `Connection.send` and `recv` need: an
+    event loop's reader may leave it non-blocking (uvloop's does), and a message larger
+    than the pipe's buffer then fails half-sent with BlockingIOError."""
+    os.set_blocking(conn.fileno(), True)
+    return conn
+
+
+def _died(worker: _Worker) -> Refused:
+    """The refusal of a check whose worker stopped without an answer, with how it stopped
+    when known (a signal: killed from outside or by the kernel; an exit code: a crash)."""
+    worker.process.is_alive()  # reaps it if it has exited (never waits)
+    code = worker.process.exitcode
+    how = ""
+    if code is not None and code < 0:
+        with suppress(ValueError):
+            how = f" (killed by {signal.Signals(-code).name})"
+    elif code:
+        how = f" (exit code {code})"
+    return Refused(503, _DIED.replace("; ", f"{how}; "), retry_after=RETRY_AFTER)
 
 
 class _Late(Exception):
@@ -178,7 +262,10 @@ class ClaimsPool:
         while len(self._workers) < self.settings.workers and not self._closed:
             ours, theirs = self._context.Pipe()
             process = self._context.Process(
-                target=_worker_main, args=(theirs, os.getpid()), daemon=True, name="claims-worker"
+                target=_worker_main,
+                args=(theirs, os.getpid(), self.settings.max_memory_mb),
+                daemon=True,
+                name="claims-worker",
             )
             process.start()
             theirs.close()
@@ -194,7 +281,8 @@ class ClaimsPool:
     async def run(self, job: Callable[[], T], *, gone: Callable[[], Awaitable[bool]]) -> T:
         """``job()`` in a worker (a picklable callable: a module-level function or a
         `functools.partial` of one); `Refused` when saturated (503), when the deadline passes
-        (503, the worker killed) or when ``gone()`` says the client left."""
+        (503, the worker killed), when ``gone()`` says the client left, when the job needs
+        more memory than the cap (422, the worker replaced) or raises (its status)."""
         if self._closed:
             raise Refused(503, "the server is shutting down", retry_after=RETRY_AFTER)
         for dead in [w for w in self._workers if not w.busy and not w.process.is_alive()]:
@@ -220,11 +308,11 @@ class ClaimsPool:
                     raise Refused(503, _DIED, retry_after=RETRY_AFTER)
             working = True
             try:  # in a thread: a 5 MB upload may not fit the pipe's buffer at once
-                await asyncio.to_thread(worker.conn.send, job)
+                await asyncio.to_thread(_blocking(worker.conn).send, job)
             except (OSError, ValueError) as exc:  # the worker died while idle
-                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
+                raise _died(worker) from exc
             answer = await self._next(worker, gone, self.settings.deadline)
-            working = False
+            working = answer[0] == "ended"  # the worker exits after saying so: replaced
         except asyncio.CancelledError:  # the server is stopping: no new worker
             cancelled = True
             raise
@@ -261,16 +349,16 @@ class ClaimsPool:
                 if time.monotonic() > deadline:
                     raise _Late
                 if not worker.process.is_alive():
-                    raise Refused(503, _DIED, retry_after=RETRY_AFTER)
+                    raise _died(worker)
                 readable.clear()
                 with suppress(TimeoutError):
                     await asyncio.wait_for(readable.wait(), _POLL)
-            try:
-                return worker.conn.recv()
-            except (EOFError, OSError) as exc:
-                raise Refused(503, _DIED, retry_after=RETRY_AFTER) from exc
         finally:
             loop.remove_reader(fd)
+        try:  # in a thread: a large answer (2,000 claims) arrives in pieces
+            return await asyncio.to_thread(_blocking(worker.conn).recv)
+        except (EOFError, OSError) as exc:
+            raise _died(worker) from exc
 
     def close(self) -> None:
         """Kill every worker, busy or idle (server shutdown)."""
