@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,7 @@ from asymmetry.store.ingest_baci import ingest_baci
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from _common import machine, synthetic_year, write_section  # noqa: I001
-from bench_web import percentile, probe
+from bench_web import WRK_SCRIPT, percentile, probe
 from tests.live_server import serve
 
 YEARS = (2021, 2022)
@@ -116,6 +117,79 @@ async def mixed_load(
             asyncio.gather(*(client(n) for n in range(clients))), probe(url, seconds)
         )
     return timings, floor
+
+
+async def wrk_group(
+    url: str, paths: list[str], connections: int, seconds: float
+) -> dict[str, float]:
+    """One wrk process (C, keep-alive, one thread) with ``connections`` closed-loop
+    connections, each request a random one of ``paths``; stats in ms."""
+    script = Path(tempfile.mkdtemp(prefix="bench_web_mixed_wrk_")) / "paths.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s"]
+    process = await asyncio.create_subprocess_exec(
+        *command, "-s", str(script), url, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await process.communicate()
+    line = next(x for x in output.decode().splitlines() if x.startswith("RESULT"))
+    n, errors, p50, p95, p99, worst, duration = (float(v) for v in line.split()[1:])
+    return {"n": n, "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst,
+            "rps": n / duration}  # fmt: skip
+
+
+def wrk_paths(pairs: dict[Pair, str], profile_pairs: list[Pair], seed: int) -> dict[str, list[str]]:
+    """4,000 random requests per group (pages, API), the same for every phase and server."""
+    rng = random.Random(seed)
+    groups = {"pages": PAGES, "API": APIS}
+    return {
+        name: [request_path(rng.choice(routes), rng, pairs, profile_pairs) for _ in range(4000)]
+        for name, routes in groups.items()
+    }
+
+
+async def fill(url: str, paths: list[str]) -> float:
+    """Ask every distinct URL once (two at a time, as the server computes at most two
+    results at once), so that the warm phase finds each of them computed; seconds taken."""
+    start = time.perf_counter()
+    todo = iter(sorted(set(paths)))
+    async with httpx.AsyncClient(base_url=url, timeout=600.0) as http:
+
+        async def worker() -> None:
+            for path in todo:
+                await http.get(path)
+
+        await asyncio.gather(worker(), worker())
+    return time.perf_counter() - start
+
+
+async def wrk_load(
+    url: str,
+    pairs: dict[Pair, str],
+    profile_pairs: list[Pair],
+    *,
+    clients: int,
+    seconds: float,
+    seed: int,
+) -> dict[str, dict[str, float]]:
+    """The same mix from wrk: half the clients on the page routes, half on the API
+    routes (two wrk processes at once, so each group has its own percentiles), and the
+    /healthz probe. wrk costs the server's cores far less than Python clients do."""
+    paths = wrk_paths(pairs, profile_pairs, seed)
+    half = max(1, clients // 2)
+    pages, api, floor = await asyncio.gather(
+        wrk_group(url, paths["pages"], half, seconds),
+        wrk_group(url, paths["API"], clients - half, seconds),
+        probe(url, seconds),
+    )
+    ms = [t * 1000 for t, _ in floor]
+    health = {
+        "n": len(floor),
+        "errors": sum(1 for _, status in floor if status != 200),
+        **{f"p{q}": percentile(ms, q) for q in (50, 95, 99)},
+        "max": max(ms) if ms else float("nan"),
+        "rps": len(floor) / seconds,
+    }
+    return {"pages": pages, "API": api, "/healthz probe": health}
 
 
 def summarise(
@@ -253,6 +327,34 @@ WHERE_THE_TIME_WENT = [
 ]
 
 
+def workload(args: argparse.Namespace, n_pairs: int, n_profile: int) -> str:
+    """What the clients asked, said for the load generator used."""
+    routes = (
+        f"one of {len(PAGES) + len(APIS)} routes at random for a random year and pair: the "
+        f"{n_pairs} largest pairs of ICIO economies (pages, dependencies, exposure) or the "
+        f"{n_profile} largest pairs (/api/profile), so each result is computed on its first "
+        "request and cached after; a probe GETs /healthz every 50 ms meanwhile."
+    )
+    if args.load == "wrk":
+        return (
+            f"Workload: wrk (C, keep-alive), {args.clients // 2} connections on the page "
+            f"routes and {args.clients - args.clients // 2} on the API routes (two wrk "
+            f"processes at once, so each group has its own percentiles), closed loop for "
+            f"{args.seconds:g} s, each request {routes} Each server gets the workload "
+            "twice: *cold* (just started, every result computed on its first request) and "
+            "*warm* (every URL of the workload asked once before, by the cold phase and a "
+            "fill pass, so each answer is computed and kept). Before and after ran on the "
+            "same store with the same request list, one after the other."
+        )
+    return (
+        f"Workload: {args.clients} httpx clients in a closed loop for {args.seconds:g} s, "
+        f"each request {routes} Each server gets the workload twice: *cold* (just "
+        "started, every result computed on its first request) and then *warm* (the same "
+        "requests again, from what the first pass computed). Before and after ran on the "
+        "same store with the same seed, one after the other."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=4_000_000, help="rows per synthetic year")
@@ -263,8 +365,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline-src", type=Path, help="src/ of the checkout to compare with")
+    parser.add_argument(
+        "--load",
+        choices=("httpx", "wrk"),
+        default="httpx",
+        help="load generator: Python httpx clients (per-route figures) or wrk (C; pages and "
+        "API groups only, far less of the machine's CPU; needs Debian's wrk)",
+    )
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
+    if args.load == "wrk" and shutil.which("wrk") is None:
+        parser.error("--load wrk needs wrk on PATH (Debian: apt-get install wrk)")
 
     store = build_store(args.rows)
     pairs = main_chapters(store, largest_pairs(store, args.pairs, icio_only=True))
@@ -278,6 +389,24 @@ def main() -> None:
     for label, src in contenders.items():
         with server(store, args.threads, src) as url:
             for phase in ("cold", "warm"):
+                if args.load == "wrk":
+                    if phase == "warm":
+                        every = [p for ps in wrk_paths(pairs, profile_pairs, args.seed).values()
+                                 for p in ps]  # fmt: skip
+                        filled = asyncio.run(fill(url, every))
+                        print(f"every URL asked once before the warm phase: {filled:.0f} s")
+                    runs[f"{label}, {phase}"] = stats = asyncio.run(
+                        wrk_load(
+                            url,
+                            pairs,
+                            profile_pairs,
+                            clients=args.clients,
+                            seconds=args.seconds,
+                            seed=args.seed,
+                        )
+                    )
+                    print(label, phase, {k: round(v["p95"], 1) for k, v in stats.items()})
+                    continue
                 timings, floor = asyncio.run(
                     mixed_load(
                         url,
@@ -295,22 +424,14 @@ def main() -> None:
         f"## Web: mixed load, {args.clients} clients on pages and API",
         "",
         f"Command: `python benchmarks/bench_web_mixed.py --rows {args.rows} --clients "
-        f"{args.clients} --seconds {args.seconds:g}"
+        f"{args.clients} --seconds {args.seconds:g} --load {args.load}"
         + (f" --baseline-src {args.baseline_src}`" if args.baseline_src else "`"),
         f"Data: the embedded defaults (ICIO 2022, facts) and two synthetic BACI years "
         f"({', '.join(map(str, YEARS))}) of {args.rows:,} rows each, served by "
         f"`asymmetry serve --threads {args.threads}` (a separate process, loopback). "
-        f"Machine: {machine()}, shared with other work; the Python load generator "
+        f"Machine: {machine()}, shared with other work; the load generator "
         "shares its cores with the server.",
-        f"Workload: {args.clients} httpx clients in a closed loop for {args.seconds:g} s, "
-        f"each request one of {len(PAGES) + len(APIS)} routes at random for a random "
-        f"year and pair: the {len(pairs)} largest pairs of ICIO economies (pages, "
-        f"dependencies, exposure) or the {len(profile_pairs)} largest pairs (/api/profile), "
-        "so each result is computed on its first request and cached after; a probe GETs "
-        "/healthz every 50 ms meanwhile. Each server gets the workload twice: *cold* (just "
-        "started, every result computed on its first request) and then *warm* (the same "
-        "requests again, from what the first pass computed). Before and after ran on the "
-        "same store with the same seed, one after the other.",
+        workload(args, len(pairs), len(profile_pairs)),
         "",
         *table(runs),
     ]
@@ -321,11 +442,12 @@ def main() -> None:
                 f"{name} p95 {before[name]['p95'] / after[name]['p95']:.1f}x lower"
                 for name in ("pages", "API")
             )
+            rps = [sum(run[g]["rps"] for g in ("pages", "API")) for run in (before, after)]
+            errors = [sum(run[g]["errors"] for g in ("pages", "API")) for run in (before, after)]
             lines += [
                 "",
-                f"After vs before, {phase}: {ratios}; throughput "
-                f"{after['all']['rps'] / before['all']['rps']:.1f}x; errors "
-                f"{before['all']['errors']:.0f} -> {after['all']['errors']:.0f}.",
+                f"After vs before, {phase}: {ratios}; throughput {rps[1] / rps[0]:.1f}x; "
+                f"errors {errors[0]:.0f} -> {errors[1]:.0f}.",
             ]
     for note in WHERE_THE_TIME_WENT:
         lines += ["", note]

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -191,3 +192,50 @@ def test_a_copy_that_fails_is_a_clear_error(
     monkeypatch.setattr(state.shutil, "copyfile", full)
     with pytest.raises(StoreError, match=r"No space left on device.*\$TMPDIR"):
         SnapshotStores(store_copy, poll_seconds=None, prepare=no_warming)
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_a_repeated_get_is_replayed_before_routing(
+    store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second GET of a URL is answered from the snapshot's edge cache: no store
+    handle, no handler; the same bytes and the same security headers. Errors and HEAD
+    are never kept."""
+    from fastapi.testclient import TestClient
+
+    from asymmetry.web.app import create_app
+    from asymmetry.web.edge_cache import EDGE
+    from asymmetry.web.state import Snapshot
+
+    handles = 0
+    real_handle = Snapshot.handle
+
+    def counted(self: Snapshot) -> Any:
+        nonlocal handles
+        handles += 1
+        return real_handle(self)
+
+    monkeypatch.setattr(Snapshot, "handle", counted)
+    app = create_app(store_copy, poll_seconds=None)
+    try:
+        with TestClient(app, base_url="http://localhost") as http:
+            params = {"sender": "CHN", "target": "RUS"}
+            first = http.get("/levers", params=params)
+            opened = handles
+            again = http.get("/levers", params=params)
+            assert handles == opened > 0  # replayed: no store handle opened
+            assert again.content == first.content and again.status_code == 200
+            assert (
+                again.headers["content-security-policy"] == first.headers["content-security-policy"]
+            )
+            assert again.headers["x-content-type-options"] == "nosniff"
+            missing = http.get("/api/profile", params={"a": "RUS", "b": "XXX"})
+            head = http.head("/api/countries")
+        cache = app.state.stores.current.cache
+        kept = cache.peek((EDGE, "/levers", b"sender=CHN&target=RUS"))
+        assert kept is not None and kept[1] == first.content
+        assert missing.status_code == 404
+        assert cache.peek((EDGE, "/api/profile", b"a=RUS&b=XXX")) is None
+        assert head.status_code in (200, 405) and cache.peek((EDGE, "/api/countries", b"")) is None
+    finally:
+        app.state.stores.close()

@@ -43,6 +43,17 @@ class OnceMap:
             self.hits += 1
             return self._items[key]
 
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key`` (made elsewhere, e.g. an answer as it was sent)."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            self._trim()
+
+    def _trim(self) -> None:
+        while self.size is not None and len(self._items) > self.size:
+            self._items.popitem(last=False)
+
     def get(self, key: Hashable, compute: Callable[[], T], *, heavy: bool = True) -> T:
         """The kept value for ``key``, or ``compute()`` run once for all who ask meanwhile.
 
@@ -67,8 +78,7 @@ class OnceMap:
             with self._lock:
                 self._items[key] = value
                 self._items.move_to_end(key)
-                while self.size is not None and len(self._items) > self.size:
-                    self._items.popitem(last=False)
+                self._trim()
             return value
         finally:
             with self._lock:

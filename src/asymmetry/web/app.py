@@ -26,6 +26,7 @@ from fastapi_offline import FastAPIOffline
 from asymmetry import __version__
 from asymmetry.errors import AsymmetryError, UnknownCountryError
 from asymmetry.web.assets import asset_response
+from asymmetry.web.edge_cache import EdgeCache
 from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
 from asymmetry.web.security import HeaderLimit, HostGuard, SecurityHeaders, TrustedHosts
@@ -78,6 +79,7 @@ def create_app(
     )
     app.state.stores = stores
     app.state.max_upload_bytes = max_upload_bytes
+    app.add_middleware(EdgeCache, stores=stores)  # innermost: after the host check
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(HostGuard, hosts=hosts or TrustedHosts())
     app.add_middleware(HeaderLimit)
