@@ -39,7 +39,7 @@ _PERIODS: Final = re.compile(
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
-    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b"
+    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b(?![-–/]\d)"
     rf"|\b(?:financial|fiscal)\s(?:year\s)?(?P<fy4>{_YEAR})\b(?![-–/]\d))"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
@@ -52,7 +52,7 @@ _PERIODS: Final = re.compile(
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
     rf"(?!\s?(?:-|–|—|to|through)\s?{_FULL_MONTH})(?!\s(?:\d{{1,2}},?\s)?(?:of\s)?{_YEAR}))"
-    rf"|(?P<fy>(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
+    rf"|(?P<fy>(?:\bFY\s?)?(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
     re.IGNORECASE,
 )
@@ -103,7 +103,10 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
     r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}(?:and\s[^,;]{0,40})?"
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}"
+    # "than the 13,69,264 tonnes, worth $7,759.58 million, of 2021-22": the value beside it
+    r"(?:,?\s?worth\s(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+\s?){0,2},?\s)?"
+    r"(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
 )

@@ -68,8 +68,13 @@ HEDGES: Final = (
 # A number is at most 18 digits before the point and 10 after, and is never read from the
 # middle of a longer digit run: without the guards, each start inside "99…9" (5,000 digits)
 # scans to the run's end and back, which makes reading a digit run quadratic.
+# Indian (lakh/crore) grouping writes the thousands in threes and the rest in pairs:
+# "17,35,286 tonnes" is 1,735,286 (Indian Standard IS 2:1960; MPEDA and most Indian
+# statistics); it is read first so that "35,286" is never read out of its middle.
 _NUM = (
-    r"(?<!\d)(?<!\d\.)(?:\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
+    r"(?<!\d)(?<!\d\.)(?<!\d,)"
+    r"(?:\d{1,2}(?:,\d\d){1,5},\d{3}(?!,\d)(?:\.\d{1,10})?"
+    r"|\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
     r"(?!\d|\.\d)"
 )
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
@@ -280,6 +285,8 @@ def _candidates(s: str) -> Iterator[Quantity]:
         if m["u"].lower() == "t" and not m["s"]:
             continue  # "11 mln t" is tonnes; a bare "5 t" is too ambiguous to read
         unit, factor = _PHYSICAL[m["u"].lower()]
+        if m["u"] == "MT":  # "31,213 MT": metric tonnes in capitals; "Mt" is million tonnes
+            unit, factor = "t", 1.0
         factor *= _scale(m["s"])
         n2 = number(m["n2"]) * factor if m["n2"] else None
         v, lo, hi = _span(number(m["n1"]) * factor, n2)
