@@ -227,7 +227,8 @@ def _sentence_claims(
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
-        measures.append(_first_specific(q.unit, after, before, sentence))
+        rated = _RATING.match(after) and re.search(r"\b(?:tonne|ton)$", sentence[q.start : q.end])
+        measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
     bound = _periods_of(sentence, quantities, found, measures)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
@@ -306,6 +307,9 @@ def _sentence_claims(
         )
 
 
+# "a 10 million tonne per annum mine": a singular unit before "per annum" is a compound
+# modifier, the rating of a plant, not a year's flow.
+_RATING: Final = re.compile(r"^[\s-](?:per[\s-]annum|a[\s-]year|per[\s-]year)\b", re.I)
 # "rose 27.3% to 52.6 Mt in H1 2023": a change takes the period of the level it reaches.
 _CHANGE_TO: Final = re.compile(
     r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"

@@ -50,6 +50,9 @@ _PHYSICAL: Final = {
     "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "mt": ("t", 1e6), "barrels": ("bbl", 1.0),
     "metric tons": ("t", 1.0), "metric tonnes": ("t", 1.0),
+    # "600,000 bopd" (barrels of oil per day), "4.5 million cu m", "a 10 million tonne mine"
+    "bopd": ("b/d", 1.0), "cu m": ("m3", 1.0), "cu. m": ("m3", 1.0), "tonne": ("t", 1.0),
+    "metric tonne": ("t", 1.0), "metric ton": ("t", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
@@ -171,9 +174,19 @@ def _span(lo: float, hi: float | None) -> tuple[float, float | None, float | Non
     )
 
 
+# The digits of a period word: "FY22", "H1", "Q3", the "19" of "2018-19".
+_PERIOD_DIGITS: Final = re.compile(r"(?:\bFY\s?|\b[HQ]|(?:19|20)\d\d\s?[-–/]\s?)$")
+
+
 def _year_led(m: re.Match[str], first: str) -> bool:
-    """A 'range' whose first end is a year ("in 2021 to 15.4 bcm") is not a range."""
-    return bool(m[first]) and re.fullmatch(r"(?:19|20)\d\d", m[first]) is not None
+    """A 'range' whose first end is a year ("in 2021 to 15.4 bcm") or the digits of a period
+    ("in FY22 to 183Mt", "in 2018-19 to 205 million tonnes") is not a range."""
+    if not m[first]:
+        return False
+    return (
+        re.fullmatch(r"(?:19|20)\d\d", m[first]) is not None
+        or _PERIOD_DIGITS.search(m.string, 0, m.start(first)) is not None
+    )
 
 
 def _reparse(pattern: re.Pattern[str], s: str, m: re.Match[str], second: str) -> re.Match[str]:
@@ -204,7 +217,7 @@ _BARE_RATE = re.compile(
     r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4}|\d{1,3}(?=\s(?:to|per|against)\s(?:the\s|one\s)?"
     r"(?:US\s|U\.S\.\s)?dollar))(?![\d.,]|\s?(?:%|percent|per cent))"
 )
-_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUM})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
+_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUMW})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
                           re.IGNORECASE)  # fmt: skip
 
 
