@@ -37,6 +37,10 @@ _PERIODS: Final = re.compile(
     rf"|(?P<since>since\s(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?P<s1>{_YEAR})(?![’']s))"
     rf"|(?P<decade>\b(?:the\s)?(?P<dd>(?:19|20)\d0)s\b)"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
+    # "the fiscal year that ended on 30 June 2019", "the year to June 2023": twelve months
+    rf"|(?P<yearto>\b(?:(?:fiscal|financial)\s)?(?:year|twelve\smonths|12\smonths)\s(?:that\s)?"
+    rf"(?:ended|ending|to|through)\s(?:on\s)?(?:\d{{1,2}}\s)?(?P<te>{_MONTH})\s(?:\d{{1,2}},\s)?"
+    rf"(?P<ty>{_YEAR}))"
     rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
     r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b(?![-–/]\d)"
@@ -176,6 +180,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{first}..{first + 9}", first + 9)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
+        elif m["yearto"]:  # twelve months to the end of a month: 2018-07..2019-06
+            year, last = int(m["ty"]), _month(m["te"])
+            text = str(year) if last == 12 else f"{year - 1}-{last + 1:02d}..{year}-{last:02d}"
+            p = Period(m.start(), m.end(), text, year)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
             digits = m["fy2"] or m["fy4"]
             fy = int(digits) if len(digits) == 4 else 2000 + int(digits)

@@ -405,7 +405,7 @@ def _periods_of(
         if (
             not own[i]
             and prev is not None
-            and re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", prev.text)
+            and _whole_year(prev.text)
             and (
                 (own[i - 1] and re.fullmatch(
                     r"\s+(?:in|during|for)\s(?:the\s)?(?:fiscal\s|financial\s)?(?:year\s)?"
@@ -455,6 +455,14 @@ def _periods_of(
         elif role and not own[i] and role in roles and len(roles) == 2:
             out[i] = roles[role]
     return out
+
+
+def _whole_year(text: str) -> bool:
+    """A year, a fiscal year, or twelve months to a month ("2018-07..2019-06")."""
+    if re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", text):
+        return True
+    m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)\.\.((?:19|20)\d\d)-(\d\d)", text)
+    return bool(m) and (int(m[3]) - int(m[1])) * 12 + int(m[4]) - int(m[2]) == 11
 
 
 def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
