@@ -45,6 +45,10 @@ _PERIODS: Final = re.compile(
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
     r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b(?![-–/]\d)"
     rf"|\b(?:financial|fiscal)\s(?:year\s)?(?P<fy4>{_YEAR})\b(?![-–/]\d))"
+    # "July-April of fiscal 2022-23": months of a split year, from the first year's July
+    rf"|(?P<fmonths>\b(?P<f1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<f2>{_MONTH})\s(?:of\s)?"
+    rf"(?:(?:the\s)?(?:fiscal|financial)\s(?:year\s)?|FY\s?)?(?P<fa>{_YEAR})\s?[-–/]\s?"
+    rf"(?P<fb>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
@@ -138,6 +142,23 @@ def months_period(year: int, first: int, last: int) -> str:
     return f"{year}-{first:02d}..{year}-{last:02d}"
 
 
+COUNT_WORDS: Final = _ORDINAL_COUNT | {"twelve": 12}
+
+
+def month_count(period: str) -> int | None:
+    """How many months a period text spans: "2022-07..2023-04" 10, "2023-Q1" 3, "2023" 12."""
+    if re.fullmatch(_YEAR, period):
+        return 12
+    if re.fullmatch(rf"{_YEAR}-Q[1-4]", period):
+        return 3
+    if re.fullmatch(rf"{_YEAR}-\d\d", period):
+        return 1
+    m = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
+    if m is None:
+        return None
+    return (int(m[3]) - int(m[1])) * 12 + int(m[4]) - int(m[2]) + 1
+
+
 def is_partial(period: str | None) -> bool:
     """A period that is part of one year (months, a quarter): not the year's figure."""
     return (
@@ -192,6 +213,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             ay, by = int(m["ay"]), int(m["by"])
             text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"
             p = Period(m.start(), m.end(), text, by)
+        elif m["fmonths"]:
+            y1 = int(m["fa"])
+            y2 = int(m["fb"]) if len(m["fb"]) == 4 else y1 // 100 * 100 + int(m["fb"])
+            first, last = _month(m["f1"]), _month(m["f2"])
+            start_year = y1 if first > last or y1 == y2 else y2
+            text = f"{start_year}-{first:02d}..{y2}-{last:02d}"
+            p = Period(m.start(), m.end(), text, y2)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None

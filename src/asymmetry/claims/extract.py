@@ -126,6 +126,7 @@ def extract_claims(
                 if budget.out_of_time():
                     return
                 named = ctx.actors(sentence)
+                scene.recall(sentence)
                 found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
@@ -167,6 +168,12 @@ _DATE_LINE: Final = re.compile(
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# A span named again by its length: "over the same ten months", "those five months".
+_SAME_SPAN: Final = re.compile(
+    rf"\b(?:the\ssame|those|these)\s(?:(?P<n>{'|'.join(ctx.COUNT_WORDS)}|\d{{1,2}})\smonths|"
+    r"period|half[- ]year|quarter)\b",
+    re.IGNORECASE,
+)
 _TOTAL: Final = re.compile(r"\b(?:total|overall|all|world|global)\b", re.IGNORECASE)
 
 
@@ -179,6 +186,7 @@ class _Scene:
     carry: ctx.Period | None = None  # the period the paragraph last talked about
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
+    spans: list[ctx.Period] = field(default_factory=list)  # the data periods said so far
 
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
@@ -187,8 +195,27 @@ class _Scene:
         # December 2021 …": the next sentence speaks of December 2021)
         data = [p for p in dated if not p.said]
         self.carry = (data or dated)[-1] if dated else self.carry
+        self.spans += [p for p in data if ctx.month_count(p.text)]
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
+
+    def recall(self, sentence: str) -> None:
+        """ "Over the same ten months", "those five months": the paragraph's earlier span of
+        that length, not the month the sentence before ended on."""
+        m = _SAME_SPAN.search(sentence)
+        if m is None:
+            return
+        n = (m["n"] or "").lower()
+        word = m[0].lower()
+        months = (
+            (int(n) if n.isdigit() else ctx.COUNT_WORDS[n]) if n
+            else 3 if word.endswith("quarter") else 6 if "half" in word else None
+        )  # fmt: skip
+        for p in reversed(self.spans):
+            count = ctx.month_count(p.text)
+            if count and count > 1 and (months is None or count == months):
+                self.carry = p
+                return
 
     def main_actor(self, *, besides: Iterable[str]) -> str | None:
         """The actor the document has named most, other than ``besides``."""
@@ -458,11 +485,12 @@ def _periods_of(
 
 
 def _whole_year(text: str) -> bool:
-    """A year, a fiscal year, or twelve months to a month ("2018-07..2019-06")."""
+    """A year, a fiscal year, or months that run into the next year ("2018-07..2019-06",
+    "July-April of fiscal 2021-22"): their base is the same span a year before."""
     if re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", text):
         return True
     m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)\.\.((?:19|20)\d\d)-(\d\d)", text)
-    return bool(m) and (int(m[3]) - int(m[1])) * 12 + int(m[4]) - int(m[2]) == 11
+    return bool(m) and m[1] != m[3]
 
 
 def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
