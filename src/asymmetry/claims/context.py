@@ -82,9 +82,11 @@ _COMPARISON_BEFORE: Final = re.compile(
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?)?$",
     re.IGNORECASE,
 )
+# "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
 _CHANGE_ON: Final = re.compile(
-    r"\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?[\d.,]+\s?"
-    r"(?:%|percent|per cent)\s(?:on|over)\s$",
+    r"(?:\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?)?[\d.,]+\s?"
+    r"(?:%|percent|per cent)\s(?:on|over)\s(?:the\s(?:same\s(?:quarter|period|months?)\s"
+    r"(?:of|in)\s)?)?$",
     re.IGNORECASE,
 )
 _OF_FIGURE: Final = re.compile(
@@ -111,9 +113,10 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
     r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}"
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?"
     # "than the 13,69,264 tonnes, worth $7,759.58 million, of 2021-22": the value beside it
-    r"(?:,?\s?worth\s(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+\s?){0,2},?\s)?"
+    r"(?:(?:[a-zA-Z%/]+\s){0,5}|(?:[a-zA-Z%/]+\s){0,4}[a-zA-Z%/]+,?\sworth\s"
+    r"(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+)?,?\s)"
     r"(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
@@ -268,7 +271,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
-        if _CHANGE_ON.search(sentence[max(0, m.start() - 24) : m.start()]):
+        if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]):
             continue  # "up 74% on 2021": the base of a change, the period of no figure
         same = re.search(
             r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
