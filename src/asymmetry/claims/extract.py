@@ -361,6 +361,11 @@ _REVISED: Final = re.compile(
     r"lowered|trimmed|upgraded|downgraded)\s(?:its|their|the)\b",
     re.IGNORECASE,
 )
+# "1.2 Mt of shrimp worth $5 billion in 2022": a volume and its value, one period.
+_WORTH: Final = re.compile(
+    r",?\s(?:of\s[\w\s-]{1,40}?,?\s)?worth\s(?:a\srecord\s|about\s|around\s|some\s|nearly\s)?",
+    re.IGNORECASE,
+)
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
 _SAME_FIGURE: Final = re.compile(
     r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$",
@@ -405,6 +410,8 @@ def _periods_of(
             continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
         if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
+        elif not own[i] and own[i + 1] and _WORTH.fullmatch(gap(i)):
+            out[i], own[i] = out[i + 1], True  # "17,35,286 tonnes of seafood worth $8.09 bn in"
     for i in range(1, len(quantities)):  # "rising 12.5% in 2023 to 10.8 Mt from 9.6 Mt"
         head = sentence[spans[i - 1][1] : spans[i][0]]
         if (
