@@ -24,7 +24,8 @@ REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "reference"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SETS = ("claims_dev.csv", "claims_heldout.csv", "claims_heldout2.csv", "claims_heldout3.csv",
         "claims_heldout4.csv", "claims_heldout5.csv", "claims_heldout6.csv",
-        "claims_heldout7.csv", "claims_heldout8.csv", "claims_heldout9.csv", "claims_heldout10.csv")  # fmt: skip
+        "claims_heldout7.csv", "claims_heldout8.csv", "claims_heldout9.csv",
+        "claims_heldout10.csv")  # fmt: skip
 # The recall of each set the first time the extractor saw it (then it was tuned on).
 FIRST_MEASURED = {
     "claims_dev.csv": "72.8% (tuned on from the start)",

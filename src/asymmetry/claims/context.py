@@ -205,9 +205,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["yearto"]:  # twelve months to the end of a month: 2018-07..2019-06
-            year, last = int(m["ty"]), _month(m["te"])
-            text = str(year) if last == 12 else f"{year - 1}-{last + 1:02d}..{year}-{last:02d}"
-            p = Period(m.start(), m.end(), text, year)
+            ended, last = int(m["ty"]), _month(m["te"])
+            text = str(ended) if last == 12 else f"{ended - 1}-{last + 1:02d}..{ended}-{last:02d}"
+            p = Period(m.start(), m.end(), text, ended)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
             digits = m["fy2"] or m["fy4"]
             fy = int(digits) if len(digits) == 4 else 2000 + int(digits)
@@ -217,12 +217,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"
             p = Period(m.start(), m.end(), text, by)
         elif m["fmonths"]:
-            y1 = int(m["fa"])
-            y2 = int(m["fb"]) if len(m["fb"]) == 4 else y1 // 100 * 100 + int(m["fb"])
+            fy_start = int(m["fa"])
+            fy_end = int(m["fb"]) if len(m["fb"]) == 4 else fy_start // 100 * 100 + int(m["fb"])
             first, last = _month(m["f1"]), _month(m["f2"])
-            start_year = y1 if first > last or y1 == y2 else y2
-            text = f"{start_year}-{first:02d}..{y2}-{last:02d}"
-            p = Period(m.start(), m.end(), text, y2)
+            start_year = fy_start if first > last or fy_start == fy_end else fy_end
+            text = f"{start_year}-{first:02d}..{fy_end}-{last:02d}"
+            p = Period(m.start(), m.end(), text, fy_end)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None

@@ -497,7 +497,7 @@ def _whole_year(text: str) -> bool:
     if re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", text):
         return True
     m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)\.\.((?:19|20)\d\d)-(\d\d)", text)
-    return bool(m) and m[1] != m[3]
+    return m is not None and m[1] != m[3]
 
 
 def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
