@@ -164,6 +164,14 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("Trade rose 9% in the first quarter of 2021, and 4% on the same quarter of 2019; it was "
          "up 2% on the second half of 2020.",
          [(9, "percent", 2021), (4, "percent", 2021), (2, "percent", 2021)]),
+        # a month that dated a figure is data: the next sentence's flows are of that month's
+        # year, not of the year before (which a month-dated statement would mean)
+        ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "
+         "$4 million.", [(50e6, "USD", 2022), (10, "percent", 2022), (4e6, "USD", 2022)]),
+        # the period a figure was dated by carries, not the date of the statement after it
+        ("Exports reached $900 million in January-May 2019, 12% more than a year before, the "
+         "ministry said at the end of June 2019. Exports to Peru were $80 million.",
+         [(900e6, "USD", 2019), (12, "percent", 2019), (80e6, "USD", 2019)]),
         # "the same ten months" is the paragraph's earlier ten-month span, not the last month
         ("Exports for July-April of fiscal 2020-21 were $8 billion. March's $0.9 billion was a "
          "record. Over the same ten months imports were $14 billion.",

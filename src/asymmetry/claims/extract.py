@@ -187,6 +187,7 @@ class _Scene:
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
     spans: list[ctx.Period] = field(default_factory=list)  # the data periods said so far
+    carry_used: bool = False  # the carried period dated a figure: data, not a statement's date
 
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
@@ -194,7 +195,11 @@ class _Scene:
         # the data's period, not the date it was said on ("said on 20 January 2022 that …
         # December 2021 …": the next sentence speaks of December 2021)
         data = [p for p in dated if not p.said]
-        self.carry = (data or dated)[-1] if dated else self.carry
+        # a period some figure was dated by, over a date nothing was measured in ("… 40% more
+        # than a year before, the office said at the end of March 2011")
+        used = [p for p in data if any(c.year_stated and c.period == p.text for c in claims)]
+        self.carry = (used or data or dated)[-1] if dated else self.carry
+        self.carry_used = bool(used) and self.carry is used[-1]
         self.spans += [p for p in data if ctx.month_count(p.text)]
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
@@ -271,6 +276,7 @@ def _sentence_claims(
             and carry.year is not None
             and ctx.is_partial(carry.text)
             and (carry.said or re.fullmatch(r"\d{4}-\d\d", carry.text) is not None)
+            and not scene.carry_used  # "$36.3 million in January 2022. … to $4.4 million"
         )
         if period is None and carry is not None and dated_statement and measure in _ANNUAL:
             assert carry.year is not None
