@@ -164,6 +164,10 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("Trade rose 9% in the first quarter of 2021, and 4% on the same quarter of 2019; it was "
          "up 2% on the second half of 2020.",
          [(9, "percent", 2021), (4, "percent", 2021), (2, "percent", 2021)]),
+        # a marketing year "MY 2014/2015" after "than in" is the comparison's, not carried
+        ("Peru sold 1.5 million tons of coffee in MY 2015/2016, 4 percent more than in MY "
+         "2014/2015. Arabica made up 1.4 million tons of it.",
+         [(1.5e6, "t", 2016), (4, "percent", 2016), (1.4e6, "t", 2016)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -60,7 +60,7 @@ _PERIODS: Final = re.compile(
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
     rf"(?!\s?(?:-|–|—|to|through)\s?{_FULL_MONTH})(?!\s(?:\d{{1,2}},?\s)?(?:of\s)?{_YEAR}))"
-    rf"|(?P<fy>(?:\bFY\s?)?(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
+    rf"|(?P<fy>(?:\b(?:FY|MY)\s?|\bmarketing\syear\s)?(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
     re.IGNORECASE,
 )
