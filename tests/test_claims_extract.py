@@ -168,6 +168,10 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("Peru sold 1.5 million tons of coffee in MY 2015/2016, 4 percent more than in MY "
          "2014/2015. Arabica made up 1.4 million tons of it.",
          [(1.5e6, "t", 2016), (4, "percent", 2016), (1.4e6, "t", 2016)]),
+        # "…, worth $1.1 billion, shipped in 2020": a participle after the comma dates it
+        ("Peru expects 4 million tons for the whole of 2021, more than the 3.6 million tons, "
+         "worth $1.1 billion, shipped in 2020.",
+         [(4e6, "t", 2021), (3.6e6, "t", 2020), (1.1e9, "USD", 2020)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -72,7 +72,9 @@ _BIND_AFTER: Final = re.compile(
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
-    r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
+    # "$2.81 billion, exported in 2019": a participle after a comma too
+    r"^(?:\s|,\s(?=[a-z]+ed\s))(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)"
+    r"(?:[A-Za-z'’-]+,?\s){1,5}"
     r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s|its\s|their\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
