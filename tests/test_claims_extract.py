@@ -172,6 +172,13 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("Peru expects 4 million tons for the whole of 2021, more than the 3.6 million tons, "
          "worth $1.1 billion, shipped in 2020.",
          [(4e6, "t", 2021), (3.6e6, "t", 2020), (1.1e9, "USD", 2020)]),
+        # a bare number ending a change "from X b/d in 2000 to N in 2005" takes X's unit
+        ("Output fell from 90,000 barrels per day in 2010 to 61,000 in 2015.",
+         [(90e3, "b/d", 2010), (61e3, "b/d", 2015)]),
+        # a year after a semicolon is the next clause's, not the figure's before it
+        ("Trade rose 8 percent in the first half of 2022. Imports rose 3 percent; in 2019 "
+         "they had fallen by 6 percent.",
+         [(8, "percent", 2022), (3, "percent", 2022), (6, "percent", 2019)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -383,7 +383,11 @@ def bind_period(
     if before:
         return before[-1]
     after = [p for p in found if p.start >= end and not p.comparison]
-    if after and not any(end <= s and e <= after[0].start for s, e in others):
+    if (
+        after
+        and not any(end <= s and e <= after[0].start for s, e in others)
+        and ";" not in sentence[end : after[0].start]  # "six percent; in 2019 trade was"
+    ):
         return after[0]
     return None
 

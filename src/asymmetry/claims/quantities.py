@@ -230,6 +230,13 @@ _BARE_BASE = re.compile(
 )
 
 
+# "from 280,000 barrels per day in 2000 to 227,000 in 2005": the end of a change, in the unit
+# of its start.
+_BARE_TARGET = re.compile(
+    rf"\bto\s(?:about\s|around\s|some\s|just\s)?({_NUM})(?=\s(?:in|by)\s(?:19|20)\d\d\b)"
+)
+
+
 def _bare_amounts(
     sentence: str, taken: list[tuple[int, int]], found: list[Quantity]
 ) -> list[Quantity]:
@@ -258,6 +265,16 @@ def _bare_amounts(
             continue
         value = number(m[1]) * _scale(m[2])
         out.append(Quantity(m.start(), m.end(), value, before[-1].unit, decimals=_decimals(m[1])))
+    for m in _BARE_TARGET.finditer(sentence):  # "from 280,000 b/d in 2000 to 227,000 in 2005"
+        before = [q for q in physical if q.end <= m.start()]
+        if not before or not free(m.start(1), m.end(1)) or re.fullmatch(r"(?:19|20)\d\d", m[1]):
+            continue
+        if not re.fullmatch(r"[^;.]{0,40}", sentence[before[-1].end : m.start()]) or not re.search(
+            r"\bfrom\s(?:about\s|around\s|some\s)?$", sentence[: before[-1].start]
+        ):
+            continue
+        out.append(Quantity(m.start(1), m.end(1), number(m[1]), before[-1].unit,
+                            decimals=_decimals(m[1])))  # fmt: skip
     for m in _BARE_BASE.finditer(sentence):  # "740,000 barrels a day from 744,000 in September"
         before = [q for q in physical if q.end <= m.start()]
         if not before or not free(m.start(1), m.end(1)) or re.fullmatch(r"(?:19|20)\d\d", m[1]):
