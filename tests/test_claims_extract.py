@@ -179,6 +179,11 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("Trade rose 8 percent in the first half of 2022. Imports rose 3 percent; in 2019 "
          "they had fallen by 6 percent.",
          [(8, "percent", 2022), (3, "percent", 2022), (6, "percent", 2019)]),
+        # a carried period's change "to X from Y": Y is the same period a year before
+        ("Tea exports were $110 million in the first quarter of 2021. Sales to Egypt rose 12% "
+         "to $30 million from $26.8 million.",
+         [(110e6, "USD", 2021), (12, "percent", 2021), (30e6, "USD", 2021),
+          (26.8e6, "USD", 2020)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

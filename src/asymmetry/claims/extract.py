@@ -262,6 +262,7 @@ def _sentence_claims(
         rated = _RATING.match(after) and re.search(r"\b(?:tonne|ton)$", sentence[q.start : q.end])
         measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
     bound = _periods_of(sentence, quantities, found, measures)
+    bases = _change_bases(sentence, quantities)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
@@ -288,7 +289,11 @@ def _sentence_claims(
             and carry is not None
             and (measure not in _TIMELESS or (measure == "quantity" and q.unit in _VOLUMES))
         ):
-            period = ctx.Period(0, 0, str(carry.year), carry.year)
+            carried = carry.year
+            if i in bases and carried is not None:  # "rose 20% to $4.4 million from $1.4 million"
+                carried -= 1
+                year_note = f"the base of a change in {carry.text}: a year before, {carried}"
+            period = ctx.Period(0, 0, str(carried), carried)
         now = scene.published and _NOW.search(before[-40:])
         if now and (period is None or not _own_period(sentence, q, found)):
             period = ctx.Period(0, 0, str(scene.published), scene.published)
@@ -494,6 +499,26 @@ def _periods_of(
             roles[role] = out[i]  # type: ignore[assignment]
         elif role and not own[i] and role in roles and len(roles) == 2:
             out[i] = roles[role]
+    return out
+
+
+def _change_bases(sentence: str, quantities: list[Quantity]) -> set[int]:
+    """Figures that are the base of a change to the figure before ("rose 214.2% to $4.4
+    million from $1.4 million", "up 36.48 percent from $148.47 million"): a statistics
+    office's change is on the same period a year before. A revised forecast ("cut its
+    forecast to 30 Mt from 32 Mt") is not a change between periods."""
+    if _REVISED.search(sentence):
+        return set()
+    out = set()
+    for i in range(1, len(quantities)):
+        prev = quantities[i - 1]
+        gap = sentence[prev.end : quantities[i].start]
+        if not re.fullmatch(r",?\s(?:up\s|down\s)?from\s(?:about\s|around\s|some\s)?", gap):
+            continue
+        reached = re.search(r"\bto\s(?:a\s)?(?:record\s)?(?:about\s|around\s|some\s)?$",
+                            sentence[max(0, prev.start - 16) : prev.start])  # fmt: skip
+        if reached or prev.unit == "percent":
+            out.add(i)
     return out
 
 
