@@ -184,6 +184,10 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
          "to $30 million from $26.8 million.",
          [(110e6, "USD", 2021), (12, "percent", 2021), (30e6, "USD", 2021),
           (26.8e6, "USD", 2020)]),
+        # … unless the paragraph compares a month with the month before
+        ("In May 2021 exports rose 5% from the month before to 3 million tons. Sales to India "
+         "rose to 400,000 tons from 350,000 tons.",
+         [(5, "percent", 2021), (3e6, "t", 2021), (400e3, "t", 2021), (350e3, "t", 2021)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -168,6 +168,11 @@ _DATE_LINE: Final = re.compile(
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_MONTH_ON_MONTH: Final = re.compile(
+    r"\b(?:the\s)?(?:month|previous\smonth)\s(?:before|earlier)\b|\bthe\sprevious\smonth\b|"
+    r"\bmonth[- ]on[- ]month\b|\bm/m\b",
+    re.IGNORECASE,
+)
 # A span named again by its length: "over the same ten months", "those five months".
 _SAME_SPAN: Final = re.compile(
     rf"\b(?:the\ssame|those|these)\s(?:(?P<n>{'|'.join(ctx.COUNT_WORDS)}|\d{{1,2}})\smonths|"
@@ -188,6 +193,7 @@ class _Scene:
     price: str | None = None  # the price unit of the sentence before
     spans: list[ctx.Period] = field(default_factory=list)  # the data periods said so far
     carry_used: bool = False  # the carried period dated a figure: data, not a statement's date
+    monthly: bool = False  # the paragraph compares months with the month before
 
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
@@ -201,6 +207,7 @@ class _Scene:
         self.carry = (used or data or dated)[-1] if dated else self.carry
         self.carry_used = bool(used) and self.carry is used[-1]
         self.spans += [p for p in data if ctx.month_count(p.text)]
+        self.monthly = self.monthly or bool(claims and _MONTH_ON_MONTH.search(claims[0].sentence))
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
 
@@ -262,7 +269,7 @@ def _sentence_claims(
         rated = _RATING.match(after) and re.search(r"\b(?:tonne|ton)$", sentence[q.start : q.end])
         measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
     bound = _periods_of(sentence, quantities, found, measures)
-    bases = _change_bases(sentence, quantities)
+    bases = set() if scene.monthly else _change_bases(sentence, quantities)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
