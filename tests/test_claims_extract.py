@@ -188,6 +188,15 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("In May 2021 exports rose 5% from the month before to 3 million tons. Sales to India "
          "rose to 400,000 tons from 350,000 tons.",
          [(5, "percent", 2021), (3e6, "t", 2021), (400e3, "t", 2021), (350e3, "t", 2021)]),
+        # a year that names a law is no period; a budget law's year is
+        ("In 2021 output was 9 million tonnes; under the 2012 mining code the state holds 10%.",
+         [(9e6, "t", 2021), (10, "percent", 2021)]),
+        # "since <something> began in <month year>": the change runs to the statement's date
+        ("An official said in May 2015 that exports had fallen by a fifth since the strike "
+         "began in October 2014.", [(0.2, "fraction", 2015)]),
+        # "at the time" is the date of the statement
+        ("The minister said in 2017 that output would reach 90,000 bpd in 2019, from 60,000 bpd "
+         "at the time.", [(90e3, "b/d", 2019), (60e3, "b/d", 2017)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -275,6 +275,8 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
         if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]):
             continue  # "up 74% on 2021": the base of a change, the period of no figure
+        if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
+            continue  # "under the 2016 hydrocarbons code": a law's name, not a period
         same = re.search(
             r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
         )
@@ -297,6 +299,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
             or _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
+            # "had fallen by a third since fighting began in December 2013": the start of a
+            # change that runs to the time of the statement
+            or _SINCE_CLAUSE.search(sentence[max(0, m.start() - 50) : m.start()])
         )  # fmt: skip
         if comparison and not p.comparison:
             p = Period(p.start, p.end, p.text, p.year, comparison=True, base=base)
@@ -308,6 +313,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
     return found
 
 
+_NAMED_BY_YEAR: Final = re.compile(
+    r"(?!\s(?:finance|budget|appropriations?|fiscal)\b)"  # a budget law is of its year
+    r"(?:\s[\w-]+){0,2}\s(?:code|law|act|decree|treaty|accord|constitution|charter)\b",
+    re.I,
+)
+_SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
 _MONTH_LEAD: Final = re.compile(
     r"\b(?:in|by|since|during|until|for|on|of|early|mid-?|late|end-?)\s?(?:\d{1,2}\s)?$", re.I
 )

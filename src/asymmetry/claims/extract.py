@@ -498,6 +498,11 @@ def _periods_of(
             first, last = out[i + 1], out[i + 2]
             if first is not None and last is not None and first.text != last.text:
                 out[i] = ctx.Period(0, 0, f"{first.text}..{last.text}", last.year)
+    said = next((p for p in found if p.said), None)
+    for i in range(len(quantities)):  # "from just over 140,000 bpd at the time": when said
+        if said is not None and re.match(r"\s(?:at\sthe\stime|at\sthat\stime)\b",
+                                         sentence[spans[i][1] :]):  # fmt: skip
+            out[i] = said
     # parallel "from A to B": the roles of the first such pair carry their periods
     roles: dict[str, ctx.Period] = {}
     for i in range(len(quantities)):
