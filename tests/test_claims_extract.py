@@ -197,6 +197,12 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         # "at the time" is the date of the statement
         ("The minister said in 2017 that output would reach 90,000 bpd in 2019, from 60,000 bpd "
          "at the time.", [(90e3, "b/d", 2019), (60e3, "b/d", 2017)]),
+        # "between those years": the span of the years the sentence before gave, and a change
+        # "from A to B" across it takes the first and the last
+        ("Sales were $40 million in 2015 and $90 million in 2020. The price of a unit doubled "
+         "between those years, from $500 to more than $1,000.",
+         [(40e6, "USD", 2015), (90e6, "USD", 2020), (2, "times", 2020), (500, "USD", 2015),
+          (1000, "USD", 2020)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -173,6 +173,9 @@ _MONTH_ON_MONTH: Final = re.compile(
     r"\bmonth[- ]on[- ]month\b|\bm/m\b",
     re.IGNORECASE,
 )
+_BETWEEN_THOSE: Final = re.compile(
+    r"\b(?:between|over|in)\s(?:those|these|the)\s(?:two\s)?(?:years|dates)\b", re.I
+)
 # A span named again by its length: "over the same ten months", "those five months".
 _SAME_SPAN: Final = re.compile(
     rf"\b(?:the\ssame|those|these)\s(?:(?P<n>{'|'.join(ctx.COUNT_WORDS)}|\d{{1,2}})\smonths|"
@@ -194,6 +197,8 @@ class _Scene:
     spans: list[ctx.Period] = field(default_factory=list)  # the data periods said so far
     carry_used: bool = False  # the carried period dated a figure: data, not a statement's date
     monthly: bool = False  # the paragraph compares months with the month before
+    last_data: list[ctx.Period] = field(default_factory=list)  # the sentence before's periods
+    between: tuple[ctx.Period, ctx.Period] | None = None  # "between those years"
 
     def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
@@ -207,13 +212,22 @@ class _Scene:
         self.carry = (used or data or dated)[-1] if dated else self.carry
         self.carry_used = bool(used) and self.carry is used[-1]
         self.spans += [p for p in data if ctx.month_count(p.text)]
+        self.last_data = data
         self.monthly = self.monthly or bool(claims and _MONTH_ON_MONTH.search(claims[0].sentence))
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
 
     def recall(self, sentence: str) -> None:
         """ "Over the same ten months", "those five months": the paragraph's earlier span of
-        that length, not the month the sentence before ended on."""
+        that length, not the month the sentence before ended on. "Between those years": the
+        first and last years the sentence before gave."""
+        self.between = None
+        years = [p for p in self.last_data if p.year and re.fullmatch(r"\d{4}", p.text)]
+        if _BETWEEN_THOSE.search(sentence) and len(years) >= 2:
+            first, last = years[0], years[-1]
+            self.between = (first, last)
+            self.carry = ctx.Period(0, 0, f"{first.text}..{last.text}", last.year)
+            return
         m = _SAME_SPAN.search(sentence)
         if m is None:
             return
@@ -286,7 +300,11 @@ def _sentence_claims(
             and (carry.said or re.fullmatch(r"\d{4}-\d\d", carry.text) is not None)
             and not scene.carry_used  # "$36.3 million in January 2022. … to $4.4 million"
         )
-        if period is None and carry is not None and dated_statement and measure in _ANNUAL:
+        if period is None and scene.between is not None:  # "tripled between those years,
+            role = _role(sentence, q.start)  # from 7,600 USD to more than 24,000 USD"
+            first, last = scene.between
+            period = first if role == "from" else last if role == "to" else carry
+        elif period is None and carry is not None and dated_statement and measure in _ANNUAL:
             assert carry.year is not None
             year = carry.year - 1  # "During a March 2021 visit … trade reaching $107 billion"
             period = ctx.Period(0, 0, str(year), year)
@@ -553,10 +571,10 @@ def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
 
 
 def _role(sentence: str, start: int) -> str | None:
-    before = sentence[max(0, start - 12) : start].lower()
+    before = sentence[max(0, start - 20) : start].lower()
     if re.search(r"\bfrom\s(?:about\s|around\s)?$", before):
         return "from"
-    if re.search(r"\bto\s(?:about\s|around\s)?$", before):
+    if re.search(r"\bto\s(?:about\s|around\s|more\sthan\s|over\s|nearly\s|almost\s)?$", before):
         return "to"
     return None
 
