@@ -203,6 +203,12 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
          "between those years, from $500 to more than $1,000.",
          [(40e6, "USD", 2015), (90e6, "USD", 2020), (2, "times", 2020), (500, "USD", 2015),
           (1000, "USD", 2020)]),
+        # "…, after X in 2019-20": the next sentence is of the sentence's own year, not of the
+        # one it came after
+        ("In FY 2020-21 Kenya sold 5,000 tonnes, up 4%, after 4,800 tonnes worth USD 1,200.5 "
+         "million in 2019-20. Black tea made up 80% of it.",
+         [(5000, "t", 2021), (4, "percent", 2021), (4800, "t", 2020), (1200.5e6, "USD", 2020),
+          (80, "percent", 2021)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -135,7 +135,7 @@ def extract_claims(
                     if not budget.take_claim():
                         return
                     yield claim
-                scene.advance(claims, found, named)
+                scene.advance(claims, found, named, sentence)
 
 
 def extract_text(text: str, *, name: str = "text", budget: Budget | None = None) -> list[Claim]:
@@ -176,6 +176,11 @@ _MONTH_ON_MONTH: Final = re.compile(
 _BETWEEN_THOSE: Final = re.compile(
     r"\b(?:between|over|in)\s(?:those|these|the)\s(?:two\s)?(?:years|dates)\b", re.I
 )
+_AFTER_FIGURE: Final = re.compile(
+    r"\bafter\s(?:a\s|the\s)?(?:record\s)?(?:about\s|around\s|some\s)?(?:US\$|USD\s|[$€¥£₽])?"
+    r"\s?\d[\d.,]*\s?(?:[^,;]|(?<=\d),(?=\d)){0,60}?\s(?:in|of)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
 # A span named again by its length: "over the same ten months", "those five months".
 _SAME_SPAN: Final = re.compile(
     rf"\b(?:the\ssame|those|these)\s(?:(?P<n>{'|'.join(ctx.COUNT_WORDS)}|\d{{1,2}})\smonths|"
@@ -200,12 +205,24 @@ class _Scene:
     last_data: list[ctx.Period] = field(default_factory=list)  # the sentence before's periods
     between: tuple[ctx.Period, ctx.Period] | None = None  # "between those years"
 
-    def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
+    def advance(
+        self,
+        claims: list[Claim],
+        found: list[ctx.Period],
+        named: list[ctx.Actor],
+        sentence: str = "",
+    ) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
         dated = [p for p in found if p.year and not p.comparison]
         # the data's period, not the date it was said on ("said on 20 January 2022 that …
         # December 2021 …": the next sentence speaks of December 2021)
         data = [p for p in dated if not p.said]
+        # nor the year of what came before ("In FY 2021-22 India exported …, after 11,49,510
+        # MT in 2020-21. Frozen shrimp …": the next sentence is of 2021-22)
+        data = [
+            p for p in data
+            if p is data[0] or not _AFTER_FIGURE.search(sentence[max(0, p.start - 80) : p.start])
+        ]  # fmt: skip
         # a period some figure was dated by, over a date nothing was measured in ("… 40% more
         # than a year before, the office said at the end of March 2011")
         used = [p for p in data if any(c.year_stated and c.period == p.text for c in claims)]
