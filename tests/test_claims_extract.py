@@ -209,6 +209,10 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
          "million in 2019-20. Black tea made up 80% of it.",
          [(5000, "t", 2021), (4, "percent", 2021), (4800, "t", 2020), (1200.5e6, "USD", 2020),
           (80, "percent", 2021)]),
+        # "a 12-percent rise"; a bare "420 thousand target" is not "420 thousand t(onnes)"
+        ("In 2022 sales showed a 12-percent rise.", [(12, "percent", 2022)]),
+        ("In 2022 output averaged 410 thousand barrels per day, short of the 420 thousand target.",
+         [(410e3, "b/d", 2022), (420e3, "b/d", 2022)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -102,7 +102,7 @@ _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORE
 _PERCENT = re.compile(
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|(?(btw)and|(?!x)x))\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|pct\b|pc\b|percentage points?\b|basis[- ]points?\b)",
+    r"[\s-]?(?P<u>%|percent\b|per cent\b|pct\b|pc\b|percentage points?\b|basis[- ]points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -217,7 +217,8 @@ _BARE_RATE = re.compile(
     r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4}|\d{1,3}(?=\s(?:to|per|against)\s(?:the\s|one\s)?"
     r"(?:US\s|U\.S\.\s)?dollar))(?![\d.,]|\s?(?:%|percent|per cent))"
 )
-_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUMW})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
+_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUMW})\s({_SCALE})"
+                          rf"(?!\s?(?:(?:{_PHYS})(?![\w/])|{_CURWORD}))",
                           re.IGNORECASE)  # fmt: skip
 
 
