@@ -213,6 +213,9 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
         ("In 2022 sales showed a 12-percent rise.", [(12, "percent", 2022)]),
         ("In 2022 output averaged 410 thousand barrels per day, short of the 420 thousand target.",
          [(410e3, "b/d", 2022), (420e3, "b/d", 2022)]),
+        # figures qualified "in quantity and … in value" share the period written after both
+        ("Shipments rose 12% in quantity and 9% in value terms in FY 2021-22.",
+         [(12, "percent", 2022), (9, "percent", 2022)]),
         # a month that dated a figure is data: the next sentence's flows are of that month's
         # year, not of the year before (which a month-dated statement would mean)
         ("Chile exported $50 million of wine in March 2022, up 10%. Exports to Peru rose to "

@@ -399,6 +399,8 @@ _CHANGE_TO: Final = re.compile(
 # "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
 _CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$", re.I)
 _GROUP_GLUE: Final = re.compile(
+    # "rose 74% in quantity and 55% in dollar terms in FY 2022-23": what each figure measures
+    r"[\s,()]*(?:(?:in|by)\s(?:quantity|volume|value|weight|dollars|[a-z]+\sterms)[\s,]+)?"
     r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?(?:[A-Z][\w.’'-]*\s?){0,3}"
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )
