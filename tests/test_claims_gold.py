@@ -100,7 +100,7 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout7.csv", 0.92),
         ("claims_heldout8.csv", 0.88),
         ("claims_heldout9.csv", 0.83),
-        ("claims_heldout10.csv", 0.75),
+        ("claims_heldout10.csv", 0.95),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:

@@ -37,10 +37,18 @@ _PERIODS: Final = re.compile(
     rf"|(?P<since>since\s(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?P<s1>{_YEAR})(?![’']s))"
     rf"|(?P<decade>\b(?:the\s)?(?P<dd>(?:19|20)\d0)s\b)"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
+    # "the fiscal year that ended on 30 June 2019", "the year to June 2023": twelve months
+    rf"|(?P<yearto>\b(?:(?:fiscal|financial)\s)?(?:year|twelve\smonths|12\smonths)\s(?:that\s)?"
+    rf"(?:ended|ending|to|through)\s(?:on\s)?(?:\d{{1,2}}\s)?(?P<te>{_MONTH})\s(?:\d{{1,2}},\s)?"
+    rf"(?P<ty>{_YEAR}))"
     rf"|(?P<span>(?:between\s)?\b(?:\d{{1,2}}\s)?(?P<a1>{_MONTH})\s(?P<ay>{_YEAR})\s?"
     rf"(?:-|–|—|to|through|and)\s?(?:\d{{1,2}}\s)?(?P<a2>{_MONTH})\s(?P<by>{_YEAR}))"
-    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b"
+    r"|(?P<fiscal>\bFY\s?(?P<fy2>\d{2}|(?:19|20)\d\d)\b(?![-–/]\d)"
     rf"|\b(?:financial|fiscal)\s(?:year\s)?(?P<fy4>{_YEAR})\b(?![-–/]\d))"
+    # "July-April of fiscal 2022-23": months of a split year, from the first year's July
+    rf"|(?P<fmonths>\b(?P<f1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<f2>{_MONTH})\s(?:of\s)?"
+    rf"(?:(?:the\s)?(?:fiscal|financial)\s(?:year\s)?|FY\s?)?(?P<fa>{_YEAR})\s?[-–/]\s?"
+    rf"(?P<fb>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
@@ -52,7 +60,7 @@ _PERIODS: Final = re.compile(
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
     rf"(?!\s?(?:-|–|—|to|through)\s?{_FULL_MONTH})(?!\s(?:\d{{1,2}},?\s)?(?:of\s)?{_YEAR}))"
-    rf"|(?P<fy>(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
+    rf"|(?P<fy>(?:\b(?:FY|MY)\s?|\bmarketing\syear\s)?(?P<y1>{_YEAR})\s?[-–/]\s?(?P<y2>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<year>(?<![\d.,$¥€])\b{_YEAR}\b(?![.,]\d|\s?(?:%|percent|bcm|billion|million)))",
     re.IGNORECASE,
 )
@@ -64,7 +72,9 @@ _BIND_AFTER: Final = re.compile(
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
 _BIND_AFTER_PHRASE: Final = re.compile(
-    r"^\s(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)(?:[A-Za-z'’-]+,?\s){1,5}"
+    # "$2.81 billion, exported in 2019": a participle after a comma too
+    r"^(?:\s|,\s(?=[a-z]+ed\s))(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)"
+    r"(?:[A-Za-z'’-]+,?\s){1,5}"
     r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s|its\s|their\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
@@ -74,9 +84,11 @@ _COMPARISON_BEFORE: Final = re.compile(
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?)?$",
     re.IGNORECASE,
 )
+# "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
 _CHANGE_ON: Final = re.compile(
-    r"\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?[\d.,]+\s?"
-    r"(?:%|percent|per cent)\s(?:on|over)\s$",
+    r"(?:\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?)?[\d.,]+\s?"
+    r"(?:%|percent|per cent)\s(?:on|over)\s(?:the\s(?:same\s(?:quarter|period|months?)\s"
+    r"(?:of|in)\s)?)?$",
     re.IGNORECASE,
 )
 _OF_FIGURE: Final = re.compile(
@@ -103,7 +115,11 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
     r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?[\d.,]+\s?(?:[a-zA-Z%/]+\s){0,5}(?:and\s[^,;]{0,40})?"
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?"
+    # "than the 13,69,264 tonnes, worth $7,759.58 million, of 2021-22": the value beside it
+    r"(?:(?:[a-zA-Z%/]+\s){0,5}|(?:[a-zA-Z%/]+\s){0,4}[a-zA-Z%/]+,?\sworth\s"
+    r"(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+)?,?\s)"
+    r"(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
     re.IGNORECASE,
 )
@@ -129,6 +145,23 @@ def months_period(year: int, first: int, last: int) -> str:
     if first == last:
         return f"{year}-{first:02d}"
     return f"{year}-{first:02d}..{year}-{last:02d}"
+
+
+COUNT_WORDS: Final = _ORDINAL_COUNT | {"twelve": 12}
+
+
+def month_count(period: str) -> int | None:
+    """How many months a period text spans: "2022-07..2023-04" 10, "2023-Q1" 3, "2023" 12."""
+    if re.fullmatch(_YEAR, period):
+        return 12
+    if re.fullmatch(rf"{_YEAR}-Q[1-4]", period):
+        return 3
+    if re.fullmatch(rf"{_YEAR}-\d\d", period):
+        return 1
+    m = re.fullmatch(r"(\d{4})-(\d\d)\.\.(\d{4})-(\d\d)", period)
+    if m is None:
+        return None
+    return (int(m[3]) - int(m[1])) * 12 + int(m[4]) - int(m[2]) + 1
 
 
 def is_partial(period: str | None) -> bool:
@@ -173,6 +206,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{first}..{first + 9}", first + 9)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
+        elif m["yearto"]:  # twelve months to the end of a month: 2018-07..2019-06
+            ended, last = int(m["ty"]), _month(m["te"])
+            text = str(ended) if last == 12 else f"{ended - 1}-{last + 1:02d}..{ended}-{last:02d}"
+            p = Period(m.start(), m.end(), text, ended)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
             digits = m["fy2"] or m["fy4"]
             fy = int(digits) if len(digits) == 4 else 2000 + int(digits)
@@ -181,6 +218,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             ay, by = int(m["ay"]), int(m["by"])
             text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"
             p = Period(m.start(), m.end(), text, by)
+        elif m["fmonths"]:
+            fy_start = int(m["fa"])
+            fy_end = int(m["fb"]) if len(m["fb"]) == 4 else fy_start // 100 * 100 + int(m["fb"])
+            first, last = _month(m["f1"]), _month(m["f2"])
+            start_year = fy_start if first > last or fy_start == fy_end else fy_end
+            text = f"{start_year}-{first:02d}..{fy_end}-{last:02d}"
+            p = Period(m.start(), m.end(), text, fy_end)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None
@@ -229,8 +273,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
-        if _CHANGE_ON.search(sentence[max(0, m.start() - 24) : m.start()]):
+        if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]):
             continue  # "up 74% on 2021": the base of a change, the period of no figure
+        if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
+            continue  # "under the 2016 hydrocarbons code": a law's name, not a period
         same = re.search(
             r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
         )
@@ -253,6 +299,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
             or _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
+            # "had fallen by a third since fighting began in December 2013": the start of a
+            # change that runs to the time of the statement
+            or _SINCE_CLAUSE.search(sentence[max(0, m.start() - 50) : m.start()])
         )  # fmt: skip
         if comparison and not p.comparison:
             p = Period(p.start, p.end, p.text, p.year, comparison=True, base=base)
@@ -264,6 +313,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
     return found
 
 
+_NAMED_BY_YEAR: Final = re.compile(
+    r"(?!\s(?:finance|budget|appropriations?|fiscal)\b)"  # a budget law is of its year
+    r"(?:\s[\w-]+){0,2}\s(?:code|law|act|decree|treaty|accord|constitution|charter)\b",
+    re.I,
+)
+_SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
 _MONTH_LEAD: Final = re.compile(
     r"\b(?:in|by|since|during|until|for|on|of|early|mid-?|late|end-?)\s?(?:\d{1,2}\s)?$", re.I
 )
@@ -339,7 +394,11 @@ def bind_period(
     if before:
         return before[-1]
     after = [p for p in found if p.start >= end and not p.comparison]
-    if after and not any(end <= s and e <= after[0].start for s, e in others):
+    if (
+        after
+        and not any(end <= s and e <= after[0].start for s, e in others)
+        and ";" not in sentence[end : after[0].start]  # "six percent; in 2019 trade was"
+    ):
         return after[0]
     return None
 

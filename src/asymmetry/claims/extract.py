@@ -126,6 +126,7 @@ def extract_claims(
                 if budget.out_of_time():
                     return
                 named = ctx.actors(sentence)
+                scene.recall(sentence)
                 found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
@@ -134,7 +135,7 @@ def extract_claims(
                     if not budget.take_claim():
                         return
                     yield claim
-                scene.advance(claims, found, named)
+                scene.advance(claims, found, named, sentence)
 
 
 def extract_text(text: str, *, name: str = "text", budget: Budget | None = None) -> list[Claim]:
@@ -167,6 +168,25 @@ _DATE_LINE: Final = re.compile(
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_MONTH_ON_MONTH: Final = re.compile(
+    r"\b(?:the\s)?(?:month|previous\smonth)\s(?:before|earlier)\b|\bthe\sprevious\smonth\b|"
+    r"\bmonth[- ]on[- ]month\b|\bm/m\b",
+    re.IGNORECASE,
+)
+_BETWEEN_THOSE: Final = re.compile(
+    r"\b(?:between|over|in)\s(?:those|these|the)\s(?:two\s)?(?:years|dates)\b", re.I
+)
+_AFTER_FIGURE: Final = re.compile(
+    r"\bafter\s(?:a\s|the\s)?(?:record\s)?(?:about\s|around\s|some\s)?(?:US\$|USD\s|[$€¥£₽])?"
+    r"\s?\d[\d.,]*\s?(?:[^,;]|(?<=\d),(?=\d)){0,60}?\s(?:in|of)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
+# A span named again by its length: "over the same ten months", "those five months".
+_SAME_SPAN: Final = re.compile(
+    rf"\b(?:the\ssame|those|these)\s(?:(?P<n>{'|'.join(ctx.COUNT_WORDS)}|\d{{1,2}})\smonths|"
+    r"period|half[- ]year|quarter)\b",
+    re.IGNORECASE,
+)
 _TOTAL: Final = re.compile(r"\b(?:total|overall|all|world|global)\b", re.IGNORECASE)
 
 
@@ -179,16 +199,66 @@ class _Scene:
     carry: ctx.Period | None = None  # the period the paragraph last talked about
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
+    spans: list[ctx.Period] = field(default_factory=list)  # the data periods said so far
+    carry_used: bool = False  # the carried period dated a figure: data, not a statement's date
+    monthly: bool = False  # the paragraph compares months with the month before
+    last_data: list[ctx.Period] = field(default_factory=list)  # the sentence before's periods
+    between: tuple[ctx.Period, ctx.Period] | None = None  # "between those years"
 
-    def advance(self, claims: list[Claim], found: list[ctx.Period], named: list[ctx.Actor]) -> None:
+    def advance(
+        self,
+        claims: list[Claim],
+        found: list[ctx.Period],
+        named: list[ctx.Actor],
+        sentence: str = "",
+    ) -> None:
         self.price = next((c.unit for c in reversed(claims) if " per " in c.unit), None)
         dated = [p for p in found if p.year and not p.comparison]
         # the data's period, not the date it was said on ("said on 20 January 2022 that …
         # December 2021 …": the next sentence speaks of December 2021)
         data = [p for p in dated if not p.said]
-        self.carry = (data or dated)[-1] if dated else self.carry
+        # nor the year of what came before ("In FY 2021-22 India exported …, after 11,49,510
+        # MT in 2020-21. Frozen shrimp …": the next sentence is of 2021-22)
+        data = [
+            p for p in data
+            if p is data[0] or not _AFTER_FIGURE.search(sentence[max(0, p.start - 80) : p.start])
+        ]  # fmt: skip
+        # a period some figure was dated by, over a date nothing was measured in ("… 40% more
+        # than a year before, the office said at the end of March 2011")
+        used = [p for p in data if any(c.year_stated and c.period == p.text for c in claims)]
+        self.carry = (used or data or dated)[-1] if dated else self.carry
+        self.carry_used = bool(used) and self.carry is used[-1]
+        self.spans += [p for p in data if ctx.month_count(p.text)]
+        self.last_data = data
+        self.monthly = self.monthly or bool(claims and _MONTH_ON_MONTH.search(claims[0].sentence))
         self.people = named or self.people
         self.named_so_far.update(a.code for a in named)
+
+    def recall(self, sentence: str) -> None:
+        """ "Over the same ten months", "those five months": the paragraph's earlier span of
+        that length, not the month the sentence before ended on. "Between those years": the
+        first and last years the sentence before gave."""
+        self.between = None
+        years = [p for p in self.last_data if p.year and re.fullmatch(r"\d{4}", p.text)]
+        if _BETWEEN_THOSE.search(sentence) and len(years) >= 2:
+            first, last = years[0], years[-1]
+            self.between = (first, last)
+            self.carry = ctx.Period(0, 0, f"{first.text}..{last.text}", last.year)
+            return
+        m = _SAME_SPAN.search(sentence)
+        if m is None:
+            return
+        n = (m["n"] or "").lower()
+        word = m[0].lower()
+        months = (
+            (int(n) if n.isdigit() else ctx.COUNT_WORDS[n]) if n
+            else 3 if word.endswith("quarter") else 6 if "half" in word else None
+        )  # fmt: skip
+        for p in reversed(self.spans):
+            count = ctx.month_count(p.text)
+            if count and count > 1 and (months is None or count == months):
+                self.carry = p
+                return
 
     def main_actor(self, *, besides: Iterable[str]) -> str | None:
         """The actor the document has named most, other than ``besides``."""
@@ -227,8 +297,10 @@ def _sentence_claims(
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
-        measures.append(_first_specific(q.unit, after, before, sentence))
+        rated = _RATING.match(after) and re.search(r"\b(?:tonne|ton)$", sentence[q.start : q.end])
+        measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
     bound = _periods_of(sentence, quantities, found, measures)
+    bases = set() if scene.monthly else _change_bases(sentence, quantities)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
@@ -243,8 +315,13 @@ def _sentence_claims(
             and carry.year is not None
             and ctx.is_partial(carry.text)
             and (carry.said or re.fullmatch(r"\d{4}-\d\d", carry.text) is not None)
+            and not scene.carry_used  # "$36.3 million in January 2022. … to $4.4 million"
         )
-        if period is None and carry is not None and dated_statement and measure in _ANNUAL:
+        if period is None and scene.between is not None:  # "tripled between those years,
+            role = _role(sentence, q.start)  # from 7,600 USD to more than 24,000 USD"
+            first, last = scene.between
+            period = first if role == "from" else last if role == "to" else carry
+        elif period is None and carry is not None and dated_statement and measure in _ANNUAL:
             assert carry.year is not None
             year = carry.year - 1  # "During a March 2021 visit … trade reaching $107 billion"
             period = ctx.Period(0, 0, str(year), year)
@@ -254,7 +331,11 @@ def _sentence_claims(
             and carry is not None
             and (measure not in _TIMELESS or (measure == "quantity" and q.unit in _VOLUMES))
         ):
-            period = ctx.Period(0, 0, str(carry.year), carry.year)
+            carried = carry.year
+            if i in bases and carried is not None:  # "rose 20% to $4.4 million from $1.4 million"
+                carried -= 1
+                year_note = f"the base of a change in {carry.text}: a year before, {carried}"
+            period = ctx.Period(0, 0, str(carried), carried)
         now = scene.published and _NOW.search(before[-40:])
         if now and (period is None or not _own_period(sentence, q, found)):
             period = ctx.Period(0, 0, str(scene.published), scene.published)
@@ -306,6 +387,9 @@ def _sentence_claims(
         )
 
 
+# "a 10 million tonne per annum mine": a singular unit before "per annum" is a compound
+# modifier, the rating of a plant, not a year's flow.
+_RATING: Final = re.compile(r"^[\s-](?:per[\s-]annum|a[\s-]year|per[\s-]year)\b", re.I)
 # "rose 27.3% to 52.6 Mt in H1 2023": a change takes the period of the level it reaches.
 _CHANGE_TO: Final = re.compile(
     r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"
@@ -315,6 +399,8 @@ _CHANGE_TO: Final = re.compile(
 # "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
 _CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$", re.I)
 _GROUP_GLUE: Final = re.compile(
+    # "rose 74% in quantity and 55% in dollar terms in FY 2022-23": what each figure measures
+    r"[\s,()]*(?:(?:in|by)\s(?:quantity|volume|value|weight|dollars|[a-z]+\sterms)[\s,]+)?"
     r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?(?:[A-Z][\w.’'-]*\s?){0,3}"
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )
@@ -328,6 +414,11 @@ _EARLIER: Final = re.compile(
 _REVISED: Final = re.compile(
     r"\b(?:forecast|estimate|projection|outlook|guidance|target)s?\b|\b(?:revised|cut|raised|"
     r"lowered|trimmed|upgraded|downgraded)\s(?:its|their|the)\b",
+    re.IGNORECASE,
+)
+# "1.2 Mt of shrimp worth $5 billion in 2022": a volume and its value, one period.
+_WORTH: Final = re.compile(
+    r",?\s(?:of\s[\w\s-]{1,40}?,?\s)?worth\s(?:a\srecord\s|about\s|around\s|some\s|nearly\s)?",
     re.IGNORECASE,
 )
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
@@ -374,6 +465,8 @@ def _periods_of(
             continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
         if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
+        elif not own[i] and own[i + 1] and _WORTH.fullmatch(gap(i)):
+            out[i], own[i] = out[i + 1], True  # "17,35,286 tonnes of seafood worth $8.09 bn in"
     for i in range(1, len(quantities)):  # "rising 12.5% in 2023 to 10.8 Mt from 9.6 Mt"
         head = sentence[spans[i - 1][1] : spans[i][0]]
         if (
@@ -401,7 +494,7 @@ def _periods_of(
         if (
             not own[i]
             and prev is not None
-            and re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", prev.text)
+            and _whole_year(prev.text)
             and (
                 (own[i - 1] and re.fullmatch(
                     r"\s+(?:in|during|for)\s(?:the\s)?(?:fiscal\s|financial\s)?(?:year\s)?"
@@ -442,6 +535,11 @@ def _periods_of(
             first, last = out[i + 1], out[i + 2]
             if first is not None and last is not None and first.text != last.text:
                 out[i] = ctx.Period(0, 0, f"{first.text}..{last.text}", last.year)
+    said = next((p for p in found if p.said), None)
+    for i in range(len(quantities)):  # "from just over 140,000 bpd at the time": when said
+        if said is not None and re.match(r"\s(?:at\sthe\stime|at\sthat\stime)\b",
+                                         sentence[spans[i][1] :]):  # fmt: skip
+            out[i] = said
     # parallel "from A to B": the roles of the first such pair carry their periods
     roles: dict[str, ctx.Period] = {}
     for i in range(len(quantities)):
@@ -451,6 +549,35 @@ def _periods_of(
         elif role and not own[i] and role in roles and len(roles) == 2:
             out[i] = roles[role]
     return out
+
+
+def _change_bases(sentence: str, quantities: list[Quantity]) -> set[int]:
+    """Figures that are the base of a change to the figure before ("rose 214.2% to $4.4
+    million from $1.4 million", "up 36.48 percent from $148.47 million"): a statistics
+    office's change is on the same period a year before. A revised forecast ("cut its
+    forecast to 30 Mt from 32 Mt") is not a change between periods."""
+    if _REVISED.search(sentence):
+        return set()
+    out = set()
+    for i in range(1, len(quantities)):
+        prev = quantities[i - 1]
+        gap = sentence[prev.end : quantities[i].start]
+        if not re.fullmatch(r",?\s(?:up\s|down\s)?from\s(?:about\s|around\s|some\s)?", gap):
+            continue
+        reached = re.search(r"\bto\s(?:a\s)?(?:record\s)?(?:about\s|around\s|some\s)?$",
+                            sentence[max(0, prev.start - 16) : prev.start])  # fmt: skip
+        if reached or prev.unit == "percent":
+            out.add(i)
+    return out
+
+
+def _whole_year(text: str) -> bool:
+    """A year, a fiscal year, or months that run into the next year ("2018-07..2019-06",
+    "July-April of fiscal 2021-22"): their base is the same span a year before."""
+    if re.fullmatch(r"(?:FY)?(?:19|20)\d\d(?:-(?:19|20)\d\d)?", text):
+        return True
+    m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)\.\.((?:19|20)\d\d)-(\d\d)", text)
+    return m is not None and m[1] != m[3]
 
 
 def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
@@ -463,10 +590,10 @@ def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
 
 
 def _role(sentence: str, start: int) -> str | None:
-    before = sentence[max(0, start - 12) : start].lower()
+    before = sentence[max(0, start - 20) : start].lower()
     if re.search(r"\bfrom\s(?:about\s|around\s)?$", before):
         return "from"
-    if re.search(r"\bto\s(?:about\s|around\s)?$", before):
+    if re.search(r"\bto\s(?:about\s|around\s|more\sthan\s|over\s|nearly\s|almost\s)?$", before):
         return "to"
     return None
 

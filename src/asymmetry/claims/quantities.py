@@ -50,6 +50,9 @@ _PHYSICAL: Final = {
     "cubic metres": ("m3", 1.0), "m3": ("m3", 1.0), "m³": ("m3", 1.0),
     "tonnes": ("t", 1.0), "tons": ("t", 1.0), "mt": ("t", 1e6), "barrels": ("bbl", 1.0),
     "metric tons": ("t", 1.0), "metric tonnes": ("t", 1.0),
+    # "600,000 bopd" (barrels of oil per day), "4.5 million cu m", "a 10 million tonne mine"
+    "bopd": ("b/d", 1.0), "cu m": ("m3", 1.0), "cu. m": ("m3", 1.0), "tonne": ("t", 1.0),
+    "metric tonne": ("t", 1.0), "metric ton": ("t", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
@@ -68,8 +71,13 @@ HEDGES: Final = (
 # A number is at most 18 digits before the point and 10 after, and is never read from the
 # middle of a longer digit run: without the guards, each start inside "99…9" (5,000 digits)
 # scans to the run's end and back, which makes reading a digit run quadratic.
+# Indian (lakh/crore) grouping writes the thousands in threes and the rest in pairs:
+# "17,35,286 tonnes" is 1,735,286 (Indian Standard IS 2:1960; MPEDA and most Indian
+# statistics); it is read first so that "35,286" is never read out of its middle.
 _NUM = (
-    r"(?<!\d)(?<!\d\.)(?:\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
+    r"(?<!\d)(?<!\d\.)(?<!\d,)"
+    r"(?:\d{1,2}(?:,\d\d){1,5},\d{3}(?!,\d)(?:\.\d{1,10})?"
+    r"|\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
     r"(?!\d|\.\d)"
 )
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
@@ -94,7 +102,7 @@ _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORE
 _PERCENT = re.compile(
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
     rf"(?:\s?(?:-|–|—|to|(?(btw)and|(?!x)x))\s?(?P<n2>{_NUMW}))?"
-    r"\s?(?P<u>%|percent\b|per cent\b|pct\b|pc\b|percentage points?\b|basis[- ]points?\b)",
+    r"[\s-]?(?P<u>%|percent\b|per cent\b|pct\b|pc\b|percentage points?\b|basis[- ]points?\b)",
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
@@ -166,9 +174,19 @@ def _span(lo: float, hi: float | None) -> tuple[float, float | None, float | Non
     )
 
 
+# The digits of a period word: "FY22", "H1", "Q3", the "19" of "2018-19".
+_PERIOD_DIGITS: Final = re.compile(r"(?:\bFY\s?|\b[HQ]|(?:19|20)\d\d\s?[-–/]\s?)$")
+
+
 def _year_led(m: re.Match[str], first: str) -> bool:
-    """A 'range' whose first end is a year ("in 2021 to 15.4 bcm") is not a range."""
-    return bool(m[first]) and re.fullmatch(r"(?:19|20)\d\d", m[first]) is not None
+    """A 'range' whose first end is a year ("in 2021 to 15.4 bcm") or the digits of a period
+    ("in FY22 to 183Mt", "in 2018-19 to 205 million tonnes") is not a range."""
+    if not m[first]:
+        return False
+    return (
+        re.fullmatch(r"(?:19|20)\d\d", m[first]) is not None
+        or _PERIOD_DIGITS.search(m.string, 0, m.start(first)) is not None
+    )
 
 
 def _reparse(pattern: re.Pattern[str], s: str, m: re.Match[str], second: str) -> re.Match[str]:
@@ -199,7 +217,8 @@ _BARE_RATE = re.compile(
     r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4}|\d{1,3}(?=\s(?:to|per|against)\s(?:the\s|one\s)?"
     r"(?:US\s|U\.S\.\s)?dollar))(?![\d.,]|\s?(?:%|percent|per cent))"
 )
-_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUM})\s({_SCALE})(?!\s?(?:{_PHYS}|{_CURWORD}))",
+_BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUMW})\s({_SCALE})"
+                          rf"(?!\s?(?:(?:{_PHYS})(?![\w/])|{_CURWORD}))",
                           re.IGNORECASE)  # fmt: skip
 
 
@@ -209,6 +228,13 @@ _BARE_BASE = re.compile(
     rf"just\s|nearly\s)?({_NUM})(?![\d.,]|\s?(?:%|percent|per cent|{_SCALE}|{_PHYS}|{_CURWORD})|"
     r"\s(?:to|and)\s\d)",
     re.IGNORECASE,
+)
+
+
+# "from 280,000 barrels per day in 2000 to 227,000 in 2005": the end of a change, in the unit
+# of its start.
+_BARE_TARGET = re.compile(
+    rf"\bto\s(?:about\s|around\s|some\s|just\s)?({_NUM})(?=\s(?:in|by)\s(?:19|20)\d\d\b)"
 )
 
 
@@ -240,6 +266,16 @@ def _bare_amounts(
             continue
         value = number(m[1]) * _scale(m[2])
         out.append(Quantity(m.start(), m.end(), value, before[-1].unit, decimals=_decimals(m[1])))
+    for m in _BARE_TARGET.finditer(sentence):  # "from 280,000 b/d in 2000 to 227,000 in 2005"
+        before = [q for q in physical if q.end <= m.start()]
+        if not before or not free(m.start(1), m.end(1)) or re.fullmatch(r"(?:19|20)\d\d", m[1]):
+            continue
+        if not re.fullmatch(r"[^;.]{0,40}", sentence[before[-1].end : m.start()]) or not re.search(
+            r"\bfrom\s(?:about\s|around\s|some\s)?$", sentence[: before[-1].start]
+        ):
+            continue
+        out.append(Quantity(m.start(1), m.end(1), number(m[1]), before[-1].unit,
+                            decimals=_decimals(m[1])))  # fmt: skip
     for m in _BARE_BASE.finditer(sentence):  # "740,000 barrels a day from 744,000 in September"
         before = [q for q in physical if q.end <= m.start()]
         if not before or not free(m.start(1), m.end(1)) or re.fullmatch(r"(?:19|20)\d\d", m[1]):
@@ -280,6 +316,8 @@ def _candidates(s: str) -> Iterator[Quantity]:
         if m["u"].lower() == "t" and not m["s"]:
             continue  # "11 mln t" is tonnes; a bare "5 t" is too ambiguous to read
         unit, factor = _PHYSICAL[m["u"].lower()]
+        if m["u"] == "MT":  # "31,213 MT": metric tonnes in capitals; "Mt" is million tonnes
+            unit, factor = "t", 1.0
         factor *= _scale(m["s"])
         n2 = number(m["n2"]) * factor if m["n2"] else None
         v, lo, hi = _span(number(m["n1"]) * factor, n2)
