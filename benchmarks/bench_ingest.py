@@ -120,10 +120,12 @@ def main() -> None:
         "",
         f"Where our time goes (median s): {breakdown}. `load` is the single streaming INSERT "
         "(CSV parse with `q` read as DOUBLE, country codes by list position, unit "
-        "conversion); `check` is the pair sums (`flow_pairs`) and one aggregate over the new "
-        "rows holding every row rule and the duplicate-key proof (one streaming pass: each "
-        "pair one contiguous run, products rising within it; the distinct count over all "
-        "keys runs only when that does not hold); `hash (in a thread)` is the file's sha256 "
+        "conversion); `check` is the pair sums (`flow_pairs`), one aggregate over the new "
+        "rows holding every row rule, and the duplicate-key proof (one streaming window over "
+        "a hash of each pair and the product: each pair one contiguous run, products rising "
+        "within it; the distinct count over all keys runs only when that does not hold; "
+        "1.44 s for the check before this proof, 0.60 s with it); `hash (in a thread)` is "
+        "the file's sha256 "
         "(provenance, idempotent re-ingest), computed beside the load, and `hash wait` what "
         "is left of it once the load is done.",
     ]
