@@ -133,7 +133,7 @@ async def wrk_group(
     output, _ = await process.communicate()
     line = next(x for x in output.decode().splitlines() if x.startswith("RESULT"))
     n, errors, p50, p95, p99, worst, duration = (float(v) for v in line.split()[1:])
-    return {"n": n, "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst,
+    return {"n": int(n), "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst,
             "rps": n / duration}  # fmt: skip
 
 
