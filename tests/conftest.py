@@ -49,10 +49,16 @@ def default_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def readonly_store(default_store_file: Path) -> Iterator[Store]:
-    """The default store opened read-only once for the session, for tests that only read:
-    what its memo keeps (the ICIO matrices, the network's LU factors) is computed once."""
-    store = asymmetry.open(default_store_file, read_only=True)
+def readonly_store(
+    default_store_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """A copy of the default store opened read-only once for the session, for tests that
+    only read: what its memo keeps (the ICIO matrices, the network's LU factors) is
+    computed once. A copy, because DuckDB refuses a writable open of a file this process
+    holds read-only (some tests open ``default_store_file`` writable)."""
+    path = tmp_path_factory.mktemp("readonly") / "store.duckdb"
+    shutil.copy(default_store_file, path)
+    store = asymmetry.open(path, read_only=True)
     yield store
     store.close()
 
