@@ -250,3 +250,33 @@ def test_tenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | 
 def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
     (p,) = ctx.periods(phrase)
     assert p.text == period and p.year == int(period[-7:-3] if ".." in period else period[-4:])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a month after the sentence's own month and "from" is the base of the change; the
+        # figures after it, and the next sentence, stay in the sentence's own period
+        ("Coffee exports fell 4% in May 2021 from May 2020, a drop of 300 tonnes, to 7,200 "
+         "tonnes, and 9% below May 2019. Second-quarter sales rose 2%.",
+         [(4, "percent", 2021), (300, "t", 2021), (7200, "t", 2021), (9, "percent", 2021),
+          (2, "percent", 2021)]),
+        # "after X in 2015" is the figure it follows on, not the period of the next one
+        ("Copper output rose 8% in 2016, with Mine A at 40,000 tonnes after 35,000 tonnes in "
+         "2015, and Mine B at 12,000 tonnes.",
+         [(8, "percent", 2016), (40000, "t", 2016), (35000, "t", 2015), (12000, "t", 2016)]),
+        # a record it follows on keeps its own clause: "that was 20% more than in 2010"
+        ("Sales rose 5% in 2012 after a record $3 billion in 2011 that was 20% more than in "
+         "2010.", [(5, "percent", 2012), (3e9, "USD", 2011), (20, "percent", 2011)]),
+        # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
+        ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
+         "took 8,000 barrels of crude a day, short of a 50-tonne target.",
+         [(12000, "b/d", 2019), (30000, "b/d", 2019), (8000, "b/d", 2019), (50, "t", 2019)]),
+    ],
+)  # fmt: skip
+def test_eleventh_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:
+    """Kinds of miss first seen in `claims_heldout11.csv`, on sentences written for the test."""
+    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
+    assert len(got) == len(expected), got
+    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
+        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)

@@ -80,7 +80,9 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
 _COMPARISON_BEFORE: Final = re.compile(
-    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against)\s(?:the\s)?"
+    # "25.9% below March 2021": the month a level is measured against
+    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
+    r"(?:the\s)?"
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?)?$",
     re.IGNORECASE,
 )
@@ -112,7 +114,9 @@ _RECORD_OF: Final = re.compile(r"\b(?:record|high|peak|low)\s(?:of|in)\s$", re.I
 # "slipped to 35.08 Mt in 2020 from 40.75 Mt in 2019": after the sentence's own period, a
 # figure introduced by from / against / compared with is the base it is compared to.
 _BASE_BEFORE: Final = re.compile(
+    # "232,248 tonnes, after 1.2 million tonnes in 2008": the figure it follows on
     r"\b(?:from|against|compared\s(?:with|to)|versus|up from|down from|than|beyond|above|below|"
+    r"after(?!\s(?:a|the|its)\s(?:new\s)?(?:record|high|peak))|"
     r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
     r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?"
@@ -293,6 +297,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
         )
         base = base or bool(own_base)
+        # "down 3.1% in March 2023 from March 2022": a period right after the sentence's own
+        # period and "from" is the base the change is measured on
+        base = base or bool(
+            found
+            and not found[-1].comparison
+            and _FROM_PERIOD.fullmatch(sentence[found[-1].end : m.start()])
+        )
         comparison = base or bool(
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 45) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
@@ -318,6 +329,7 @@ _NAMED_BY_YEAR: Final = re.compile(
     r"(?:\s[\w-]+){0,2}\s(?:code|law|act|decree|treaty|accord|constitution|charter)\b",
     re.I,
 )
+_FROM_PERIOD: Final = re.compile(r",?\s(?:from|over|on)\s(?:the\ssame\s\w+\sof\s)?")
 _SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
 _MONTH_LEAD: Final = re.compile(
     r"\b(?:in|by|since|during|until|for|on|of|early|mid-?|late|end-?)\s?(?:\d{1,2}\s)?$", re.I

@@ -53,6 +53,10 @@ _PHYSICAL: Final = {
     # "600,000 bopd" (barrels of oil per day), "4.5 million cu m", "a 10 million tonne mine"
     "bopd": ("b/d", 1.0), "cu m": ("m3", 1.0), "cu. m": ("m3", 1.0), "tonne": ("t", 1.0),
     "metric tonne": ("t", 1.0), "metric ton": ("t", 1.0),
+    # "200,000 bbl/d", "225,000 bbl/day", "110,000 barrels of crude per day"
+    "bbl/d": ("b/d", 1.0), "bbl/day": ("b/d", 1.0), "barrels of crude per day": ("b/d", 1.0),
+    "barrels of crude a day": ("b/d", 1.0), "barrels of crude oil per day": ("b/d", 1.0),
+    "barrels of crude oil a day": ("b/d", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
@@ -106,7 +110,9 @@ _PERCENT = re.compile(
     re.IGNORECASE,
 )
 _PHYSICAL_RE = re.compile(
-    rf"(?P<n1>{_NUMW})(?:{_DASH}(?P<n2>{_NUMW}))?\s?(?:(?P<s>{_SCALE})\s)?(?P<u>{_PHYS})(?![\w/])",
+    # "a 40-tonne target": a unit word joined by a hyphen
+    rf"(?P<n1>{_NUMW})(?:{_DASH}(?P<n2>{_NUMW}))?(?:\s|-(?=[a-z]{{3}}))?(?:(?P<s>{_SCALE})\s)?"
+    rf"(?P<u>{_PHYS})(?![\w/])",
     re.IGNORECASE,
 )
 _MULTIPLE = re.compile(
