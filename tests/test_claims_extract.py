@@ -268,6 +268,16 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
         # a record it follows on keeps its own clause: "that was 20% more than in 2010"
         ("Sales rose 5% in 2012 after a record $3 billion in 2011 that was 20% more than in "
          "2010.", [(5, "percent", 2012), (3e9, "USD", 2011), (20, "percent", 2011)]),
+        # a high the figure reaches is its own period, not a past extreme to compare with
+        ("Sales hit a ten-year high in 2021, and the average price rose 6% to $410 a tonne.",
+         [(6, "percent", 2021), (410, "USD per t", 2021)]),
+        # the date of a statement, then the data's own year later in the same clause
+        ("The ministry reported in March 2020 that the country had earned $2.1 billion from "
+         "cocoa sales in 2019.", [(2.1e9, "USD", 2019)]),
+        # "the following year" after a crop year; a goal "within three years" of a statement
+        ("Cocoa output fell 5% in the 2020/21 season and should rise 7% the following year. "
+         "In May 2017 the minister said exports could reach 900,000 tonnes within three years.",
+         [(5, "percent", 2021), (7, "percent", 2022), (900000, "t", 2020)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",

@@ -55,7 +55,11 @@ _PERIODS: Final = re.compile(
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
-    r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next)\s(?P<ru>year|month)\b(?!['’]s))"
+    r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next|the following)\s"
+    r"(?P<ru>year|month)\b(?!['’]s))"
+    # "could reach 400,000 b/d within five years", "shrink 15% over the next six years"
+    rf"|(?P<within>\b(?:within|in|over)\s(?:the\snext\s)?(?P<wn>{_COUNT}|\d{{1,2}})\syears\b"
+    r"(?!\s(?:ago|earlier|before|after|later|of)\b))"
     rf"|(?P<bmonths>\b(?P<b1>{_FULL_MONTH})\s?(?:-|–|—|to|through)\s?(?P<b2>{_FULL_MONTH})\b"
     rf"(?!\s(?:of\s)?{_YEAR}))"
     rf"|(?P<bmonth>\b(?P<bm>{_FULL_MONTH})(?:\s\d{{1,2}}(?!\d))?(?P<bpos>['’]s)?\b"
@@ -125,6 +129,12 @@ _BASE_BEFORE: Final = re.compile(
     r"(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+)?,?\s)"
     r"(?:and\s[^,;]{0,40})?"
     r"(?:in|of)\s(?:the\s)?$",
+    re.IGNORECASE,
+)
+# "volumes hit an 18-year high in 2024": the extreme is the figure's own period
+_REACHED_HIGH: Final = re.compile(
+    r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|set|sets|setting|at)\s(?:a|an|its)\s"
+    r"(?:[\w-]+\s){0,2}(?:record|high|peak|low)\s(?:of|in)\s$",
     re.IGNORECASE,
 )
 # "a marked reduction from the high point of $170 billion in 2010": a past extreme.
@@ -254,7 +264,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["rel"]:  # "last year" in a sentence whose year is known (a dated statement)
             if last_year is None:
                 continue
-            shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1}
+            shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the following": 1}
             # "that month" is of the year in play (a month back rarely crosses a year)
             month = m["ru"].lower() == "month"
             year = last_year + (0 if month else shift.get(m["rw"].lower(), 0))
@@ -263,6 +273,11 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
                 continue
             p = Period(m.start(), m.end(), str(year), year)
+        elif m["within"]:  # a goal N years ahead of the year in play: the year it is due
+            n = int(m["wn"]) if m["wn"].isdigit() else _ORDINAL_COUNT[m["wn"].lower()]
+            if last_year is None:
+                continue
+            p = Period(m.start(), m.end(), str(last_year + n), last_year + n)
         elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
             lead = sentence[max(0, m.start() - 12) : m.start()]
             if last_year is None or not _bare_month(m, lead):
@@ -309,7 +324,10 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
             or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
-            or _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
+            or (
+                _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
+                and not _REACHED_HIGH.search(sentence[max(0, m.start() - 50) : m.start()])
+            )
             # "had fallen by a third since fighting began in December 2013": the start of a
             # change that runs to the time of the statement
             or _SINCE_CLAUSE.search(sentence[max(0, m.start() - 50) : m.start()])
@@ -403,6 +421,16 @@ def bind_period(
     if after_only:
         return None
     before = [p for p in found if p.end <= start and not p.comparison]
+    if before and before[-1].said:
+        # "said in September 2019 that it had exported $4.6 billion' worth of rubber in 2018":
+        # the year written later in the same clause is the data's, the date the statement's
+        data = next((p for p in found if p.start >= end and not p.comparison), None)
+        if (
+            data is not None
+            and _SAME_CLAUSE.fullmatch(sentence[end : data.start])
+            and not any(end <= s and e <= data.start for s, e in others)
+        ):
+            return data
     if before:
         return before[-1]
     after = [p for p in found if p.start >= end and not p.comparison]
@@ -413,6 +441,13 @@ def bind_period(
     ):
         return after[0]
     return None
+
+
+# A few words with no clause break (no comma, semicolon or conjunction) up to "in"/"for"
+_SAME_CLAUSE: Final = re.compile(
+    r"['’]?(?:\s(?!(?:and|but|while|or|whereas|than|against|versus)\b)[\w'’-]+){1,6}\s(?:in|for|during)"
+    r"\s(?:the\s)?"
+)
 
 
 @dataclass(frozen=True, slots=True)
