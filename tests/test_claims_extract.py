@@ -278,6 +278,22 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
         ("Cocoa output fell 5% in the 2020/21 season and should rise 7% the following year. "
          "In May 2017 the minister said exports could reach 900,000 tonnes within three years.",
          [(5, "percent", 2021), (7, "percent", 2022), (900000, "t", 2020)]),
+        # money and the volume it was earned on share the base period written after both
+        ("By March 2021 growers had earned $50 million from 9,000 tonnes, against $20 million "
+         "from 4,000 tonnes in the same weeks of 2020.",
+         [(50e6, "USD", 2021), (9000, "t", 2021), (20e6, "USD", 2020), (4000, "t", 2020)]),
+        # a volume worth a value "the year before": both of the year before
+        ("Sales in 2019 were 60,000 tonnes worth $90 million, against 52,000 tonnes worth "
+         "$80 million the year before.",
+         [(60000, "t", 2019), (90e6, "USD", 2019), (52000, "t", 2018), (80e6, "USD", 2018)]),
+        # "double by", and "half, 40 per cent," named before its figure
+        ("In 2016 the minister said output should double by 2018. Almost half, 46 per cent, of "
+         "2016 sales went to Spain.",
+         [(2, "times", 2018), (0.5, "fraction", 2016), (46, "percent", 2016)]),
+        # "since <date>, when …": the when-clause's figure is of that date, the rest is not
+        ("Sales were 900 tonnes in June 2022, the lowest since March 2009, when they were 850 "
+         "tonnes, and 4% below May.",
+         [(900, "t", 2022), (850, "t", 2009), (4, "percent", 2022)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",

@@ -213,6 +213,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
     for m in _PERIODS.finditer(sentence):
         if m["range"]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
+        elif m["since"] and _WHEN_AFTER.match(sentence, m.end()):
+            # "the weakest month since January 2015, when exports were 1,457 tonnes": the
+            # "when" clause's figures are of that date, which dates nothing else
+            since_year = int(m["s1"])
+            named = re.search(_MONTH, m[0][6:], re.IGNORECASE)
+            text = months_period(since_year, *[_month(named[0])] * 2) if named else m["s1"]
+            p = Period(m.start(), m.end(), text, since_year, comparison=True)
         elif m["since"]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
         elif m["decade"]:  # "in the 2000s": the decade's span
@@ -348,6 +355,8 @@ _NAMED_BY_YEAR: Final = re.compile(
     re.I,
 )
 _FROM_PERIOD: Final = re.compile(r",?\s(?:from|over|on)\s(?:the\ssame\s\w+\sof\s)?")
+_WHEN_AFTER: Final = re.compile(r",?\swhen\b")
+_WHEN_GAP: Final = re.compile(r",?\swhen\s(?:[\w'’-]+\s){1,5}(?:only\s|about\s|around\s|some\s)?")
 _SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
 _MONTH_LEAD: Final = re.compile(
     r"\b(?:in|by|since|during|until|for|on|of|early|mid-?|late|end-?)\s?(?:\d{1,2}\s)?$", re.I
@@ -405,6 +414,9 @@ def bind_period(
     ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
         if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
+            return p
+    for p in found:  # "since January 2015, when exports were 1,457 tonnes"
+        if p.end <= start and p.year and _WHEN_GAP.fullmatch(sentence[p.end : start]):
             return p
     for p in found:  # the year of this figure alone: "2012's $108.3 billion"
         if p.end <= start and p.year and _ATTRIBUTIVE_GAP.fullmatch(sentence[p.end : start]):

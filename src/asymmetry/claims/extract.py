@@ -421,6 +421,10 @@ _WORTH: Final = re.compile(
     r",?\s(?:of\s[\w\s-]{1,40}?,?\s)?worth\s(?:a\srecord\s|about\s|around\s|some\s|nearly\s)?",
     re.IGNORECASE,
 )
+_MONEY_UNITS: Final = ("USD", "EUR", "CNY", "RUB", "GBP")
+_EARNED_FROM: Final = re.compile(
+    r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
+)
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
 _SAME_FIGURE: Final = re.compile(
     r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$",
@@ -461,11 +465,22 @@ def _periods_of(
         # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
         # to Japan, 22.8mn tonnes to China and 11.6mn tonnes to South Korea in 2022"
         base = out[i + 1] is not None and out[i + 1].comparison  # type: ignore[union-attr]
+        # "US$36 million from 8,800 tonnes in the same weeks of 2023": money and the volume
+        # it was earned on, one period
+        earned = quantities[i].unit in _MONEY_UNITS and quantities[i + 1].unit == "t"
+        if earned and not own[i] and own[i + 1] and _EARNED_FROM.fullmatch(gap(i)):
+            out[i], own[i] = out[i + 1], True
+            continue
         if base and re.search(r"\b(?:from|than|against|versus)\b", gap(i)):
             continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
         if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
-        elif not own[i] and own[i + 1] and _WORTH.fullmatch(gap(i)):
+        elif (
+            not own[i]
+            # "125,000 tonnes worth $683 million the year before": the value's year, a year back
+            and (own[i + 1] or _EARLIER.match(sentence[spans[i + 1][1] :]))
+            and _WORTH.fullmatch(gap(i))
+        ):
             out[i], own[i] = out[i + 1], True  # "17,35,286 tonnes of seafood worth $8.09 bn in"
     for i in range(1, len(quantities)):  # "rising 12.5% in 2023 to 10.8 Mt from 9.6 Mt"
         head = sentence[spans[i - 1][1] : spans[i][0]]

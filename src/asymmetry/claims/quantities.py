@@ -120,11 +120,16 @@ _MULTIPLE = re.compile(
     # "2.6 times to $6.75 billion", "nine times greater"; not "three times a year"
     rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?!\s(?:a|per|each|every|in\s(?:a|one))\s)"
     r"|\b(?P<v>doubled|tripled|quadrupled|halved|twice(?=\s(?:the|as|that|its|what))|"
-    r"double(?=\s(?:the|its|that|what|their)))\b"
+    # "should probably double by the end of 2015": a forecast of twice the level
+    r"double(?=\s(?:the|its|that|what|their|by|within)\b))\b"
     rf"|\b(?P<h>{_NUM}|{_WORDNUM}) and a half times\b",
     re.IGNORECASE,
 )
-_HALF = re.compile(r"\bhalf(?=\s(?:the|of|its|their|that|what)\b)", re.IGNORECASE)
+# "half of the exports", "almost half, 49 per cent, of": a share named before its figure
+_HALF = re.compile(
+    r"\bhalf(?=\s(?:the|of|its|their|that|what)\b|,\s(?:some\s|about\s)?\d[\d.]*\s?(?:%|per))",
+    re.IGNORECASE,
+)
 _FRACTION = re.compile(
     rf"\b(?P<k>a|an|one|{_WORDNUM})[-\s](?P<d>{'|'.join(_FRACTIONS)})\b(?!\s(?:century|decade))",
     re.IGNORECASE,
