@@ -294,6 +294,13 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
         ("Sales were 900 tonnes in June 2022, the lowest since March 2009, when they were 850 "
          "tonnes, and 4% below May.",
          [(900, "t", 2022), (850, "t", 2009), (4, "percent", 2022)]),
+        # a year after a hyphenated adjective: "of the same month of drought-hit 2019"
+        ("Sales reached 40 tonnes in May 2021, against the 31 tonnes of the same month of "
+         "drought-hit 2019.", [(40, "t", 2021), (31, "t", 2019)]),
+        # a part year on "a year earlier": "rose to X from Y" has Y of the year before
+        ("Sales rose 20% in January-April 2018 on a year earlier, and volume climbed to "
+         "6,000 tonnes from 5,000 tonnes.", [(20, "percent", 2018), (6000, "t", 2018),
+                                             (5000, "t", 2017)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",
@@ -306,3 +313,14 @@ def test_eleventh_held_out_kinds(text: str, expected: list[tuple[float, str, int
     assert len(got) == len(expected), got
     for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
         assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The minister said in mid-February 2018 that sales grew.",
+     "Sales grew, the minister said at the end of September 2013."],
+)  # fmt: skip
+def test_statement_dates_with_part_of_month_are_said(sentence: str) -> None:
+    """ "said in mid-February 2018" dates a statement, which yields to its data's own year."""
+    (p,) = ctx.periods(sentence)
+    assert p.said

@@ -79,7 +79,9 @@ _BIND_AFTER_PHRASE: Final = re.compile(
     # "$2.81 billion, exported in 2019": a participle after a comma too
     r"^(?:\s|,\s(?=[a-z]+ed\s))(?!(?:and|but|while|or|whereas|versus|against|from|than)\b)"
     r"(?:[A-Za-z'’-]+,?\s){1,5}"
-    r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s|its\s|their\s)?$"
+    # "the 7.694 tonnes of the same quarter of record-breaking 2022"
+    r"(?:in|during|for|of|as of|at the end of|by|on(?:\s\d{1,2})?)\s(?:the\s|its\s|their\s)?"
+    r"(?:[a-z]+-[a-z]+\s)?$"
 )
 # A year that is a comparison's base, not the period of what follows: "43.9% more than in
 # 2021", "compared with 2021", "the 2020 level".
@@ -377,7 +379,9 @@ def _bare_month(m: re.Match[str], before: str) -> bool:
 # "reported in January 2024 that", "said on 1 March 2023": the date of a statement.
 _SAID_BEFORE: Final = re.compile(
     r"\b(?:said|says|reported|announced|stated|told\s[\w\s]{1,20}?|noted|published|released|"
-    r"showed|wrote|declared|Speaking)\s(?:on|in)\s(?:\d{1,2}\s)?$",
+    # "said in mid-February 2018", "said at the end of September 2013"
+    r"showed|wrote|declared|Speaking)\s(?:on|in|at\sthe\s(?:end|start|beginning)\sof)\s"
+    r"(?:(?:early|mid-?|late)\s?)?(?:\d{1,2}\s)?$",
     re.IGNORECASE,
 )
 _WHOLE_YEAR: Final = re.compile(r"\bfull[- ]year\b|\bannual\b|\bthe whole year\b", re.I)

@@ -421,6 +421,7 @@ _WORTH: Final = re.compile(
     r",?\s(?:of\s[\w\s-]{1,40}?,?\s)?worth\s(?:a\srecord\s|about\s|around\s|some\s|nearly\s)?",
     re.IGNORECASE,
 )
+_A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _MONEY_UNITS: Final = ("USD", "EUR", "CNY", "RUB", "GBP")
 _EARNED_FROM: Final = re.compile(
     r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
@@ -509,7 +510,9 @@ def _periods_of(
         if (
             not own[i]
             and prev is not None
-            and _whole_year(prev.text)
+            # "up 50% in January-May 2021 on a year earlier, … rose to 1.39 Mt from 1.17 Mt":
+            # a part year's base is the same part of the year before when the sentence says so
+            and (_whole_year(prev.text) or _A_YEAR_BACK.search(sentence) is not None)
             and (
                 (own[i - 1] and re.fullmatch(
                     r"\s+(?:in|during|for)\s(?:the\s)?(?:fiscal\s|financial\s)?(?:year\s)?"
