@@ -301,6 +301,12 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
         ("Sales rose 20% in January-April 2018 on a year earlier, and volume climbed to "
          "6,000 tonnes from 5,000 tonnes.", [(20, "percent", 2018), (6000, "t", 2018),
                                              (5000, "t", 2017)]),
+        # "from a peak of A in 1990 to only B in 2020, while C fell from D to E": the parallel
+        # pair takes the first pair's periods
+        ("Output fell from a peak of 90,000 b/d in 1990 to only 30,000 b/d in 2020, while its "
+         "share of exports dropped from 60% to 20%.",
+         [(90000, "b/d", 1990), (30000, "b/d", 2020), (60, "percent", 1990),
+          (20, "percent", 2020)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",

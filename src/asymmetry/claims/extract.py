@@ -608,10 +608,13 @@ def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:
 
 
 def _role(sentence: str, start: int) -> str | None:
-    before = sentence[max(0, start - 20) : start].lower()
-    if re.search(r"\bfrom\s(?:about\s|around\s)?$", before):
+    before = sentence[max(0, start - 30) : start].lower()
+    # "from a peak of 185,000 b/d in 1985 to only 69,000 b/d in 2018"
+    if re.search(r"\bfrom\s(?:about\s|around\s|(?:a|the|its)\s(?:peak|high|record)\sof\s)?$",
+                 before):  # fmt: skip
         return "from"
-    if re.search(r"\bto\s(?:about\s|around\s|more\sthan\s|over\s|nearly\s|almost\s)?$", before):
+    if re.search(r"\bto\s(?:about\s|around\s|more\sthan\s|over\s|nearly\s|almost\s|only\s|"
+                 r"just\s)?$", before):  # fmt: skip
         return "to"
     return None
 
