@@ -307,6 +307,9 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
          "share of exports dropped from 60% to 20%.",
          [(90000, "b/d", 1990), (30000, "b/d", 2020), (60, "percent", 1990),
           (20, "percent", 2020)]),
+        # "between A and B" of a physical unit is a range, read at its middle
+        ("In 2011 new wells could each add between 20,000 and 40,000 bpd.",
+         [(30000, "b/d", 2011)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",

@@ -111,7 +111,9 @@ _PERCENT = re.compile(
 )
 _PHYSICAL_RE = re.compile(
     # "a 40-tonne target": a unit word joined by a hyphen
-    rf"(?P<n1>{_NUMW})(?:{_DASH}(?P<n2>{_NUMW}))?(?:\s|-(?=[a-z]{{3}}))?(?:(?P<s>{_SCALE})\s)?"
+    # "between 20,000 and 40,000 bpd" is a range, as for money and percentages
+    rf"(?P<btw>between\s)?(?P<n1>{_NUMW})(?:(?(btw){_AND}|{_DASH})(?P<n2>{_NUMW}))?"
+    rf"(?:\s|-(?=[a-z]{{3}}))?(?:(?P<s>{_SCALE})\s)?"
     rf"(?P<u>{_PHYS})(?![\w/])",
     re.IGNORECASE,
 )
