@@ -357,6 +357,9 @@ _NAMED_BY_YEAR: Final = re.compile(
     re.I,
 )
 _FROM_PERIOD: Final = re.compile(r",?\s(?:from|over|on)\s(?:the\ssame\s\w+\sof\s)?")
+_AT_ITS: Final = re.compile(
+    r"\s(?:that\s|which\s)?(?:the\s)?(?:[\w'’-]+\s){0,3}(?:at|of|in)\s(?:its|their|the)\s"
+)
 _WHEN_AFTER: Final = re.compile(r",?\swhen\b")
 _WHEN_GAP: Final = re.compile(r",?\swhen\s(?:[\w'’-]+\s){1,5}(?:only\s|about\s|around\s|some\s)?")
 _SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
@@ -418,6 +421,14 @@ def bind_period(
     ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
         if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
+            return p
+    for p in found:  # "the 300,000 bpd the country pumped at its 2004 peak"
+        if (
+            p.start >= end
+            and p.year
+            and _COMPARISON_AFTER.match(sentence[p.end : p.end + 12])
+            and _AT_ITS.fullmatch(sentence[end : p.start])
+        ):
             return p
     for p in found:  # "since January 2015, when exports were 1,457 tonnes"
         if p.end <= start and p.year and _WHEN_GAP.fullmatch(sentence[p.end : start]):
