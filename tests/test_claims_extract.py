@@ -313,6 +313,9 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
         # a figure "at its 1998 peak" is of that year, even after a later period
         ("In 2021 output was 40,000 b/d, a fifth of the 200,000 b/d the field gave at its "
          "1998 peak.", [(40000, "b/d", 2021), (0.2, "fraction", 2021), (200000, "b/d", 1998)]),
+        # "in the same week a year before" is the figure before's period, a year back
+        ("Arrivals reached 9,000 tonnes in the week to 7 January 2024, against 6,000 tonnes in "
+         "the same week a year before.", [(9000, "t", 2024), (6000, "t", 2023)]),
         # barrels per day written "bbl/d", "bbl/day" or "barrels of crude a day"; "50-tonne"
         ("In 2019 the field pumped 12,000 bbl/d, the pipeline 30,000 bbl/day and the refinery "
          "took 8,000 barrels of crude a day, short of a 50-tonne target.",

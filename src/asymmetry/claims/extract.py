@@ -407,7 +407,9 @@ _GROUP_GLUE: Final = re.compile(
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
-    r"(?:in|for|over)\s(?:the\s)?same period (?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
+    # "41,000 t in the latest week against 70,000 t in the same week a year before"
+    r"(?:in|for|over)\s(?:the\s)?same (?:period|weeks?|months?|quarter) (?:of\s|a\s)?"
+    r"(?:last|the previous|a)?\s?year)\b",
     re.I,
 )
 # "cut its 2022/23 forecast to 23 Mt from 27 Mt": a revision, both figures of one period.
