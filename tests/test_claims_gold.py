@@ -102,6 +102,7 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout9.csv", 0.83),
         ("claims_heldout10.csv", 0.95),
         ("claims_heldout11.csv", 0.93),
+        ("claims_heldout12.csv", 0.76),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -111,7 +112,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     first measured 84.3%; `claims_heldout2.csv` 78.4%; `claims_heldout3.csv` 76.3%;
     `claims_heldout4.csv` 82.4%; `claims_heldout5.csv` 76.6%; `claims_heldout6.csv` 77.9%;
     `claims_heldout7.csv` 87.4%; `claims_heldout8.csv` 84.6%; `claims_heldout9.csv` 78.9%;
-    `claims_heldout10.csv` 75.7%; `claims_heldout11.csv` 86.0%.
+    `claims_heldout10.csv` 75.7%; `claims_heldout11.csv` 86.0%;
+    `claims_heldout12.csv` 76.6% (76.9% after tuning on heldout11, which it did not see).
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
