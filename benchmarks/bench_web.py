@@ -78,20 +78,32 @@ async def probe(url: str, seconds: float) -> list[tuple[float, int]]:
     return found
 
 
+async def run_wrk(
+    url: str, paths: list[str], *, connections: int, seconds: float, threads: int = 2
+) -> dict[str, float]:
+    """wrk (C, keep-alive) with ``connections`` closed-loop connections, each request a
+    random one of ``paths``: n, errors, percentiles and max in ms, req/s."""
+    script = Path(tempfile.mkdtemp(prefix="bench_web_wrk_")) / "paths.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s"]
+    process = await asyncio.create_subprocess_exec(
+        *command, "-s", str(script), url, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await process.communicate()
+    line = next(x for x in output.decode().splitlines() if x.startswith("RESULT"))
+    n, errors, p50, p95, p99, worst, duration = (float(v) for v in line.split()[1:])
+    return {"n": int(n), "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst,
+            "rps": n / duration}  # fmt: skip
+
+
 async def load_wrk(
     url: str, pairs: list[tuple[str, str]], clients: int, seconds: float
 ) -> tuple[dict[str, float], list[tuple[float, int]]]:
-    """wrk (C, keep-alive) with ``clients`` connections on random pairs, and the probe."""
-    script = Path(tempfile.mkdtemp(prefix="bench_web_wrk_")) / "pairs.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in profile_paths(pairs)))
-    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "-s", str(script), url]
-    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
-    output, floor = await asyncio.gather(process.communicate(), probe(url, seconds))
-    line = next(x for x in output[0].decode().splitlines() if x.startswith("RESULT"))
-    n, errors, p50, p95, p99, worst, duration = (float(v) for v in line.split()[1:])
-    stats = {"n": n, "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst}
-    stats["rps"] = n / duration
-    return stats, floor
+    """wrk with ``clients`` connections on random pairs, and the probe."""
+    return await asyncio.gather(
+        run_wrk(url, profile_paths(pairs), connections=clients, seconds=seconds),
+        probe(url, seconds),
+    )
 
 
 async def load_httpx(

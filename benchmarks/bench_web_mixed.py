@@ -49,7 +49,7 @@ from asymmetry.store.ingest_baci import ingest_baci
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from _common import machine, synthetic_year, write_section  # noqa: I001
-from bench_web import WRK_SCRIPT, percentile, probe
+from bench_web import percentile, probe, run_wrk
 from tests.live_server import serve
 
 YEARS = (2021, 2022)
@@ -119,24 +119,6 @@ async def mixed_load(
     return timings, floor
 
 
-async def wrk_group(
-    url: str, paths: list[str], connections: int, seconds: float
-) -> dict[str, float]:
-    """One wrk process (C, keep-alive, one thread) with ``connections`` closed-loop
-    connections, each request a random one of ``paths``; stats in ms."""
-    script = Path(tempfile.mkdtemp(prefix="bench_web_mixed_wrk_")) / "paths.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s"]
-    process = await asyncio.create_subprocess_exec(
-        *command, "-s", str(script), url, stdout=asyncio.subprocess.PIPE
-    )
-    output, _ = await process.communicate()
-    line = next(x for x in output.decode().splitlines() if x.startswith("RESULT"))
-    n, errors, p50, p95, p99, worst, duration = (float(v) for v in line.split()[1:])
-    return {"n": int(n), "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst,
-            "rps": n / duration}  # fmt: skip
-
-
 def wrk_paths(pairs: dict[Pair, str], profile_pairs: list[Pair], seed: int) -> dict[str, list[str]]:
     """4,000 random requests per group (pages, API), the same for every phase and server."""
     rng = random.Random(seed)
@@ -163,33 +145,30 @@ async def fill(url: str, paths: list[str]) -> float:
 
 
 async def wrk_load(
-    url: str,
-    pairs: dict[Pair, str],
-    profile_pairs: list[Pair],
-    *,
-    clients: int,
-    seconds: float,
-    seed: int,
+    url: str, paths: dict[str, list[str]], *, clients: int, seconds: float
 ) -> dict[str, dict[str, float]]:
     """The same mix from wrk: half the clients on the page routes, half on the API
     routes (two wrk processes at once, so each group has its own percentiles), and the
     /healthz probe. wrk costs the server's cores far less than Python clients do."""
-    paths = wrk_paths(pairs, profile_pairs, seed)
     half = max(1, clients // 2)
     pages, api, floor = await asyncio.gather(
-        wrk_group(url, paths["pages"], half, seconds),
-        wrk_group(url, paths["API"], clients - half, seconds),
+        run_wrk(url, paths["pages"], connections=half, seconds=seconds, threads=1),
+        run_wrk(url, paths["API"], connections=clients - half, seconds=seconds, threads=1),
         probe(url, seconds),
     )
-    ms = [t * 1000 for t, _ in floor]
-    health = {
-        "n": len(floor),
-        "errors": sum(1 for _, status in floor if status != 200),
+    return {"pages": pages, "API": api, "/healthz probe": group_stats(floor, seconds)}
+
+
+def group_stats(rows: list[tuple[float, int]], seconds: float) -> dict[str, float]:
+    """n, errors, percentiles and max in ms, req/s of (latency s, status) rows."""
+    ms = [t * 1000 for t, _ in rows]
+    return {
+        "n": len(rows),
+        "errors": sum(1 for _, status in rows if status != 200),
         **{f"p{q}": percentile(ms, q) for q in (50, 95, 99)},
         "max": max(ms) if ms else float("nan"),
-        "rps": len(floor) / seconds,
+        "rps": len(rows) / seconds,
     }
-    return {"pages": pages, "API": api, "/healthz probe": health}
 
 
 def summarise(
@@ -202,17 +181,7 @@ def summarise(
         groups[route].append((spent, status))
         groups["all"].append((spent, status))
     groups["/healthz probe"] = floor
-    found = {}
-    for name, rows in groups.items():
-        ms = [t * 1000 for t, _ in rows]
-        found[name] = {
-            "n": len(rows),
-            "errors": sum(1 for _, status in rows if status != 200),
-            **{f"p{q}": percentile(ms, q) for q in (50, 95, 99)},
-            "max": max(ms) if ms else float("nan"),
-            "rps": len(rows) / seconds,
-        }
-    return found
+    return {name: group_stats(rows, seconds) for name, rows in groups.items()}
 
 
 @contextmanager
@@ -404,25 +373,17 @@ def main() -> None:
     if args.baseline_src:
         contenders[f"before ({commit_of(args.baseline_src)})"] = args.baseline_src.resolve()
     contenders[f"after ({commit_of(Path(__file__).parent)})"] = None
+    paths = wrk_paths(pairs, profile_pairs, args.seed)  # the same list for every run
     runs = {}
     for label, src in contenders.items():
         with server(store, args.threads, src) as url:
             for phase in ("cold", "warm"):
                 if args.load == "wrk":
                     if phase == "warm":
-                        every = [p for ps in wrk_paths(pairs, profile_pairs, args.seed).values()
-                                 for p in ps]  # fmt: skip
-                        filled = asyncio.run(fill(url, every))
+                        filled = asyncio.run(fill(url, [p for ps in paths.values() for p in ps]))
                         print(f"every URL asked once before the warm phase: {filled:.0f} s")
                     runs[f"{label}, {phase}"] = stats = asyncio.run(
-                        wrk_load(
-                            url,
-                            pairs,
-                            profile_pairs,
-                            clients=args.clients,
-                            seconds=args.seconds,
-                            seed=args.seed,
-                        )
+                        wrk_load(url, paths, clients=args.clients, seconds=args.seconds)
                     )
                     print(label, phase, {k: round(v["p95"], 1) for k, v in stats.items()})
                     continue
