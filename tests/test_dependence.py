@@ -6,13 +6,21 @@ from collections import defaultdict
 from itertools import count
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asymmetry.errors import AsymmetryError, NoDataError
-from asymmetry.metrics.dependence import dependencies
-from asymmetry.store.ingest_tidy import ingest_table
+from asymmetry.metrics.basis import resolve_basis
+from asymmetry.metrics.dependence import (
+    LEVELS,
+    _pair_rows,
+    dependence_sql,
+    dependencies,
+    written_join_order,
+)
+from asymmetry.store.ingest_tidy import ingest_reported, ingest_table
 from asymmetry.store.store import Store
 
 # Product 854231 (a CHPL tier-1 chip): RUS buys 60 from CHN and 40 from DEU;
@@ -185,3 +193,62 @@ def test_icio_sectors(default_store: Store) -> None:
     c26 = result.table.set_index("product").loc["C26"]
     assert c26["name"] == "Manufacture of computer, electronic and optical products"
     assert 0.5 < c26["partner_share"] < 0.6  # China: over half of Russia's imported C26 inputs
+
+
+products_strategy = st.sampled_from(["854231", "854239", "854110", "870323", "270900"])
+declared_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(COUNTRIES),
+        st.sampled_from(COUNTRIES),
+        st.sampled_from(["X", "M"]),
+        products_strategy,
+        st.floats(min_value=1.0, max_value=1e6, allow_nan=False),
+    ),
+    min_size=3,
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=declared_strategy, reported=st.booleans(), level=st.sampled_from(["hs6", "hs4", "hs2"]))
+def test_one_pairs_rows_equal_the_all_pairs_query(
+    empty_store: Store,
+    tmp_path: Path,
+    rows: list[tuple[str, str, str, str, float]],
+    reported: bool,
+    level: str,
+) -> None:
+    """The per-pair path (`_pair_rows`: the importer's purchases, two sellers' sales and the
+    kept world totals) gives the rows of the one query over every pair (`dependence_sql`),
+    on reconciled flows and on declarations by reporter (mirror rows where the importer
+    did not report), at every HS level."""
+    values: dict[tuple[str, ...], float] = {}
+    for r, p, flow, k, v in [*rows, ("RUS", "CHN", "M", "854231", 7.0)]:
+        if r != p:
+            values.setdefault((r, p, flow, k) if reported else (r, p, k), v)
+    lines = ["2022," + ",".join(key) + f",{v!r}\n" for key, v in values.items()]
+    path = tmp_path / f"d{next(_ids)}.csv"
+    header = (
+        "year,reporter,partner,flow,product,value_usd\n"
+        if reported
+        else ("year,exporter,importer,product,value_usd\n")
+    )
+    path.write_text(header + "".join(lines))
+    load = ingest_reported if reported else ingest_table
+    dataset = load(empty_store, path, hs_revision="HS17").dataset
+    basis = resolve_basis(empty_store, dataset=dataset, year=2022)
+    digits = LEVELS[level]
+    query = dependence_sql(basis, digits=digits, pair_filter=False)
+    with written_join_order(empty_store):
+        every = empty_store.query(query, basis.params)
+    for a, b in {(i, e) for e, i in zip(every["exporter"], every["importer"], strict=True)}:
+        want = (
+            every[(every["importer"] == a) & (every["exporter"] == b)]
+            .sort_values("product")
+            .reset_index(drop=True)
+        )
+        got = _pair_rows(empty_store, a, b, basis, digits=digits).reset_index(drop=True)
+        assert list(got.columns) == list(want.columns)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9, atol=1e-6)

@@ -309,9 +309,12 @@ def _ranked(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every product ``a`` imports from ``b`` on ``basis``, annotated, most dependent first,
     with the coalition's exports out of the alternative capacity (and those, by member)."""
-    sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
-    with written_join_order(store):
-        frame = store.query(sql, {**basis.params, "a": a, "b": b})
+    if store.engine == "duckdb" and basis.source == "flows":
+        frame = _pair_rows(store, a, b, basis, digits=LEVELS[level])
+    else:
+        sql = dependence_sql(basis, digits=LEVELS[level], pair_filter=True)
+        with written_join_order(store):
+            frame = store.query(sql, {**basis.params, "a": a, "b": b})
     if frame.empty:
         raise NoDataError(
             f"{a} imports nothing from {b} in {basis.label} ({basis.dataset}, {basis.year})"
@@ -320,6 +323,77 @@ def _ranked(
     frame, held = _without_coalition(store, basis, frame, members, digits=LEVELS[level])
     frame = _annotate(store, frame, basis, level)
     return frame.sort_values(["dependence", "from_partner_usd"], ascending=False), held
+
+
+def world_exports(store: Store, basis: Basis, *, digits: int) -> pd.DataFrame:
+    """Each product's world exports (USD) and exporters' Herfindahl index in the basis,
+    indexed by product: the part of `dependence_sql` that needs the whole year, computed
+    once per dataset, year and level on a read-only store (a few thousand rows)."""
+    item = "item" if digits == 6 else f"substr(item, 1, {digits})"
+
+    def compute() -> pd.DataFrame:
+        frame = store.query(
+            f"""WITH e AS (SELECT exporter, {item} AS product, sum(value_usd) AS v
+                           FROM ({basis.sql}) GROUP BY ALL)
+                SELECT product, sum(v) AS world_usd,
+                       sum(v * v) / (sum(v) * sum(v)) AS world_hhi
+                FROM e GROUP BY product ORDER BY product""",
+            basis.params,
+        )
+        return frame.set_index("product")
+
+    return store.memo(("world_exports", basis.dataset, basis.year, digits), compute)
+
+
+def _pair_rows(store: Store, a: str, b: str, basis: Basis, *, digits: int) -> pd.DataFrame:
+    """`dependence_sql`'s rows for one pair (importer ``a``, exporter ``b``) on goods flows.
+
+    Only what ``a`` buys (every supplier) and what ``a`` and ``b`` sell are read; the
+    world totals come from `world_exports`, kept per dataset. The columns and formulas are
+    those of `dependence_sql` (and its brute-force test); a first dependence table of a
+    pair costs a scan of the year's importer and exporter columns instead of grouping
+    every flow of the products the pair trades (10x faster on a 2M-row year).
+    """
+    item = "item" if digits == 6 else f"substr(item, 1, {digits})"
+    params = {**basis.params, "a": a, "b": b}
+    bought = store.query(
+        f"""WITH s AS (SELECT exporter, {item} AS product, sum(value_usd) AS v
+                       FROM ({basis.sql}) WHERE importer = $a GROUP BY ALL)
+            SELECT product, sum(v) AS imports_usd,
+                   sum(v) FILTER (WHERE exporter = $b) AS from_partner_usd,
+                   sum(v * v) / (sum(v) * sum(v)) AS supplier_hhi
+            FROM s GROUP BY product HAVING count(*) FILTER (WHERE exporter = $b) > 0
+            ORDER BY product""",
+        params,
+    )
+    sold = store.query(
+        f"""SELECT exporter, {item} AS product, sum(value_usd) AS v
+            FROM ({basis.sql}) WHERE exporter IN ($a, $b) GROUP BY ALL""",
+        params,
+    )
+    by_seller = sold.pivot_table(index="product", columns="exporter", values="v", aggfunc="sum")
+    frame = bought.join(world_exports(store, basis, digits=digits), on="product")
+
+    def sales(country: str) -> pd.Series:
+        found = by_seller[country] if country in by_seller else pd.Series(dtype=float)
+        return frame["product"].map(found).fillna(0.0)
+
+    partner, own = sales(b), sales(a)
+    frame.insert(0, "importer", a)
+    frame.insert(1, "exporter", b)
+    frame["partner_share"] = frame["from_partner_usd"] / frame["imports_usd"]
+    frame["partner_world_share"] = partner / frame["world_usd"]
+    # clip: the subtraction can round to -1e-11 when A and B are the only exporters
+    rest = (frame["world_usd"] - partner - own).clip(lower=0.0)
+    frame["alternative_capacity"] = rest / frame["from_partner_usd"]
+    frame["import_export_ratio"] = (frame["imports_usd"] / own.where(own > 0)).fillna(
+        NO_EXPORTS_RATIO
+    )
+    return frame[
+        ["importer", "exporter", "product", "imports_usd", "from_partner_usd", "partner_share",
+         "supplier_hhi", "partner_world_share", "world_hhi", "alternative_capacity",
+         "import_export_ratio"]
+    ]  # fmt: skip
 
 
 def _without_coalition(
@@ -366,8 +440,11 @@ def _annotate(store: Store, frame: pd.DataFrame, basis: Basis, level: Level) -> 
         frame["chpl_tier"] = None
         frame["end_use"] = None
         return frame
-    revision = store.scalar(
-        "SELECT any_value(hs_revision) FROM flows WHERE source = ?", [basis.dataset]
+    revision = store.memo(
+        ("hs_revision", basis.dataset),
+        lambda: store.scalar(
+            "SELECT any_value(hs_revision) FROM flows WHERE source = ?", [basis.dataset]
+        ),
     )
     digits = LEVELS[level]
     if digits == 6:
