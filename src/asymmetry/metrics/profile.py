@@ -326,34 +326,55 @@ class _Headline:
     hhi: dict[str, float | None]
 
 
+@dataclass(frozen=True, slots=True)
+class _PairSums:
+    """Every pair's flow in a basis, and each country's totals and partner HHI."""
+
+    bilateral: dict[tuple[str, str], float]  # (exporter, importer) -> USD
+    imports: pd.DataFrame  # index country; columns total, hhi
+    exports: pd.DataFrame
+
+
+def pair_sums(store: Store, basis: Basis) -> _PairSums:
+    """The pair sums of a basis (a few thousand rows), kept per dataset and year on a
+    read-only store: every headline of every pair reads them instead of querying."""
+
+    def compute() -> _PairSums:
+        pairs = store.query(
+            f"SELECT exporter, importer, value_usd AS v FROM ({basis.pairs_sql})", basis.params
+        )
+        pairs["v2"] = pairs["v"] * pairs["v"]
+
+        def by(side: str) -> pd.DataFrame:
+            sums = pairs.groupby(side)[["v", "v2"]].sum()
+            # sum of squared partner shares = sum(v^2) / sum(v)^2 (NaN when nothing flows)
+            hhi = sums["v2"] / (sums["v"] * sums["v"])
+            return pd.DataFrame({"total": sums["v"], "hhi": hhi})
+
+        bilateral = dict(
+            zip(zip(pairs["exporter"], pairs["importer"], strict=True), pairs["v"], strict=True)
+        )
+        return _PairSums(bilateral, by("importer"), by("exporter"))
+
+    return store.memo(("pair_sums", basis.source, basis.dataset, basis.year), compute)
+
+
 def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
-    """Bilateral flows, both sides' totals, shares and partner HHI in one query."""
-    sides = store.query(
-        f"""
-        WITH pairs AS (SELECT exporter, importer, value_usd AS v FROM ({basis.pairs_sql})
-                       WHERE exporter IN ($a, $b) OR importer IN ($a, $b))
-        SELECT 'imports' AS side, importer AS country, sum(v) AS total,
-               sum(v * v) / (sum(v) * sum(v)) AS hhi
-        FROM pairs WHERE importer IN ($a, $b) GROUP BY importer
-        UNION ALL
-        SELECT 'exports', exporter, sum(v), sum(v * v) / (sum(v) * sum(v))
-        FROM pairs WHERE exporter IN ($a, $b) GROUP BY exporter
-        UNION ALL
-        SELECT 'to_' || importer, exporter, v, NULL FROM pairs
-        WHERE (exporter = $a AND importer = $b) OR (exporter = $b AND importer = $a)
-        """,
-        {**basis.params, "a": a, "b": b},
-    )
+    """Bilateral flows, both sides' totals, shares and partner HHI, from `pair_sums`."""
+    sums = pair_sums(store, basis)
     for country in (a, b):
-        if not (sides["country"] == country).any():
+        if country not in sums.imports.index and country not in sums.exports.index:
             raise NoDataError(
                 f"{country} has no trade in {basis.label} ({basis.dataset}, "
                 f"{basis.year}); pick another year, dataset or --source"
             )
 
     def get(side: str, country: str, column: str = "total") -> float:
-        hit = sides[(sides["side"] == side) & (sides["country"] == country)]
-        value = hit[column].iloc[0] if len(hit) else 0.0
+        if side.startswith("to_"):
+            value = sums.bilateral.get((country, side[3:]), 0.0)
+        else:
+            table = sums.imports if side == "imports" else sums.exports
+            value = table.at[country, column] if country in table.index else 0.0
         return 0.0 if pd.isna(value) else float(value)
 
     a_to_b, b_to_a = get(f"to_{b}", a), get(f"to_{a}", b)
