@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from asymmetry.claims.currencies import is_money
 from asymmetry.store.codes import actor_table
 
 _QUARTER: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -497,6 +498,7 @@ def actors(sentence: str) -> list[Actor]:
     return out
 
 
+MONEY: Final = "money"  # in `_MEASURES`: an amount of any currency (`currencies.is_money`)
 _MEASURES: Final = (
     # (measure, pattern on the clause around the number, units it applies to)
     ("exchange_rate", r".", ("per USD",)),  # a rate unit is an exchange rate
@@ -524,19 +526,19 @@ _MEASURES: Final = (
 
     ("trade_turnover", r"turnover|bilateral trade|total trade|two-way trade|reciprocal trade|"
      r"\btrade\b(?!\s(?:war|deal|surplus|deficit|balance|polic|route|corridor|agreement))"
-     r"(?![^.;]{0,40}\b(?:exports?|imports?)\b)", ("USD", "CNY", "EUR", "RUB")),
-    ("trade_balance", r"surplus|deficit|trade balance", ("USD", "CNY", "EUR", "RUB")),
-    ("exports_value", r"export", ("USD", "CNY", "EUR", "RUB")),
-    ("imports_value", r"import", ("USD", "CNY", "EUR", "RUB")),
-    ("fdi", r"\bFDI\b|foreign direct investment", ("USD", "CNY", "EUR", "RUB")),
-    ("investment", r"invest", ("USD", "CNY", "EUR", "RUB")),
+     r"(?![^.;]{0,40}\b(?:exports?|imports?)\b)", (MONEY,)),
+    ("trade_balance", r"surplus|deficit|trade balance", (MONEY,)),
+    ("exports_value", r"export", (MONEY,)),
+    ("imports_value", r"import", (MONEY,)),
+    ("fdi", r"\bFDI\b|foreign direct investment", (MONEY,)),
+    ("investment", r"invest", (MONEY,)),
     ("currency_purchase", r"(?:purchased|bought|buy|buying)\b[^.]{0,30}\b(?:yuan|renminbi|"
      r"dollars|euros|currenc|gold)|(?:yuan|renminbi|currency) purchases",
-     ("USD", "CNY", "EUR", "RUB")),
-    ("debt_holdings", r"debt|treasur|holdings", ("USD", "CNY", "EUR", "RUB")),
-    ("loss", r"\blos[st]\b|loss", ("USD", "CNY", "EUR", "RUB")),
-    ("settlement_value", r"national currenc", ("USD", "CNY", "EUR", "RUB")),
-    ("money", r".", ("USD", "CNY", "EUR", "RUB", "GBP")),
+     (MONEY,)),
+    ("debt_holdings", r"debt|treasur|holdings", (MONEY,)),
+    ("loss", r"\blos[st]\b|loss", (MONEY,)),
+    ("settlement_value", r"national currenc", (MONEY,)),
+    ("money", r".", (MONEY,)),
     ("multiple", r".", ("times",)),
     ("quantity", r".", ("",)),
 )  # fmt: skip
@@ -546,10 +548,19 @@ _MEASURES: Final = (
 def measure(clause: str, unit: str) -> str:
     """What is measured ('trade_turnover', 'share_of_imports', 'gas_volume', …)."""
     for name, pattern, units in _MEASURES:
-        if any(u in unit if u.startswith(" ") or u == "per USD" else unit == u or u == ""
-               for u in units) and re.search(pattern, clause, re.IGNORECASE):  # fmt: skip
+        if any(_unit_fits(u, unit) for u in units) and re.search(pattern, clause, re.IGNORECASE):
             return name
     return "quantity"
+
+
+def _unit_fits(wanted: str, unit: str) -> bool:
+    """A `_MEASURES` unit entry against a figure's unit: ``MONEY`` is any currency, " per …"
+    and "per USD" a part of the unit, "" anything."""
+    if wanted == MONEY:
+        return is_money(unit)
+    if wanted.startswith(" ") or wanted == "per USD":
+        return wanted in unit
+    return unit == wanted or wanted == ""
 
 
 _PRODUCTS: Final = (

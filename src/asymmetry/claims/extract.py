@@ -286,7 +286,9 @@ def _sentence_claims(
         return
     people = named or scene.people
     before_people = {a.code for a in scene.people}
-    quantities = domain_quantities(sentence, price_unit=scene.price)
+    # the countries named so far tell apart currencies that share a name ("rupees", "Sh")
+    countries = {a.code for a in named} | set(scene.named_so_far)
+    quantities = domain_quantities(sentence, price_unit=scene.price, countries=countries)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
     quantities += _general_quantities(sentence, taken, budget)
     quantities.sort(key=lambda q: q.start)

@@ -12,9 +12,11 @@ normalised to base units: USD (not billions), b/d, m³, t, percent.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Final
+
+from asymmetry.claims.currencies import currencies, is_money, resolve
 
 _WORD_NUMBERS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -28,16 +30,14 @@ _FRACTIONS: Final = {
 _SCALES: Final = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mio": 1e6,
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
+    # Indian numbering: a lakh is 100,000 and a crore 10 million ("Rs 6,702 crore")
+    "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
+    "b": 1e9,  # only as written straight after an amount of money: "$18.8b"
 }  # fmt: skip
-_CURRENCY_SYMBOLS: Final = {
-    "us$": "USD", "u.s.$": "USD", "usdollars": "USD", "$": "USD", "usd": "USD",
-    "¥": "CNY", "rmb": "CNY", "cny": "CNY",
-    "€": "EUR", "eur": "EUR", "£": "GBP", "₽": "RUB", "rub": "RUB",
-}  # fmt: skip
-_CURRENCY_WORDS: Final = {
-    "dollars": "USD", "dollar": "USD", "usd": "USD", "yuan": "CNY", "renminbi": "CNY",
-    "rmb": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rub": "RUB",
-    "euros": "EUR", "euro": "EUR", "eur": "EUR", "cny": "CNY",
+# The few currencies `_rate_currency` reads in a sentence about an exchange rate.
+_RATE_WORDS: Final = {
+    "yuan": "CNY", "renminbi": "CNY", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB",
+    "rouble": "RUB", "euros": "EUR", "euro": "EUR",
 }  # fmt: skip
 # Physical units: surface -> (canonical unit, factor to it).
 _PHYSICAL: Final = {
@@ -87,17 +87,20 @@ _NUM = (
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
-_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|k|m)\b"
-_SYM = r"(?:(?:US\s?\$|U\.S\.\s?\$|\$|¥|€|£|₽)\s?|RMB\s?|CNY\s?|USD\s?|EUR\s?|RUB\s?|US\sdollars\s)"
-_CURWORD = r"(?:U\.?S\.?\s)?(?:dollars|yuan|renminbi|RMB|rubles|roubles|euros|USD|CNY|RUB|EUR)\b"
+_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakhs?|lac|crores?|k|m)\b"
+# A currency before the number ("RM252.8 billion", "MAD 25.4 billion", "Sh153 billion") or
+# after it ("42.47 billion dirhams"): every currency in CLDR (`claims.currencies`), never
+# read out of the middle of a word ("PM2.5" is no money).
+_SYM = rf"(?<![^\W\d_])(?:US\s?\$|U\.S\.\s?\$|US\sdollars\s|{currencies().symbol_pattern()})\s?"
+_CURWORD = currencies().word_pattern()
 _DASH = r"\s?(?:-|–|—|to)\s?"
 _AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
 _PHYS = "|".join(re.escape(k) for k in sorted(_PHYSICAL, key=len, reverse=True))
 _BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=True))
 
 _MONEY = re.compile(
-    rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:[\s-]?(?P<s1>{_SCALE}))?"
-    rf"(?:(?(btw){_AND}|{_DASH})(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
+    rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:[\s-]?(?P<s1>{_SCALE})|(?P<b1>b)\b)?"
+    rf"(?:(?(btw){_AND}|{_DASH})(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE})|(?P<b2>b)\b)?)?"
     rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
 )
@@ -207,15 +210,19 @@ def _reparse(pattern: re.Pattern[str], s: str, m: re.Match[str], second: str) ->
     return again if again else m
 
 
-def domain_quantities(sentence: str, *, price_unit: str | None = None) -> list[Quantity]:
+def domain_quantities(
+    sentence: str, *, price_unit: str | None = None, countries: Collection[str] = ()
+) -> list[Quantity]:
     """Every domain quantity in ``sentence``, left to right, spans not overlapping.
 
     ``price_unit`` is the price unit of the sentence before, which bare amounts
     listed after it inherit ("… averaged $230 per 1,000 m³. Qatar was paid $275.").
+    ``countries`` (ISO3) are those the text names, which tell apart the currencies that
+    share a name or symbol ("rupees", "Sh", "K": `claims.currencies.resolve`).
     """
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for q in _split_changes(sentence, _candidates(sentence)):
+    for q in _split_changes(sentence, _candidates(sentence, countries), countries):
         if any(q.start < e and s < q.end for s, e in taken):
             continue
         taken.append((q.start, q.end))
@@ -230,8 +237,19 @@ _BARE_RATE = re.compile(
     r"(?<![\d.,$€¥£₽\w])(\d{1,3}\.\d{1,4}|\d{1,3}(?=\s(?:to|per|against)\s(?:the\s|one\s)?"
     r"(?:US\s|U\.S\.\s)?dollar))(?![\d.,]|\s?(?:%|percent|per cent))"
 )
+# Words that may follow an amount listed without its unit ("Kazakhstan 617 million in
+# 2021", "617 million and Uzbekistan …"); any other word after it names what is counted.
+_NOT_A_NOUN = (
+    r"(?:and|or|in|to|from|for|by|at|on|of|with|while|but|than|was|were|is|are|a|an|the|"
+    r"each|respectively|worth|last|this|that|over|under|per|against|compared|versus|more|"
+    r"less|higher|lower|up|down|year|years|month|months|earlier|before|ago|previously|"
+    r"according|said|says|rose|fell|grew|target|goal|plan|forecast|estimate|level|mark|peak|"
+    r"record|total|average|limit|cap|quota|ceiling|figure)"
+)
 _BARE_SCALED = re.compile(rf"(?<![\d.,$€¥£₽\w])({_NUMW})\s({_SCALE})"
-                          rf"(?!\s?(?:(?:{_PHYS})(?![\w/])|{_CURWORD}))",
+                          rf"(?!\s?(?:(?:{_PHYS})(?![\w/])|{_CURWORD}))"
+                          # "1.19 billion bottles": a count of something the sentence names
+                          rf"(?!\s(?!{_NOT_A_NOUN}\b)[a-z]{{3,}})",
                           re.IGNORECASE)  # fmt: skip
 
 
@@ -269,7 +287,7 @@ def _bare_amounts(
                 out.append(Quantity(m.start(), m.end(), float(m[1]), f"{currency} per USD",
                                     decimals=_decimals(m[1])))  # fmt: skip
     physical = [q for q in found if q.unit in ("m3", "t", "b/d")]
-    amounts = [q for q in found if q.unit in ("m3", "t", "b/d", "USD", "EUR", "CNY", "RUB")]
+    amounts = [q for q in found if q.unit in ("m3", "t", "b/d") or is_money(q.unit)]
     for m in _BARE_SCALED.finditer(sentence):
         before = [q for q in amounts if q.end <= m.start()]
         if not before or not free(m.start(), m.end()):
@@ -300,20 +318,37 @@ def _bare_amounts(
     return out
 
 
-def _candidates(s: str) -> Iterator[Quantity]:
+def _currency(m: re.Match[str], countries: Collection[str]) -> str | None:
+    """The currency of a `_MONEY` match, given the countries the text names."""
+    if m["sym"]:
+        surface = m["sym"].strip()
+        if re.fullmatch(r"U\.?S\.?\s?\$|US\sdollars", surface, re.IGNORECASE):
+            return "USD"
+        return resolve(surface, countries, symbol=True)
+    word = m["word"]
+    if word.lower() in ("pounds", "pound") and re.match(r"\s+of\b", m.string[m.end() :]):
+        return None  # "1.2 million pounds of coffee": a weight
+    return resolve(re.sub(r"^u\.?s\.?\s", "us ", word, flags=re.IGNORECASE), countries,
+                   symbol=False)  # fmt: skip
+
+
+def _candidates(s: str, countries: Collection[str] = ()) -> Iterator[Quantity]:
     # Order matters: earlier patterns win overlapping spans.
     for m in _MONEY.finditer(s):
         if m["n4"] and _year_led(m, "n3"):
             m = _reparse(_MONEY, s, m, "n4")
+        found = _currency(m, countries)
+        if found is None:
+            continue  # a currency the text does not pin down: not read as money
+        unit = found
         if m["sym"]:
-            unit = _CURRENCY_SYMBOLS[re.sub(r"\s", "", m["sym"].lower())]
             # "$50-$57 billion": the first number takes the scale written after the second
-            f2 = _scale(m["s2"]) if m["s2"] else _scale(m["s1"])
-            f1 = _scale(m["s1"]) if m["s1"] else f2
+            s1, s2 = m["s1"] or m["b1"], m["s2"] or m["b2"]
+            f2 = _scale(s2) if s2 else _scale(s1)
+            f1 = _scale(s1) if s1 else f2
             v, lo, hi = _span(number(m["n1"]) * f1, number(m["n2"]) * f2 if m["n2"] else None)
             raw = m["n1"]
         else:
-            unit = _CURRENCY_WORDS[re.sub(r"^u\.?s\.?\s", "", m["word"].lower())]
             f = _scale(m["s3"])
             v, lo, hi = _span(number(m["n3"]) * f, number(m["n4"]) * f if m["n4"] else None)
             raw = m["n3"]
@@ -378,18 +413,32 @@ def _candidates(s: str) -> Iterator[Quantity]:
         yield Quantity(m.start(), m.end(), num / _FRACTIONS[m["d"].lower()], "fraction")
 
 
-def _split_changes(s: str, quantities: Iterator[Quantity]) -> Iterator[Quantity]:
+_SCALED_END = rf"\S*\d[\d.,]*\s?(?:{_SCALE}|b\b)"  # "$1.1 billion", "$3.8b"
+_CHANGE_VERB = (
+    r"(?:rose|climbed|grew|increased|jumped|gained|added|fell|dropped|declined|slipped|"
+    r"slid|decreased|shrank|eased|surged|soared|plunged|tumbled)"
+)
+
+
+def _split_changes(
+    s: str, quantities: Iterator[Quantity], countries: Collection[str] = ()
+) -> Iterator[Quantity]:
     """ "from $2.28 billion to $480 million" is a change between two amounts, not a range."""
     for q in quantities:
         quote = s[q.start : q.end]
         to = quote.find(" to ")
-        change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", s[: q.start])
+        change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", s[: q.start]) or (
+            # "rose $1.1 billion to $10 billion": the change and the level it reached, each
+            # end with its own scale; "rose 5 to 7 percent" stays a range
+            re.search(rf"\b{_CHANGE_VERB}\s(?:by\s)?$", s[: q.start], re.IGNORECASE)
+            and re.fullmatch(rf"{_SCALED_END}\sto\s{_SCALED_END}.*", quote, re.IGNORECASE | re.S)
+        )  # fmt: skip
         if q.low is None or to < 0 or not change:
             yield q
             continue
         cut = q.start + to
         for part_start, part_end in ((q.start, cut), (cut + 4, q.end)):
-            for p in _candidates(s[part_start:part_end]):
+            for p in _candidates(s[part_start:part_end], countries):
                 yield replace(p, start=p.start + part_start, end=p.end + part_start)
 
 
@@ -409,7 +458,7 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     out: list[Quantity] = []
     rate_of = _rate_currency(sentence)
     for q in found:
-        if q.unit in ("CNY", "RUB", "EUR") and _PER_DOLLAR.match(sentence[q.end :]):
+        if is_money(q.unit) and q.unit != "USD" and _PER_DOLLAR.match(sentence[q.end :]):
             q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
         if " per " in q.unit:
             price_unit = q.unit
@@ -436,11 +485,11 @@ def _rate_currency(sentence: str) -> str | None:
     averaging = re.search(r"the dollar (?:averag|at|trad|stood|cost)\w*\s[\d.,]+\s(rubles|"
                           r"roubles|yuan|euros)", lower)  # fmt: skip
     if averaging:  # "the dollar averaging 85.2 rubles"
-        return _CURRENCY_WORDS[averaging[1]]
+        return _RATE_WORDS[averaging[1]]
     m = re.search(r"\b(?:the|its)\s(yuan|renminbi|ruble|rouble|euro)\b", lower) or re.search(
         r"\b(yuan|renminbi|rubles?|roubles?|euros?)\b", lower
     )
-    return _CURRENCY_WORDS[m[1]] if m else None
+    return _RATE_WORDS[m[1]] if m else None
 
 
 def _hedged(sentence: str, q: Quantity) -> Quantity:

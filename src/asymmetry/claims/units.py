@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from asymmetry.claims.currencies import is_money
+
 BARRELS_PER_TONNE: Final = 7.33
 BCM_PER_MT_LNG: Final = 1.36
 
@@ -182,7 +184,7 @@ def show(value: float | None, unit: str) -> str:
     if value in (float("inf"), float("-inf")):
         return "∞" if value > 0 else "−∞"
     a = abs(value)
-    if unit in _CURRENCIES or unit == "GBP":
+    if is_money(unit):
         for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "mn")):
             if a >= scale:
                 return f"{unit} {_num(value / scale)} {word}"
@@ -205,7 +207,7 @@ def show(value: float | None, unit: str) -> str:
         return f"{value / 1e6:,.4g} Mt" if a >= 1e5 else f"{value:,.0f} t"
     if " per " in unit:
         money, base = unit.split(" per ", 1)
-        if money in _CURRENCIES and base != "USD":
+        if is_money(money) and base != "USD":
             return f"{money} {value:,.4g} per {base.replace('1000 m3', '1,000 m³')}"
         return f"{value:,.4g} {unit}"
     return f"{value:,.4g} {unit}".strip()

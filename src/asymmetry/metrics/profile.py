@@ -374,7 +374,7 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
             value = sums.bilateral.get((country, side[3:]), 0.0)
         else:
             table = sums.imports if side == "imports" else sums.exports
-            value = table.at[country, column] if country in table.index else 0.0
+            value = float(table[column].get(country, 0.0))
         return 0.0 if pd.isna(value) else float(value)
 
     a_to_b, b_to_a = get(f"to_{b}", a), get(f"to_{a}", b)

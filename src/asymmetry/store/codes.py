@@ -29,11 +29,20 @@ OTHER_ASIA: Final = "S19"
 
 @cache
 def actor_table() -> tuple[re.Pattern[str], dict[str, str]]:
-    """The words by which texts name a country or group (``data/actors.csv``: names,
-    demonyms, capitals, metonyms) as one pattern, and each word (lower case) -> ISO3."""
+    """The words by which texts name a country or group as one pattern, and each word
+    (lower case) -> ISO3: ``data/actors.csv`` (names, demonyms, capitals, metonyms, groups),
+    then every other country by its CLDR English name and demonym
+    (`asymmetry.claims.currencies`: "Kenya", "Moroccan")."""
+    from asymmetry.claims.currencies import currencies
+
     path = resources.files("asymmetry.data").joinpath("actors.csv")
     with path.open(encoding="utf-8") as fh:
-        rows = {row["term"]: row["iso3"] for row in csv.DictReader(fh)}
+        curated = {row["term"]: row["iso3"] for row in csv.DictReader(fh)}
+    taken = {t.lower() for t in curated}
+    rows = {
+        **{t: c for t, c in currencies().country_names.items() if t.lower() not in taken},
+        **curated,
+    }
     terms = sorted(rows, key=len, reverse=True)
     pattern = re.compile(
         r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?:['’]s?)?(?!\w)"  # noqa: RUF001

@@ -1,0 +1,279 @@
+"""Every currency a figure may be written in: codes, names and symbols from CLDR.
+
+A claim about Kenyan tea or Moroccan phosphates is written in shillings or
+dirhams ("Sh153 billion", "MAD 25.4 billion", "42.47 billion dirhams"). The
+currencies in use, their English names (singular and plural) and their
+symbols, in English and in each territory's own locales, come from the
+Unicode CLDR through `babel`; only what CLDR does not list is written here
+(press abbreviations such as "Rs" and "KSh", the plural "reais"). Reading
+295 CLDR locales takes a second, so the table is built once by
+`tools/build_currencies.py` into `data/currencies.json` (a test holds the
+file to what babel gives) and read from there.
+
+Several currencies share a surface ("rupees": INR, PKR, LKR …; "K": ZMW,
+PGK, MWK …). Such a surface is read as the currency of a country the text
+names (`resolve`); without one it is read only where English usage is
+settled ("$" is the US dollar, "¥" the yuan unless the text is about Japan),
+and otherwise not read as money at all: a missed figure is better than a
+figure in the wrong currency.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Final
+
+# What CLDR does not say but English-language business press writes (Reuters, The Hindu,
+# Business Daily Africa, Dawn …): surface -> the currencies it may be.
+_PRESS_SYMBOLS: Final = {
+    "us$": ("USD",), "u.s.$": ("USD",), "¥": ("CNY", "JPY"),
+    "rs": ("INR", "PKR", "LKR", "NPR", "MUR", "SCR"),
+    "rs.": ("INR", "PKR", "LKR", "NPR", "MUR", "SCR"), "re": ("INR", "PKR", "LKR", "NPR"),
+    "ksh": ("KES",), "kshs": ("KES",), "sh": ("KES", "TZS", "UGX", "SOS"), "tsh": ("TZS",),
+    "ush": ("UGX",), "tk": ("BDT",), "c$": ("CAD",), "au$": ("AUD",), "s$": ("SGD",),
+    "e£": ("EGP",), "le": ("EGP",), "dh": ("AED", "MAD"), "dhs": ("AED", "MAD"),
+    "n$": ("NAD",), "z$": ("ZWG",), "gh₵": ("GHS",), "gh¢": ("GHS",), "rmb": ("CNY",),
+}  # fmt: skip
+_PRESS_WORDS: Final = {
+    "reais": ("BRL",), "roubles": ("RUB",), "rouble": ("RUB",), "renminbi": ("CNY",),
+    "rmb": ("CNY",), "nz dollars": ("NZD",), "nz dollar": ("NZD",), "us dollars": ("USD",),
+    "u.s. dollars": ("USD",), "us dollar": ("USD",), "u.s. dollar": ("USD",),
+    "pounds sterling": ("GBP",), "sterling": ("GBP",), "cfa francs": ("XOF", "XAF"),
+    "cfa franc": ("XOF", "XAF"), "kroner": ("NOK", "DKK"), "kronor": ("SEK",),
+}  # fmt: skip
+# Where English usage is settled, a shared surface has a default: "$" is the US dollar
+# even in a text about Canada (wire services write "C$" for Canada's); "dollars" alone too.
+_DEFAULTS: Final = {"$": "USD", "dollars": "USD", "dollar": "USD", "¥": "CNY", "£": "GBP",
+                    "c$": "CAD", "pounds sterling": "GBP", "won": "KRW", "ruble": "RUB",
+                    "rubles": "RUB", "rouble": "RUB", "roubles": "RUB"}  # fmt: skip
+# Read only when a text names the country: bare nouns that are also English words or
+# measures ("pounds" of coffee, "marks", "real"), and one-letter symbols ("K10.5 billion").
+_CONTEXT_ONLY_WORDS: Final = frozenset({"pound", "pounds", "mark", "marks", "real"})
+# Letter symbols English texts use for one currency whatever country they name; any other
+# letters ("K", "P", "Ar", "Km") are a currency only where the text names its country.
+_FREE_LETTER_SYMBOLS: Final = frozenset(
+    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "ft"}
+)
+# Last words of CLDR names that are no currency alone ("Zimbabwean Gold").
+_NOT_NOUNS: Final = frozenset({"gold"})
+# ISO codes that are English words in capitals ("TOP 10 EXPORTERS"): read as names only.
+_NOT_CODES: Final = frozenset({"ALL", "TOP"})
+# How English demonyms end ("Kenyan", "Japanese", "Swiss", "Thai", "Polish"): a currency
+# name's first word that ends otherwise ("Special", "Convertible") names no country.
+_DEMONYM: Final = ("an", "ese", "ss", "i", "ish", "ch")
+# Letters that begin period words ("Q3", "H1", "FY22"): never a currency symbol.
+_NOT_SYMBOLS: Final = frozenset({"q", "h", "f", "fy"})
+
+
+@dataclass(frozen=True, slots=True)
+class Currencies:
+    """The currencies in use and every surface that names one (lowercase)."""
+
+    codes: frozenset[str]
+    symbols: dict[str, frozenset[str]]  # written before the number: "rm", "nz$", "€"
+    words: dict[str, frozenset[str]]  # written after it: "ringgit", "kenyan shillings"
+    of_country: dict[str, frozenset[str]]  # ISO3 country -> its currencies in use
+    country_names: dict[str, str]  # "Kenya", "Kenyan" -> KEN (`_country_names`)
+
+    def symbol_pattern(self) -> str:
+        """A regex alternative for a symbol or an ISO code before a number (codes in
+        capitals only: "MAD 25.4 billion", never "mad 25")."""
+        symbols = sorted(self.symbols, key=len, reverse=True)
+        codes = "|".join(sorted(self.codes - _NOT_CODES))
+        return (
+            "(?:" + "|".join(re.escape(s) for s in symbols) + rf")(?=\s?\d)"
+            rf"|(?-i:(?:{codes}))(?=\s?\d)"
+        )
+
+    def word_pattern(self) -> str:
+        """A regex alternative for a currency's name or ISO code after a number."""
+        words = sorted(self.words, key=len, reverse=True)
+        codes = "|".join(sorted(self.codes - _NOT_CODES))
+        return "(?:" + "|".join(re.escape(w) for w in words) + rf")\b|(?-i:(?:{codes}))\b"
+
+
+def _current_codes() -> frozenset[str]:
+    """Currencies legal tender somewhere today (CLDR territory data)."""
+    from babel import numbers
+    from babel.core import get_global
+
+    return frozenset(
+        code
+        for territory in get_global("territory_currencies")
+        for code in numbers.get_territory_currencies(territory, tender=True)
+    )
+
+
+# Alpha-3 codes withdrawn from ISO 3166-1 (ISO 3166-3) that CLDR still aliases.
+_WITHDRAWN: Final = frozenset({"BUR", "ZAR", "DDR", "FXX", "TMP", "YMD"})
+
+
+def _alpha3() -> dict[str, str]:
+    """CLDR's two-letter territories -> ISO 3166 alpha-3 (CLDR's own aliases)."""
+    from babel.core import get_global
+
+    found: dict[str, str] = {}
+    for alias, targets in get_global("territory_aliases").items():
+        if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and alias not in _WITHDRAWN:
+            found[targets[0]] = alias
+    return found
+
+
+def _country_names(alpha3: dict[str, str], of_country: dict[str, set[str]]) -> dict[str, str]:
+    """The words English texts name each country by: CLDR's English territory names
+    ("Kenya", "Morocco") and the demonym of its own currency's name ("Kenyan" shilling,
+    "Moroccan" dirham: CLDR names currencies by their country's adjective)."""
+    from babel import Locale, numbers
+
+    names: dict[str, str] = {}
+    english = Locale("en").territories
+    for territory, name in english.items():
+        country = alpha3.get(territory)
+        if (
+            country
+            and not territory.startswith("X")  # private-use and pseudo territories
+            and re.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+)*", name)
+            and len(name) > 3
+        ):
+            names[name] = country
+    name_of = {alpha3[t]: n for t, n in english.items() if t in alpha3}
+    users: dict[str, set[str]] = defaultdict(set)
+    for country, codes in of_country.items():
+        for code in codes:
+            users[code].add(country)
+    for code, countries in users.items():
+        adjective = numbers.get_currency_name(code, locale="en").rsplit(" ", 1)[0]
+        if not (adjective[:1].isupper() and adjective.endswith(_DEMONYM)) or " " in adjective:
+            continue
+        # a currency of several territories (the dirham of Morocco and Western Sahara) is
+        # named by the one whose name starts as its adjective does ("Moro-ccan")
+        own = [c for c in countries if name_of.get(c, "")[:4] == adjective[:4]]
+        if len(countries) == 1 or len(own) == 1:
+            names[adjective] = (own or list(countries))[0]
+    return names
+
+
+def _territory_locales() -> list[tuple[str, str | None]]:
+    """Each territory with the locales whose symbols English texts use: its English locale
+    ("en_KE": "Ksh") and its most likely language's ("ms_MY": "RM"); None for neither."""
+    from babel import localedata
+    from babel.core import get_global
+
+    known = set(localedata.locale_identifiers())
+    likely = get_global("likely_subtags")
+    found: list[tuple[str, str | None]] = []
+    for territory in get_global("territory_currencies"):
+        language = str(likely.get(f"und_{territory}", "")).split("_")[0]
+        locales = [x for x in (f"en_{territory}", f"{language}_{territory}") if x in known]
+        found += [(territory, x) for x in dict.fromkeys(locales)] or [(territory, None)]
+    return found
+
+
+def build_table() -> dict[str, Any]:
+    """The table from CLDR (babel), as `data/currencies.json` holds it: about 150
+    currencies in use, a few hundred surfaces, the currencies of each country."""
+    from babel import __version__ as babel_version
+    from babel import numbers
+
+    codes = _current_codes()
+    symbols: dict[str, set[str]] = defaultdict(set)
+    words: dict[str, set[str]] = defaultdict(set)
+    for code in codes:
+        symbol = numbers.get_currency_symbol(code, locale="en")
+        if symbol != code:
+            symbols[symbol.lower()].add(code)
+        for count in (1, 2):
+            name = numbers.get_currency_name(code, count=count, locale="en").lower()
+            words[name].add(code)  # "malaysian ringgit", "malaysian ringgits"
+            noun = name.split()[-1]
+            if noun not in _NOT_NOUNS:
+                words[noun].add(code)  # "ringgit", "shillings"
+            words[f"{name.rsplit(' ', 1)[0]} {noun}"].add(code)
+    of_country: dict[str, set[str]] = defaultdict(set)
+    alpha3 = _alpha3()
+    for territory, locale in _territory_locales():
+        for code in numbers.get_territory_currencies(territory, tender=True):
+            if code not in codes:
+                continue
+            country = alpha3.get(territory)
+            if country:
+                of_country[country].add(code)
+            if locale is None:
+                continue
+            symbol = numbers.get_currency_symbol(code, locale=locale).strip("\u200b\u200f ")
+            if symbol and symbol != code and symbol.lower() not in _NOT_SYMBOLS:
+                symbols[symbol.lower()].add(code)
+    for surface, found in _PRESS_SYMBOLS.items():
+        symbols[surface].update(c for c in found if c in codes)
+    for surface, found in _PRESS_WORDS.items():
+        words[surface].update(c for c in found if c in codes)
+    symbols.pop("", None)
+
+    def sorted_lists(table: dict[str, set[str]]) -> dict[str, list[str]]:
+        return {k: sorted(v) for k, v in sorted(table.items()) if v}
+
+    return {
+        "source": f"Unicode CLDR via babel {babel_version} (tools/build_currencies.py)",
+        "codes": sorted(codes),
+        "symbols": sorted_lists(symbols),
+        "words": sorted_lists(words),
+        "of_country": sorted_lists(of_country),
+        "country_names": dict(sorted(_country_names(alpha3, of_country).items())),
+    }
+
+
+TABLE_FILE: Final = "currencies.json"
+
+
+@lru_cache(maxsize=1)
+def currencies() -> Currencies:
+    """The packaged table (`build_table`, written by `tools/build_currencies.py`)."""
+    raw = json.loads(files("asymmetry").joinpath("data", TABLE_FILE).read_text("utf-8"))
+    return Currencies(
+        frozenset(raw["codes"]),
+        {k: frozenset(v) for k, v in raw["symbols"].items()},
+        {k: frozenset(v) for k, v in raw["words"].items()},
+        {k: frozenset(v) for k, v in raw["of_country"].items()},
+        dict(raw.get("country_names", {})),  # absent only while the tool rewrites it
+    )
+
+
+def is_money(unit: str) -> bool:
+    """A unit that is an amount of some currency ("MYR"; not "USD per t")."""
+    return unit in currencies().codes
+
+
+def resolve(surface: str, countries: Collection[str] = (), *, symbol: bool) -> str | None:
+    """The currency ``surface`` names, given the countries (ISO3) the text names.
+
+    A code names itself. A surface of one currency names it, except a one-letter symbol
+    or a word that is also English ("pounds" of coffee), which need the country named. A
+    shared surface is the currency of the one named country that uses it, else its
+    settled default ("$": USD), else nothing.
+    """
+    table = currencies()
+    if surface in table.codes:
+        return surface
+    key = re.sub(r"\s+", " ", surface.strip().lower())
+    found = (table.symbols if symbol else table.words).get(key) or frozenset()
+    named = set().union(*(table.of_country.get(c, frozenset()) for c in countries))
+    if key == "$" or key in ("dollars", "dollar"):
+        return "USD"  # English usage: a local dollar is written NZ$, C$, "Canadian dollars"
+    local = found & named
+    if len(local) == 1:
+        return next(iter(local))
+    if key in _DEFAULTS:
+        return _DEFAULTS[key]
+    letters = key.replace(".", "")
+    needs_country = (
+        symbol and letters.isalpha() and letters.isascii() and key not in _FREE_LETTER_SYMBOLS
+    ) or (not symbol and key in _CONTEXT_ONLY_WORDS)
+    if len(found) == 1 and not needs_country:
+        return next(iter(found))
+    return None

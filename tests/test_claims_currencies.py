@@ -1,0 +1,112 @@
+"""Money in any currency: CLDR's codes, names and symbols, told apart by the countries named."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from asymmetry.claims.currencies import TABLE_FILE, build_table, currencies, is_money, resolve
+from asymmetry.claims.extract import extract_text
+from asymmetry.claims.quantities import domain_quantities
+from asymmetry.store.codes import actor_table
+
+
+def test_the_packaged_table_is_what_cldr_gives() -> None:
+    """`data/currencies.json` is `build_table()` as written by tools/build_currencies.py;
+    a babel upgrade that changes CLDR's data fails here until the tool is run again."""
+    shipped = json.loads(files("asymmetry").joinpath("data", TABLE_FILE).read_text("utf-8"))
+    built = json.loads(json.dumps(build_table()))
+    assert shipped == built, "run `python tools/build_currencies.py`"
+
+
+def test_every_code_names_itself() -> None:
+    table = currencies()
+    assert len(table.codes) > 140 and {"USD", "KES", "MYR", "ZMW", "INR", "JPY"} <= table.codes
+    for code in table.codes:
+        assert is_money(code) and resolve(code, (), symbol=True) == code
+    assert not is_money("USD per t") and not is_money("percent")
+
+
+@pytest.mark.parametrize(
+    ("surface", "countries", "symbol", "expected"),
+    [
+        ("RM", (), True, "MYR"),  # one currency's symbol (ms_MY)
+        ("Sh", ("KEN",), True, "KES"),  # shared by KES, TZS, UGX, SOS: the country named
+        ("Sh", (), True, None),
+        ("K", ("ZMB",), True, "ZMW"),  # a letter: only with its country named
+        ("K", (), True, None),
+        ("Rs", ("IND",), True, "INR"),
+        ("Rs", ("PAK",), True, "PKR"),
+        ("Rs", (), True, None),
+        ("¥", ("JPN",), True, "JPY"),
+        ("¥", ("JPN", "CHN"), True, "CNY"),  # the yuan unless the text is about Japan alone
+        ("¥", (), True, "CNY"),
+        ("$", ("NZL",), True, "USD"),  # a local dollar is written NZ$, C$
+        ("NZ$", (), True, "NZD"),
+        ("ringgit", (), False, "MYR"),
+        ("dirhams", ("MAR",), False, "MAD"),
+        ("dirhams", (), False, None),  # AED or MAD
+        ("Swiss francs", (), False, "CHF"),
+        ("francs", (), False, None),
+        ("pounds", (), False, None),  # pounds of coffee, unless a country says otherwise
+        ("Egyptian pounds", (), False, "EGP"),
+        ("rubles", (), False, "RUB"),  # BYN's rubles are "Belarusian rubles"
+        ("won", (), False, "KRW"),
+    ],
+)
+def test_a_shared_surface_is_the_named_countrys_currency(
+    surface: str, countries: tuple[str, ...], symbol: bool, expected: str | None
+) -> None:
+    assert resolve(surface, countries, symbol=symbol) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "countries", "expected"),
+    [
+        ("Kenyan earnings rose to Sh153 billion in 2018.", ("KEN",), [(153e9, "KES")]),
+        ("Exports were Rs 6,702.52 crore in April-May 2023.", ("IND",), [(6.70252e10, "INR")]),
+        ("Spice exports rose to 3.78 lakh tonnes.", ("IND",), [(378_000, "t")]),
+        ("Earnings rose to over K10.5 billion in August.", ("ZMB",), [(10.5e9, "ZMW")]),
+        ("Earnings rose to over K10.5 billion in August.", (), []),
+        ("Exports fell to RM252.8 billion.", (), [(252.8e9, "MYR")]),
+        ("Sales rose to MAD 25.4 billion.", (), [(25.4e9, "MAD")]),
+        ("Revenue fell to 42.47 billion dirhams.", ("MAR",), [(42.47e9, "MAD")]),
+        ("Trade grew to ¥15.67 trillion.", ("JPN",), [(15.67e12, "JPY")]),
+        ("Exports reached $18.8b.", (), [(18.8e9, "USD")]),
+        ("It shipped 1.2 million pounds of coffee.", ("GBR",), []),
+        ("The TOP 10 exporters; PM2.5 levels; in Q3 2024.", (), []),
+        # a change and the level it reached, not a range: "rose $1.1 billion to $10 billion"
+        ("Milk powder rose $1.1 billion to $10 billion.", (), [(1.1e9, "USD"), (10e9, "USD")]),
+        ("Prices rose 5 to 7 percent.", (), [(6.0, "percent")]),
+        # an amount without its unit takes the one before it, but not a count of bottles
+        (
+            "Sales hit £4.27 billion though 1.19 billion bottles were shipped.",
+            (),
+            [(4.27e9, "GBP")],
+        ),
+    ],
+)
+def test_money_in_local_currencies(
+    sentence: str, countries: tuple[str, ...], expected: list[tuple[float, str]]
+) -> None:
+    found = [(q.value, q.unit) for q in domain_quantities(sentence, countries=countries)]
+    assert found == [(pytest.approx(v), u) for v, u in expected]
+
+
+def test_the_countries_a_text_names_tell_its_currency() -> None:
+    """End to end: the paragraph names Kenya, so "Sh" and "shillings" are Kenya's."""
+    claims = extract_text(
+        "Kenya earned 138 billion shillings from tea exports in 2022. Flowers brought in "
+        "Sh113 billion."
+    )
+    assert [(c.value, c.unit) for c in claims] == [(138e9, "KES"), (113e9, "KES")]
+
+
+def test_every_country_is_an_actor() -> None:
+    """CLDR's names and demonyms name every country; the curated table keeps its words."""
+    pattern, table = actor_table()
+    assert table["kenya"] == "KEN" and table["moroccan"] == "MAR" and table["zambian"] == "ZMB"
+    assert table["russia"] == "RUS" and table["the west"] == "WEST"  # curated rows
+    assert pattern.search("Zambia's copper")[1] == "Zambia"  # type: ignore[index]
