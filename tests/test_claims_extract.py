@@ -339,3 +339,40 @@ def test_statement_dates_with_part_of_month_are_said(sentence: str) -> None:
     """ "said in mid-February 2018" dates a statement, which yields to its data's own year."""
     (p,) = ctx.periods(sentence)
     assert p.said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "last year" before the statement's date: the year before the date
+        ("Exports earned $1.2 billion last year, the board said on Feb. 29, 2024.",
+         [(1.2e9, "USD", 2023)]),
+        # part of one month: "the first 20 days of December 2024", "March 1-20, 2024"
+        ("Exports grew 6.8% to $40.3 billion in the first 20 days of December 2024.",
+         [(6.8, "percent", 2024), (40.3e9, "USD", 2024)]),
+        ("Chip exports rose 46.5% to $6.34 billion in March 1-20, 2024.",
+         [(46.5, "percent", 2024), (6.34e9, "USD", 2024)]),
+        # "an 11.1% increase on 2016": the base of a change dates no figure
+        ("The country sold US$3 billion of bananas in 2017, an 11.1% increase on 2016.",
+         [(3e9, "USD", 2017), (11.1, "percent", 2017)]),
+        # "the same two months of last year": the main period, a year back
+        ("Exports were $815 million in April-May 2023, up from $618 million in the same two "
+         "months of last year.", [(815e6, "USD", 2023), (618e6, "USD", 2022)]),
+        # two prices joined as a change share the price unit either one is written with
+        ("In 2019 the price fell to US$10,500 per tonne from US$16,500 in 2018.",
+         [(10500, "USD per t", 2019), (16500, "USD per t", 2018)]),
+        ("In 2020 copper rose from US$6,353.8 to US$6,496.7 per metric tonne.",
+         [(6353.8, "USD per t", 2020), (6496.7, "USD per t", 2020)]),
+        # "set to triple from its 2015 level by 2017"; "a 315,000 barrel-per-day field"
+        ("Output is set to triple from its 2015 level by 2017 at the 315,000 barrel-per-day "
+         "field.", [(3, "times", 2017), (315000, "b/d", 2017)]),
+    ],
+)  # fmt: skip
+def test_thirteenth_held_out_kinds(
+    text: str, expected: list[tuple[float, str, int | None]]
+) -> None:
+    """Kinds of miss first seen in `claims_heldout13.csv`, on sentences written for the test."""
+    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
+    assert len(got) == len(expected), got
+    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
+        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)

@@ -55,6 +55,9 @@ _PERIODS: Final = re.compile(
     rf"(?:(?P<ny>{_YEAR})|this year|the year))"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
+    # "the first 20 days of December 2024", "March 1-20, 2024": part of one month
+    rf"|(?P<mdays>(?:(?:the\s)?first\s(?:\d{{1,2}}|ten|twenty)\sdays\sof\s(?P<dm1>{_MONTH})"
+    rf"|(?P<dm2>{_MONTH})\s\d{{1,2}}\s?(?:-|–|to)\s?\d{{1,2}},?)\s(?P<dmy>{_YEAR}))"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
     r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next|the following)\s"
     r"(?P<ru>year|month)\b(?!['’]s))"
@@ -96,7 +99,8 @@ _COMPARISON_BEFORE: Final = re.compile(
 # "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
 _CHANGE_ON: Final = re.compile(
     r"(?:\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?)?[\d.,]+\s?"
-    r"(?:%|percent|per cent)\s(?:on|over)\s(?:the\s(?:same\s(?:quarter|period|months?)\s"
+    r"(?:%|percent|per cent)\s(?:(?:increase|rise|gain|decrease|decline|drop|fall|jump|growth)\s)?"
+    r"(?:on|over)\s(?:the\s(?:same\s(?:quarter|period|months?)\s"
     r"(?:of|in)\s)?)?$",
     re.IGNORECASE,
 )
@@ -213,6 +217,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
     """Period expressions in ``sentence``; a quarter without a year takes ``carry``."""
     found: list[Period] = []
     last_year = carry
+    said = _SAID_YEAR.search(sentence)
     for m in _PERIODS.finditer(sentence):
         if m["range"]:
             p = Period(m.start(), m.end(), f"{m['r1']}-{m['r2']}", int(m["r2"]))
@@ -268,10 +273,16 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             year = int(m["qy"]) if m["qy"] else last_year
             q = _QUARTER[m["q"].lower()] if m["q"] else int(m["qq"][1])
             p = Period(m.start(), m.end(), f"{year}-Q{q}" if year else f"Q{q}", year)
+        elif m["mdays"]:
+            year = int(m["dmy"])
+            month_of = _month(m["dm1"] or m["dm2"])
+            p = Period(m.start(), m.end(), months_period(year, month_of, month_of), year)
         elif m["month"]:
             year = int(m["mmy"])
             p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)
         elif m["rel"]:  # "last year" in a sentence whose year is known (a dated statement)
+            if last_year is None and said is not None and said.start() > m.start():
+                last_year = int(said[1])  # "… last year, the board said on 29 Feb 2024"
             if last_year is None:
                 continue
             shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the following": 1}
@@ -307,7 +318,8 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
             continue  # "under the 2016 hydrocarbons code": a law's name, not a period
         same = re.search(
-            r"same (?:months|period) (?:of|in)\s$", sentence[max(0, m.start() - 30) : m.start()]
+            rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months|period|weeks) (?:of|in)\s$",
+            sentence[max(0, m.start() - 30) : m.start()],
         )
         main = next((f for f in found if f.year and not f.comparison and is_partial(f.text)), None)
         if same and main is not None and p.year is not None:  # Jan-May 2023 vs the same of 2022
@@ -385,7 +397,15 @@ _SAID_BEFORE: Final = re.compile(
     r"\b(?:said|says|reported|announced|stated|told\s[\w\s]{1,20}?|noted|published|released|"
     # "said in mid-February 2018", "said at the end of September 2013"
     r"showed|wrote|declared|Speaking)\s(?:on|in|at\sthe\s(?:end|start|beginning)\sof)\s"
-    r"(?:(?:early|mid-?|late)\s?)?(?:\d{1,2}\s)?$",
+    # "said on Feb. 29, 2024": a US-style day before the year
+    rf"(?:(?:early|mid-?|late)\s?)?(?:\d{{1,2}}\s|{_MONTH}\s\d{{1,2}},\s)?$",
+    re.IGNORECASE,
+)
+# The year a sentence's statement is dated by, wherever it stands: "… last year, the board
+# said on Feb. 29, 2024" (what "last year" means when nothing before it gives a year).
+_SAID_YEAR: Final = re.compile(
+    r"\b(?:said|says|reported|announced|stated|noted|published|released|showed|wrote|"
+    rf"declared)\s(?:on|in)\s(?:\d{{1,2}}\s)?(?:{_MONTH}\s(?:\d{{1,2}},?\s)?)?({_YEAR})\b",
     re.IGNORECASE,
 )
 _WHOLE_YEAR: Final = re.compile(r"\bfull[- ]year\b|\bannual\b|\bthe whole year\b", re.I)

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Final
 
 from asymmetry.claims import context as ctx
+from asymmetry.claims.currencies import is_money
 from asymmetry.claims.limits import Budget, windows
 from asymmetry.claims.quantities import Quantity, domain_quantities
 from asymmetry.claims.read import Document, Paragraph, text_paragraphs
@@ -426,7 +427,6 @@ _WORTH: Final = re.compile(
     re.IGNORECASE,
 )
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
-_MONEY_UNITS: Final = ("USD", "EUR", "CNY", "RUB", "GBP")
 _EARNED_FROM: Final = re.compile(
     r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
 )
@@ -462,17 +462,20 @@ def _periods_of(
             out[i] = ctx.last_full_year(sentence, said, q.start) or said
     for i in range(len(quantities)):
         tail = sentence[spans[i][1] :]
-        if _EARLIER.match(tail) and i and out[i - 1] is not None:
+        earlier = _EARLIER.match(tail)
+        if earlier and i and out[i - 1] is not None:
             out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
-        elif _EARLIER.match(tail) and out[i] is not None:
-            out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+        elif earlier and out[i] is not None:
+            own_words = spans[i][1] <= out[i].start < spans[i][1] + earlier.end()  # type: ignore[union-attr]
+            if not own_words:  # "last year" read as a year already (a dated statement's)
+                out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
     for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021",
         # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
         # to Japan, 22.8mn tonnes to China and 11.6mn tonnes to South Korea in 2022"
         base = out[i + 1] is not None and out[i + 1].comparison  # type: ignore[union-attr]
         # "US$36 million from 8,800 tonnes in the same weeks of 2023": money and the volume
         # it was earned on, one period
-        earned = quantities[i].unit in _MONEY_UNITS and quantities[i + 1].unit == "t"
+        earned = is_money(quantities[i].unit) and quantities[i + 1].unit == "t"
         if earned and not own[i] and own[i + 1] and _EARNED_FROM.fullmatch(gap(i)):
             out[i], own[i] = out[i + 1], True
             continue

@@ -57,13 +57,15 @@ _PHYSICAL: Final = {
     "bbl/d": ("b/d", 1.0), "bbl/day": ("b/d", 1.0), "barrels of crude per day": ("b/d", 1.0),
     "barrels of crude a day": ("b/d", 1.0), "barrels of crude oil per day": ("b/d", 1.0),
     "barrels of crude oil a day": ("b/d", 1.0),
+    # "the 315,000 barrel-per-day field"
+    "barrel-per-day": ("b/d", 1.0), "barrels-per-day": ("b/d", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
     "1000 cubic meters": "1000 m3",
     "thousand cubic meters": "1000 m3", "thousand cubic metres": "1000 m3", "1,000 m3": "1000 m3",
     "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
-    "tonne": "t", "ton": "t", "metric ton": "t", "t": "t", "mwh": "MWh", "mmbtu": "MMBtu",
+    "tonne": "t", "ton": "t", "metric ton": "t", "metric tonne": "t", "t": "t", "mwh": "MWh", "mmbtu": "MMBtu",
 }  # fmt: skip
 HEDGES: Final = (
     "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
@@ -126,7 +128,8 @@ _MULTIPLE = re.compile(
     rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?!\s(?:a|per|each|every|in\s(?:a|one))\s)"
     r"|\b(?P<v>doubled|tripled|quadrupled|halved|twice(?=\s(?:the|as|that|its|what))|"
     # "should probably double by the end of 2015": a forecast of twice the level
-    r"double(?=\s(?:the|its|that|what|their|by|within)\b))\b"
+    # "set to triple from its 2015 level by 2017"
+    r"(?:double|triple|quadruple)(?=\s(?:the|its|that|what|their|by|within|from)\b))\b"
     rf"|\b(?P<h>{_NUM}|{_WORDNUM}) and a half times\b",
     re.IGNORECASE,
 )
@@ -143,7 +146,7 @@ _FRACTION = re.compile(
 _ONE_IN = re.compile(rf"\b(?P<k>one|{_NUM})\sin\s(?P<n>{_WORDNUM}|\d{{1,3}})\b(?!\s(?:19|20)\d\d)",
                      re.IGNORECASE)  # fmt: skip
 _VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0,
-                        "twice": 2.0, "double": 2.0}  # fmt: skip
+                        "twice": 2.0, "double": 2.0, "triple": 3.0, "quadruple": 4.0}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +460,7 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     amounts of a currency quoted against the dollar are exchange rates ("¥6.2 to the dollar")."""
     out: list[Quantity] = []
     rate_of = _rate_currency(sentence)
+    found = _prices_paired(sentence, found)
     for q in found:
         if is_money(q.unit) and q.unit != "USD" and _PER_DOLLAR.match(sentence[q.end :]):
             q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
@@ -470,6 +474,26 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     return out
 
 
+def _prices_paired(sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Two amounts of one currency joined as a change take the price unit one of them has:
+    "to US$10,500 per tonne from US$16,500", "from US$6,353.8 to US$6,496.7 per tonne"."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = sentence[a.end : b.start]
+        if not _PAIR_GAP.fullmatch(gap):
+            continue
+        for x, y in ((a, b), (b, a)):
+            if " per " in x.unit and is_money(y.unit) and x.unit.split(" per ")[0] == y.unit:
+                out[out.index(y)] = y.with_unit(x.unit)
+    return out
+
+
+_PAIR_GAP: Final = re.compile(
+    r"\s?(?:to|from|against|versus|compared\swith|up\sfrom|down\sfrom|-|–)\s?"
+    r"(?:about\s|around\s|some\s|just\s)?",
+    re.IGNORECASE,
+)
 _PER_DOLLAR: Final = re.compile(
     r"^\s?(?:to|per|against|for)\s(?:the\s|one\s|a\s)?(?:US\s|U\.S\.\s)?dollar", re.IGNORECASE
 )
