@@ -41,7 +41,9 @@ def test_every_code_names_itself() -> None:
         ("Rs", ("PAK",), True, "PKR"),
         ("Rs", (), True, None),
         ("¥", ("JPN",), True, "JPY"),
-        ("¥", ("JPN", "CHN"), True, "CNY"),  # the yuan unless the text is about Japan alone
+        ("¥", ("JPN", "CHN"), True, "JPY"),  # the first named country's: the text's subject
+        ("¥", ("CHN", "JPN"), True, "CNY"),
+        ("Rs", ("NPL", "IND"), True, "NPR"),  # "Nepal sold India power worth Rs 13.4 billion"
         ("¥", (), True, "CNY"),
         ("$", ("NZL",), True, "USD"),  # a local dollar is written NZ$, C$
         ("NZ$", (), True, "NZD"),

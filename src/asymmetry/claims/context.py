@@ -251,9 +251,14 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             fy_start = int(m["fa"])
             fy_end = int(m["fb"]) if len(m["fb"]) == 4 else fy_start // 100 * 100 + int(m["fb"])
             first, last = _month(m["f1"]), _month(m["f2"])
-            start_year = fy_start if first > last or fy_start == fy_end else fy_end
-            text = f"{start_year}-{first:02d}..{fy_end}-{last:02d}"
-            p = Period(m.start(), m.end(), text, fy_end)
+            # a span that starts in a month fiscal years start in (April: India, Japan;
+            # July: Pakistan, Australia; October: the US) starts the split year: "April-October
+            # of fiscal 2018-19" is 2018-04..2018-10; "January-March of 2022-23" is 2023's
+            opens = first in _FISCAL_STARTS
+            start_year = fy_start if first > last or opens or fy_start == fy_end else fy_end
+            end_year = fy_start if opens and last >= first else fy_end
+            text = f"{start_year}-{first:02d}..{end_year}-{last:02d}"
+            p = Period(m.start(), m.end(), text, end_year)
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None
@@ -298,7 +303,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             n = int(m["wn"]) if m["wn"].isdigit() else _ORDINAL_COUNT[m["wn"].lower()]
             if last_year is None:
                 continue
-            p = Period(m.start(), m.end(), str(last_year + n), last_year + n)
+            if re.match(r"over\s(?!the\snext)", m[0], re.IGNORECASE):
+                # "over ten years the exports have grown 2.5 times": the span up to the year
+                # in play, not a goal ahead of it
+                p = Period(m.start(), m.end(), f"{last_year - n}..{last_year}", last_year)
+            else:
+                p = Period(m.start(), m.end(), str(last_year + n), last_year + n)
         elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
             lead = sentence[max(0, m.start() - 12) : m.start()]
             if last_year is None or not _bare_month(m, lead):
@@ -364,6 +374,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
     return found
 
 
+_FISCAL_STARTS: Final = frozenset({4, 7, 10})  # April, July, October
 _NAMED_BY_YEAR: Final = re.compile(
     r"(?!\s(?:finance|budget|appropriations?|fiscal)\b)"  # a budget law is of its year
     r"(?:\s[\w-]+){0,2}\s(?:code|law|act|decree|treaty|accord|constitution|charter)\b",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -39,6 +39,8 @@ _PRESS_SYMBOLS: Final = {
     "ush": ("UGX",), "tk": ("BDT",), "c$": ("CAD",), "au$": ("AUD",), "s$": ("SGD",),
     "e£": ("EGP",), "le": ("EGP",), "dh": ("AED", "MAD"), "dhs": ("AED", "MAD"),
     "n$": ("NAD",), "z$": ("ZWG",), "gh₵": ("GHS",), "gh¢": ("GHS",), "rmb": ("CNY",),
+    "shs": ("UGX", "KES", "TZS"), "kd": ("KWD",), "bd": ("BHD",), "qr": ("QAR",),
+    "ro": ("OMR",), "jd": ("JOD",),
 }  # fmt: skip
 _PRESS_WORDS: Final = {
     "reais": ("BRL",), "roubles": ("RUB",), "rouble": ("RUB",), "renminbi": ("CNY",),
@@ -58,7 +60,7 @@ _CONTEXT_ONLY_WORDS: Final = frozenset({"pound", "pounds", "mark", "marks", "rea
 # Letter symbols English texts use for one currency whatever country they name; any other
 # letters ("K", "P", "Ar", "Km") are a currency only where the text names its country.
 _FREE_LETTER_SYMBOLS: Final = frozenset(
-    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "ft"}
+    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "ft", "kd"}
 )
 # Last words of CLDR names that are no currency alone ("Zimbabwean Gold").
 _NOT_NOUNS: Final = frozenset({"gold"})
@@ -249,12 +251,13 @@ def is_money(unit: str) -> bool:
     return unit in currencies().codes
 
 
-def resolve(surface: str, countries: Collection[str] = (), *, symbol: bool) -> str | None:
-    """The currency ``surface`` names, given the countries (ISO3) the text names.
+def resolve(surface: str, countries: Sequence[str] = (), *, symbol: bool) -> str | None:
+    """The currency ``surface`` names, given the countries (ISO3) the text names, in the
+    order that matters (the sentence's, first named first, then the paragraph's).
 
     A code names itself. A surface of one currency names it, except a one-letter symbol
     or a word that is also English ("pounds" of coffee), which need the country named. A
-    shared surface is the currency of the one named country that uses it, else its
+    shared surface is the currency of the first named country that uses it, else its
     settled default ("$": USD), else nothing.
     """
     table = currencies()
@@ -262,12 +265,14 @@ def resolve(surface: str, countries: Collection[str] = (), *, symbol: bool) -> s
         return surface
     key = re.sub(r"\s+", " ", surface.strip().lower())
     found = (table.symbols if symbol else table.words).get(key) or frozenset()
-    named = set().union(*(table.of_country.get(c, frozenset()) for c in countries))
     if key == "$" or key in ("dollars", "dollar"):
         return "USD"  # English usage: a local dollar is written NZ$, C$, "Canadian dollars"
-    local = found & named
-    if len(local) == 1:
-        return next(iter(local))
+    # the first named country whose currency it can be: the text's subject comes first
+    # ("Nepal sold India power worth Rs 13.4 billion": Nepal's rupees)
+    for country in countries:
+        local = found & table.of_country.get(country, frozenset())
+        if len(local) == 1:
+            return next(iter(local))
     if key in _DEFAULTS:
         return _DEFAULTS[key]
     letters = key.replace(".", "")

@@ -288,7 +288,7 @@ def _sentence_claims(
     people = named or scene.people
     before_people = {a.code for a in scene.people}
     # the countries named so far tell apart currencies that share a name ("rupees", "Sh")
-    countries = {a.code for a in named} | set(scene.named_so_far)
+    countries = [*dict.fromkeys(a.code for a in named), *scene.named_so_far]
     quantities = domain_quantities(sentence, price_unit=scene.price, countries=countries)
     taken = [(q.start, q.end) for q in quantities] + [(p.start, p.end) for p in found]
     quantities += _general_quantities(sentence, taken, budget)
@@ -411,7 +411,9 @@ _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
     # "41,000 t in the latest week against 70,000 t in the same week a year before"
-    r"(?:in|for|over)\s(?:the\s)?same (?:period|weeks?|months?|quarter) (?:of\s|a\s)?"
+    # "$1.119 billion earned in the same months a year before"
+    r"(?:[a-z]+ed\s)?(?:in|for|over)\s(?:the\s)?same (?:period|weeks?|months?|quarter) "
+    r"(?:of\s|a\s)?"
     r"(?:last|the previous|a)?\s?year)\b",
     re.I,
 )

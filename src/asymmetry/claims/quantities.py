@@ -12,7 +12,7 @@ normalised to base units: USD (not billions), b/d, m³, t, percent.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -57,6 +57,8 @@ _PHYSICAL: Final = {
     "bbl/d": ("b/d", 1.0), "bbl/day": ("b/d", 1.0), "barrels of crude per day": ("b/d", 1.0),
     "barrels of crude a day": ("b/d", 1.0), "barrels of crude oil per day": ("b/d", 1.0),
     "barrels of crude oil a day": ("b/d", 1.0),
+    # "984.97 million kg of nickel", "a 75,000-ton goal"
+    "kg": ("t", 1e-3), "kilograms": ("t", 1e-3), "kilogrammes": ("t", 1e-3), "ton": ("t", 1.0),
     # "the 315,000 barrel-per-day field"
     "barrel-per-day": ("b/d", 1.0), "barrels-per-day": ("b/d", 1.0),
 }  # fmt: skip
@@ -65,7 +67,8 @@ _PRICE_BASES: Final = {
     "1000 cubic meters": "1000 m3",
     "thousand cubic meters": "1000 m3", "thousand cubic metres": "1000 m3", "1,000 m3": "1000 m3",
     "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
-    "tonne": "t", "ton": "t", "metric ton": "t", "metric tonne": "t", "t": "t", "mwh": "MWh", "mmbtu": "MMBtu",
+    "tonne": "t", "ton": "t", "metric ton": "t", "metric tonne": "t", "t": "t", "mwh": "MWh",
+    "mmbtu": "MMBtu",
 }  # fmt: skip
 HEDGES: Final = (
     "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
@@ -118,7 +121,8 @@ _PHYSICAL_RE = re.compile(
     # "a 40-tonne target": a unit word joined by a hyphen
     # "between 20,000 and 40,000 bpd" is a range, as for money and percentages
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})(?:(?(btw){_AND}|{_DASH})(?P<n2>{_NUMW}))?"
-    rf"(?:\s|-(?=[a-z]{{3}}))?(?:(?P<s>{_SCALE})\s)?"
+    # "the 3.8-million-ton-per-year unit"
+    rf"(?:\s|-(?=[a-z]{{3}}))?(?:(?P<s>{_SCALE})[\s-])?"
     rf"(?P<u>{_PHYS})(?![\w/])",
     re.IGNORECASE,
 )
@@ -126,7 +130,8 @@ _MULTIPLE = re.compile(
     rf"\b(?P<n>{_NUM}|{_WORDNUM})(?:-|\s)?fold\b"
     # "2.6 times to $6.75 billion", "nine times greater"; not "three times a year"
     rf"|\b(?P<m>{_NUM}|{_WORDNUM}) times\b(?!\s(?:a|per|each|every|in\s(?:a|one))\s)"
-    r"|\b(?P<v>doubled|tripled|quadrupled|halved|twice(?=\s(?:the|as|that|its|what))|"
+    r"|\b(?P<v>doubled|tripled|quadrupled|doubling|tripling|halved|"
+    r"twice(?=\s(?:the|as|that|its|what))|"
     # "should probably double by the end of 2015": a forecast of twice the level
     # "set to triple from its 2015 level by 2017"
     r"(?:double|triple|quadruple)(?=\s(?:the|its|that|what|their|by|within|from)\b))\b"
@@ -146,7 +151,8 @@ _FRACTION = re.compile(
 _ONE_IN = re.compile(rf"\b(?P<k>one|{_NUM})\sin\s(?P<n>{_WORDNUM}|\d{{1,3}})\b(?!\s(?:19|20)\d\d)",
                      re.IGNORECASE)  # fmt: skip
 _VERB_FACTORS: Final = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0,
-                        "twice": 2.0, "double": 2.0, "triple": 3.0, "quadruple": 4.0}  # fmt: skip
+                        "twice": 2.0, "double": 2.0, "triple": 3.0, "quadruple": 4.0,
+                        "doubling": 2.0, "tripling": 3.0}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,7 @@ def _reparse(pattern: re.Pattern[str], s: str, m: re.Match[str], second: str) ->
 
 
 def domain_quantities(
-    sentence: str, *, price_unit: str | None = None, countries: Collection[str] = ()
+    sentence: str, *, price_unit: str | None = None, countries: Sequence[str] = ()
 ) -> list[Quantity]:
     """Every domain quantity in ``sentence``, left to right, spans not overlapping.
 
@@ -321,7 +327,7 @@ def _bare_amounts(
     return out
 
 
-def _currency(m: re.Match[str], countries: Collection[str]) -> str | None:
+def _currency(m: re.Match[str], countries: Sequence[str]) -> str | None:
     """The currency of a `_MONEY` match, given the countries the text names."""
     if m["sym"]:
         surface = m["sym"].strip()
@@ -335,7 +341,7 @@ def _currency(m: re.Match[str], countries: Collection[str]) -> str | None:
                    symbol=False)  # fmt: skip
 
 
-def _candidates(s: str, countries: Collection[str] = ()) -> Iterator[Quantity]:
+def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
     # Order matters: earlier patterns win overlapping spans.
     for m in _MONEY.finditer(s):
         if m["n4"] and _year_led(m, "n3"):
@@ -424,7 +430,7 @@ _CHANGE_VERB = (
 
 
 def _split_changes(
-    s: str, quantities: Iterator[Quantity], countries: Collection[str] = ()
+    s: str, quantities: Iterator[Quantity], countries: Sequence[str] = ()
 ) -> Iterator[Quantity]:
     """ "from $2.28 billion to $480 million" is a change between two amounts, not a range."""
     for q in quantities:

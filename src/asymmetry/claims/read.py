@@ -75,10 +75,13 @@ _NOTE_END = (
 )
 # …but "$62.6bn" and "1.5mb/d" are decimals with a unit, not a marker and a note
 _UNIT_AFTER_DIGITS = (
-    r"(?!(?:bn|bln|mn|mln|tn|k|m|b/d|mb/d|kb/d|bcm|tcm|mt|t|billion|million|trillion)\b)"
+    r"(?!(?:bn|bln|mn|mln|tn|b|k|m|b/d|mb/d|kb/d|bcm|tcm|mt|t|billion|million|trillion|"
+    r"crore|lakh|pc)\b)"
 )
 _INLINE_NOTE = re.compile(
-    r"(?<=[.,;:?!”\"’)])\d{1,3}(?=[A-Za-z“\"‘(\[])"
+    # after a number's point only before a capital ("in 2020.23 Qatar"): "$2.511b left"
+    # is $2.511 billion, not note 511
+    r"(?<=[.,;:?!”\"’)])(?:(?<!\d[.,])|(?=\d{1,3}[A-Z“\"‘(\[]))\d{1,3}(?=[A-Za-z“\"‘(\[])"
     + _UNIT_AFTER_DIGITS
     + r"(?:(?!"
     + _NOTE_END
