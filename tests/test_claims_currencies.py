@@ -55,7 +55,8 @@ def test_every_code_names_itself() -> None:
         ("pounds", (), False, None),  # pounds of coffee, unless a country says otherwise
         ("Egyptian pounds", (), False, "EGP"),
         ("rubles", (), False, "RUB"),  # BYN's rubles are "Belarusian rubles"
-        ("won", (), False, "KRW"),
+        ("won", ("KOR",), False, "KRW"),  # also a verb: only with Korea named
+        ("won", (), False, None),
     ],
 )
 def test_a_shared_surface_is_the_named_countrys_currency(

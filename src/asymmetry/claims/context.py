@@ -56,8 +56,8 @@ _PERIODS: Final = re.compile(
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     # "the first 20 days of December 2024", "March 1-20, 2024": part of one month
-    rf"|(?P<mdays>(?:(?:the\s)?first\s(?:\d{{1,2}}|ten|twenty)\sdays\sof\s(?P<dm1>{_MONTH})"
-    rf"|(?P<dm2>{_MONTH})\s\d{{1,2}}\s?(?:-|–|to)\s?\d{{1,2}},?)\s(?P<dmy>{_YEAR}))"
+    rf"|(?P<mdays>(?:(?:the\s)?first\s(?P<dn>\d{{1,2}}|ten|twenty)\sdays\sof\s(?P<dm1>{_MONTH})"
+    rf"|(?P<dm2>{_MONTH})\s(?P<dd1>\d{{1,2}})\s?(?:-|–|to)\s?(?P<dd2>\d{{1,2}}),?)\s(?P<dmy>{_YEAR}))"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
     r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next|the following)\s"
     r"(?P<ru>year|month)\b(?!['’]s))"
@@ -189,7 +189,10 @@ def is_partial(period: str | None) -> bool:
     """A period that is part of one year (months, a quarter): not the year's figure."""
     return (
         bool(period)
-        and re.fullmatch(rf"{_YEAR}-(?:\d\d(?:\.\.{_YEAR}-\d\d)?(?:-\d\d)?|Q[1-4])", str(period))
+        and re.fullmatch(
+            rf"{_YEAR}-(?:\d\d(?:\.\.{_YEAR}-\d\d)?(?:-\d\d)?|Q[1-4]|\d\d-\d\d\.\.{_YEAR}-\d\d-\d\d)",
+            str(period),
+        )
         is not None
     )
 
@@ -278,10 +281,18 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             year = int(m["qy"]) if m["qy"] else last_year
             q = _QUARTER[m["q"].lower()] if m["q"] else int(m["qq"][1])
             p = Period(m.start(), m.end(), f"{year}-Q{q}" if year else f"Q{q}", year)
-        elif m["mdays"]:
+        elif m["mdays"]:  # days of one month: never the month's figure ("2024-12-01..20")
             year = int(m["dmy"])
             month_of = _month(m["dm1"] or m["dm2"])
-            p = Period(m.start(), m.end(), months_period(year, month_of, month_of), year)
+            days = {"ten": "10", "twenty": "20"}
+            day_from, day_to = (
+                (m["dd1"], m["dd2"]) if m["dm2"] else ("1", days.get(m["dn"], m["dn"]))
+            )
+            text = (
+                f"{year}-{month_of:02d}-{int(day_from):02d}..{year}-{month_of:02d}-"
+                f"{int(day_to):02d}"
+            )
+            p = Period(m.start(), m.end(), text, year)
         elif m["month"]:
             year = int(m["mmy"])
             p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)

@@ -40,7 +40,8 @@ _PRESS_SYMBOLS: Final = {
     "e£": ("EGP",), "le": ("EGP",), "dh": ("AED", "MAD"), "dhs": ("AED", "MAD"),
     "n$": ("NAD",), "z$": ("ZWG",), "gh₵": ("GHS",), "gh¢": ("GHS",), "rmb": ("CNY",),
     "shs": ("UGX", "KES", "TZS"), "kd": ("KWD",), "bd": ("BHD",), "qr": ("QAR",),
-    "ro": ("OMR",), "jd": ("JOD",),
+    "ro": ("OMR",), "jd": ("JOD",), "j$": ("JMD",), "tt$": ("TTD",), "g$": ("GYD",),
+    "fj$": ("FJD",), "can$": ("CAD",), "cfa": ("XOF", "XAF"),
 }  # fmt: skip
 _PRESS_WORDS: Final = {
     "reais": ("BRL",), "roubles": ("RUB",), "rouble": ("RUB",), "renminbi": ("CNY",),
@@ -48,24 +49,29 @@ _PRESS_WORDS: Final = {
     "u.s. dollars": ("USD",), "us dollar": ("USD",), "u.s. dollar": ("USD",),
     "pounds sterling": ("GBP",), "sterling": ("GBP",), "cfa francs": ("XOF", "XAF"),
     "cfa franc": ("XOF", "XAF"), "kroner": ("NOK", "DKK"), "kronor": ("SEK",),
+    "u.s dollars": ("USD",), "usd": ("USD",), "eur": ("EUR",), "cny": ("CNY",), "rub": ("RUB",),
+    "gbp": ("GBP",), "jpy": ("JPY",),  # "5 billion usd": the big codes in lower case too
 }  # fmt: skip
 # Where English usage is settled, a shared surface has a default: "$" is the US dollar
 # even in a text about Canada (wire services write "C$" for Canada's); "dollars" alone too.
-_DEFAULTS: Final = {"$": "USD", "dollars": "USD", "dollar": "USD", "¥": "CNY", "£": "GBP",
-                    "c$": "CAD", "pounds sterling": "GBP", "won": "KRW", "ruble": "RUB",
-                    "rubles": "RUB", "rouble": "RUB", "roubles": "RUB"}  # fmt: skip
+_DEFAULTS: Final = {"¥": "CNY", "£": "GBP", "c$": "CAD", "pounds sterling": "GBP",
+                    "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB"}  # fmt: skip
 # Read only when a text names the country: bare nouns that are also English words or
 # measures ("pounds" of coffee, "marks", "real"), and one-letter symbols ("K10.5 billion").
-_CONTEXT_ONLY_WORDS: Final = frozenset({"pound", "pounds", "mark", "marks", "real"})
+# "won" is also a verb ("in 2017 won the presidency"): the won only in a text naming Korea.
+_CONTEXT_ONLY_WORDS: Final = frozenset({"pound", "pounds", "mark", "marks", "real", "won"})
 # Letter symbols English texts use for one currency whatever country they name; any other
 # letters ("K", "P", "Ar", "Km") are a currency only where the text names its country.
 _FREE_LETTER_SYMBOLS: Final = frozenset(
-    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "ft", "kd"}
+    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "kd"}
 )
 # Last words of CLDR names that are no currency alone ("Zimbabwean Gold").
 _NOT_NOUNS: Final = frozenset({"gold"})
 # ISO codes that are English words in capitals ("TOP 10 EXPORTERS"): read as names only.
 _NOT_CODES: Final = frozenset({"ALL", "TOP"})
+# CLDR names that English texts use far more often for something else: a first name or
+# surname ("Chad Bown", "Michael Jordan"), a US state ("New Jersey"), a dish ("guinea pig").
+_NOT_COUNTRY_NAMES: Final = frozenset({"Chad", "Jordan", "Jersey", "Chile", "Guinea", "Niger"})
 # How English demonyms end ("Kenyan", "Japanese", "Swiss", "Thai", "Polish"): a currency
 # name's first word that ends otherwise ("Special", "Convertible") names no country.
 _DEMONYM: Final = ("an", "ese", "ss", "i", "ish", "ch")
@@ -137,13 +143,17 @@ def _country_names(alpha3: dict[str, str], of_country: dict[str, set[str]]) -> d
     english = Locale("en").territories
     for territory, name in english.items():
         country = alpha3.get(territory)
-        if (
-            country
-            and not territory.startswith("X")  # private-use and pseudo territories
-            and re.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+)*", name)
-            and len(name) > 3
+        if not country or territory.startswith("X") or country not in of_country:
+            continue  # pseudo territories ("Unknown Region"), places with no currency of their own
+        for form in dict.fromkeys(
+            (name, name.replace(" & ", " and "), name.replace("St. ", "Saint "))
         ):
-            names[name] = country
+            if (
+                re.fullmatch(r"[^\W\d_]+(?:[ '’.-][^\W\d_]+|\s&\s[^\W\d_]+)*", form)
+                and len(form) > 3
+                and form not in _NOT_COUNTRY_NAMES
+            ):
+                names[form] = country
     name_of = {alpha3[t]: n for t, n in english.items() if t in alpha3}
     users: dict[str, set[str]] = defaultdict(set)
     for country, codes in of_country.items():
@@ -196,7 +206,6 @@ def build_table() -> dict[str, Any]:
             noun = name.split()[-1]
             if noun not in _NOT_NOUNS:
                 words[noun].add(code)  # "ringgit", "shillings"
-            words[f"{name.rsplit(' ', 1)[0]} {noun}"].add(code)
     of_country: dict[str, set[str]] = defaultdict(set)
     alpha3 = _alpha3()
     for territory, locale in _territory_locales():
@@ -255,10 +264,11 @@ def resolve(surface: str, countries: Sequence[str] = (), *, symbol: bool) -> str
     """The currency ``surface`` names, given the countries (ISO3) the text names, in the
     order that matters (the sentence's, first named first, then the paragraph's).
 
-    A code names itself. A surface of one currency names it, except a one-letter symbol
-    or a word that is also English ("pounds" of coffee), which need the country named. A
-    shared surface is the currency of the first named country that uses it, else its
-    settled default ("$": USD), else nothing.
+    A code names itself; "$" and "dollars" are US dollars. A surface of one currency names
+    it, except letters that are not a settled press symbol ("K", "Bs", "Le") and words that
+    are also English ("pounds" of coffee, "won"), which need their country named. A shared
+    surface is the currency of the first named country that uses it, else its settled
+    default ("¥": CNY), else nothing.
     """
     table = currencies()
     if surface in table.codes:

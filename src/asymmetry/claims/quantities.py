@@ -96,7 +96,7 @@ _SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakhs?
 # A currency before the number ("RM252.8 billion", "MAD 25.4 billion", "Sh153 billion") or
 # after it ("42.47 billion dirhams"): every currency in CLDR (`claims.currencies`), never
 # read out of the middle of a word ("PM2.5" is no money).
-_SYM = rf"(?<![^\W\d_])(?:US\s?\$|U\.S\.\s?\$|US\sdollars\s|{currencies().symbol_pattern()})\s?"
+_SYM = rf"(?<![^\W_])(?:US\s?\$|U\.S\.\s?\$|US\sdollars\s|{currencies().symbol_pattern()})\s?"
 _CURWORD = currencies().word_pattern()
 _DASH = r"\s?(?:-|–|—|to)\s?"
 _AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
@@ -333,12 +333,32 @@ def _currency(m: re.Match[str], countries: Sequence[str]) -> str | None:
         surface = m["sym"].strip()
         if re.fullmatch(r"U\.?S\.?\s?\$|US\sdollars", surface, re.IGNORECASE):
             return "USD"
+        # letters before a plain integer are a name or a model ("S300", "P5", "CUP 2022",
+        # "SAR 1997"), unless a code quotes a price ("USD 85 per barrel", "EUR 500")
+        if (
+            re.fullmatch(r"[A-Za-z.]+", surface)
+            and _bare_number(m["n1"], m["s1"] or m["b1"])
+            and surface.upper() not in _BARE_CODES
+            and not _PER.match(m.string[m.end() :])
+        ):
+            return None
         return resolve(surface, countries, symbol=True)
     word = m["word"]
+    if re.fullmatch(r"(?:19|20)\d\d", m["n3"] or "") and not m["s3"]:
+        return None  # "in 2017 won the presidency": a year before a word, not an amount
     if word.lower() in ("pounds", "pound") and re.match(r"\s+of\b", m.string[m.end() :]):
         return None  # "1.2 million pounds of coffee": a weight
     return resolve(re.sub(r"^u\.?s\.?\s", "us ", word, flags=re.IGNORECASE), countries,
                    symbol=False)  # fmt: skip
+
+
+# Codes that often quote a plain amount ("USD 500 per tonne", "EUR 40"): not names.
+_BARE_CODES: Final = frozenset({"USD", "EUR", "GBP", "CNY", "RUB", "JPY", "CHF", "RMB"})
+
+
+def _bare_number(digits: str, scale: str | None) -> bool:
+    """A plain integer with no scale, grouping or decimals ("300", "2022")."""
+    return scale is None and re.fullmatch(r"\d{1,4}", digits) is not None
 
 
 def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
@@ -436,13 +456,17 @@ def _split_changes(
     for q in quantities:
         quote = s[q.start : q.end]
         to = quote.find(" to ")
-        change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", s[: q.start]) or (
+        if q.low is None or to < 0:
+            yield q
+            continue
+        head = s[max(0, q.start - 80) : q.start]  # a few words back: linear in the sentence
+        change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", head) or (
             # "rose $1.1 billion to $10 billion": the change and the level it reached, each
             # end with its own scale; "rose 5 to 7 percent" stays a range
-            re.search(rf"\b{_CHANGE_VERB}\s(?:by\s)?$", s[: q.start], re.IGNORECASE)
+            re.search(rf"\b{_CHANGE_VERB}\s(?:by\s)?$", head, re.IGNORECASE)
             and re.fullmatch(rf"{_SCALED_END}\sto\s{_SCALED_END}.*", quote, re.IGNORECASE | re.S)
         )  # fmt: skip
-        if q.low is None or to < 0 or not change:
+        if not change:
             yield q
             continue
         cut = q.start + to

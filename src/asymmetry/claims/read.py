@@ -79,9 +79,12 @@ _UNIT_AFTER_DIGITS = (
     r"crore|lakh|pc)\b)"
 )
 _INLINE_NOTE = re.compile(
-    # after a number's point only before a capital ("in 2020.23 Qatar"): "$2.511b left"
-    # is $2.511 billion, not note 511
-    r"(?<=[.,;:?!”\"’)])(?:(?<!\d[.,])|(?=\d{1,3}[A-Z“\"‘(\[]))\d{1,3}(?=[A-Za-z“\"‘(\[])"
+    # after a number's point only after a year or before a capital ("in 2020.57finanz.ru",
+    # "$275.53Kommersant"): "$2.511b left" is $2.511 billion and "2.5x" a multiple, no note
+    # (the pattern ignores case: hence (?-i:))
+    r"(?<=[.,;:?!”\"’)])(?:(?<!\d[.,])|(?<=(?:19|20)\d\d\.)|(?=\d{1,3}(?:(?-i:[A-Z])|[“\"‘(\[])))"
+    r"\d{1,3}"
+    r"(?=[A-Za-z“\"‘(\[])"
     + _UNIT_AFTER_DIGITS
     + r"(?:(?!"
     + _NOTE_END

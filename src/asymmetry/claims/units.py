@@ -220,10 +220,10 @@ def written(value: float, unit: str) -> str:
     parts = unit.split(" ", 1)
     if unit == "percent":
         return f"{number}%"
-    if parts[0] in _CURRENCIES and len(parts) == 2 and parts[1] in ("mn", "bn", "tn", "trn"):
+    if is_money(parts[0]) and len(parts) == 2 and parts[1] in ("mn", "bn", "tn", "trn"):
         return f"{parts[0]} {number} {parts[1]}"
-    if parts[0] in _CURRENCIES and unit.endswith("per 1000 m3"):
+    if is_money(parts[0]) and unit.endswith("per 1000 m3"):
         return f"{parts[0]} {number} per 1,000 m³"
-    if parts[0] in _CURRENCIES and len(parts) == 1:
+    if is_money(parts[0]) and len(parts) == 1:
         return f"{parts[0]} {number}"
     return f"{number} {unit}"

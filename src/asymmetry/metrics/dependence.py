@@ -340,7 +340,12 @@ def world_exports(store: Store, basis: Basis, *, digits: int) -> pd.DataFrame:
                 FROM e GROUP BY product ORDER BY product""",
             basis.params,
         )
-        return frame.set_index("product")
+        frame = frame.set_index("product")
+        # build the index's lookup table now, before request threads share the frame
+        # (pandas fills it lazily; concurrent first lookups race: pandas #21150, #28439)
+        frame.index.get_indexer(frame.index[:1])
+        assert frame.index.is_unique  # one row per product, by the GROUP BY
+        return frame
 
     return store.memo(("world_exports", basis.dataset, basis.year, digits), compute)
 

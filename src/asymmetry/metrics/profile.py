@@ -330,9 +330,11 @@ class _Headline:
 class _PairSums:
     """Every pair's flow in a basis, and each country's totals and partner HHI."""
 
+    # plain dicts, not frames: shared by request threads, and pandas builds an index's
+    # lookup table lazily (concurrent first lookups race, pandas #21150, #28439)
     bilateral: dict[tuple[str, str], float]  # (exporter, importer) -> USD
-    imports: pd.DataFrame  # index country; columns total, hhi
-    exports: pd.DataFrame
+    imports: dict[str, tuple[float, float]]  # country -> (total, partner HHI)
+    exports: dict[str, tuple[float, float]]
 
 
 def pair_sums(store: Store, basis: Basis) -> _PairSums:
@@ -345,11 +347,14 @@ def pair_sums(store: Store, basis: Basis) -> _PairSums:
         )
         pairs["v2"] = pairs["v"] * pairs["v"]
 
-        def by(side: str) -> pd.DataFrame:
+        def by(side: str) -> dict[str, tuple[float, float]]:
             sums = pairs.groupby(side)[["v", "v2"]].sum()
             # sum of squared partner shares = sum(v^2) / sum(v)^2 (NaN when nothing flows)
             hhi = sums["v2"] / (sums["v"] * sums["v"])
-            return pd.DataFrame({"total": sums["v"], "hhi": hhi})
+            return {
+                str(c): (float(t), float(h))
+                for c, t, h in zip(sums.index, sums["v"], hhi, strict=True)
+            }
 
         bilateral = dict(
             zip(zip(pairs["exporter"], pairs["importer"], strict=True), pairs["v"], strict=True)
@@ -363,7 +368,7 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
     """Bilateral flows, both sides' totals, shares and partner HHI, from `pair_sums`."""
     sums = pair_sums(store, basis)
     for country in (a, b):
-        if country not in sums.imports.index and country not in sums.exports.index:
+        if country not in sums.imports and country not in sums.exports:
             raise NoDataError(
                 f"{country} has no trade in {basis.label} ({basis.dataset}, "
                 f"{basis.year}); pick another year, dataset or --source"
@@ -374,7 +379,8 @@ def _headline(store: Store, basis: Basis, a: str, b: str) -> _Headline:
             value = sums.bilateral.get((country, side[3:]), 0.0)
         else:
             table = sums.imports if side == "imports" else sums.exports
-            value = float(table[column].get(country, 0.0))
+            total, hhi = table.get(country, (0.0, 0.0))
+            value = total if column == "total" else hhi
         return 0.0 if pd.isna(value) else float(value)
 
     a_to_b, b_to_a = get(f"to_{b}", a), get(f"to_{a}", b)
