@@ -131,6 +131,14 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
     assert recall >= 0.90 and precision >= 0.90
 
 
+def _assert_figures(text: str, expected: list[tuple[float, str, int | None]]) -> None:
+    """The claims of ``text`` are ``expected``: (value, unit, year), in reading order."""
+    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
+    assert len(got) == len(expected), got
+    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
+        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -232,10 +240,7 @@ def test_gold_list_recall_and_precision(seeds: Path) -> None:
 )  # fmt: skip
 def test_tenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:
     """Kinds of miss first seen in `claims_heldout10.csv`, on sentences written for the test."""
-    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
-    assert len(got) == len(expected), got
-    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
-        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+    _assert_figures(text, expected)
 
 
 @pytest.mark.parametrize(
@@ -324,10 +329,7 @@ def test_fiscal_spans_are_read_whole(phrase: str, period: str) -> None:
 )  # fmt: skip
 def test_eleventh_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:
     """Kinds of miss first seen in `claims_heldout11.csv`, on sentences written for the test."""
-    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
-    assert len(got) == len(expected), got
-    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
-        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+    _assert_figures(text, expected)
 
 
 @pytest.mark.parametrize(
@@ -372,10 +374,7 @@ def test_thirteenth_held_out_kinds(
     text: str, expected: list[tuple[float, str, int | None]]
 ) -> None:
     """Kinds of miss first seen in `claims_heldout13.csv`, on sentences written for the test."""
-    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
-    assert len(got) == len(expected), got
-    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
-        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+    _assert_figures(text, expected)
 
 
 @pytest.mark.parametrize(
@@ -405,7 +404,4 @@ def test_fourteenth_held_out_kinds(
     text: str, expected: list[tuple[float, str, int | None]]
 ) -> None:
     """Kinds of miss first seen in `claims_heldout14.csv`, on sentences written for the test."""
-    got = [(c.value, c.unit, c.year) for c in extract_text(text)]
-    assert len(got) == len(expected), got
-    for (value, unit, year), (v, u, y) in zip(got, expected, strict=True):
-        assert math.isclose(value, v, rel_tol=1e-9) and unit == u and year == y, (got, expected)
+    _assert_figures(text, expected)

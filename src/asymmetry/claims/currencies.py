@@ -52,8 +52,8 @@ _PRESS_WORDS: Final = {
     "u.s dollars": ("USD",), "usd": ("USD",), "eur": ("EUR",), "cny": ("CNY",), "rub": ("RUB",),
     "gbp": ("GBP",), "jpy": ("JPY",),  # "5 billion usd": the big codes in lower case too
 }  # fmt: skip
-# Where English usage is settled, a shared surface has a default: "$" is the US dollar
-# even in a text about Canada (wire services write "C$" for Canada's); "dollars" alone too.
+# Where English usage is settled, a shared surface has a default when no named country
+# settles it ("¥" the yuan); "$" and "dollars" are always the US dollar (`resolve`).
 _DEFAULTS: Final = {"¥": "CNY", "£": "GBP", "c$": "CAD", "pounds sterling": "GBP",
                     "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB"}  # fmt: skip
 # Read only when a text names the country: bare nouns that are also English words or
