@@ -405,3 +405,45 @@ def test_fourteenth_held_out_kinds(
 ) -> None:
     """Kinds of miss first seen in `claims_heldout14.csv`, on sentences written for the test."""
     _assert_figures(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare "$" in a text about Australia, New Zealand or Canada is the local dollar
+        ("Australia's coal earnings fell 4 per cent to $60.1 billion in 2015.",
+         [(4, "percent", 2015), (60.1e9, "AUD", 2015)]),
+        ("Statistics Canada said lumber exports were worth $9.1 billion in 2016.",
+         [(9.1e9, "CAD", 2016)]),
+        # … unless the text marks its dollars, or quotes a price
+        ("Australia sold A$3.2bn ($2.3bn) of barley in 2019.",
+         [(3.2e9, "AUD", 2019), (2.3e9, "USD", 2019)]),
+        ("Canadian heavy crude sold at $38 a barrel in 2018.", [(38, "USD per bbl", 2018)]),
+        # tonnes written "mt" after a scale or a grouped number, and "t" after a grouped one
+        ("Brazil shipped 3.2 million mt of maize and 410,500mt of sugar in 2021.",
+         [(3.2e6, "t", 2021), (410500, "t", 2021)]),
+        ("Sales to Poland rose to 61,200 t in 2019.", [(61200, "t", 2019)]),
+        ("Output was 83.5 Mt in 2020.", [(83.5e6, "t", 2020)]),
+        # prices per kilogram are prices per tonne; "/mt"
+        ("Tea fetched US$2.85/kg in 2022 and coal US$130/mt.",
+         [(2850, "USD per t", 2022), (130, "USD per t", 2022)]),
+        # "kgs", "thsd", "mill.", "MMb/d", "B" before a currency code
+        ("In 2020 Sri Lanka sold 265.5 million kgs of tea, Kazakhstan 511 thsd tonnes of "
+         "flour and Alberta 3.1 MMb/d of crude; Danish mink earned 2.4B DKK and Austria "
+         "€ 512 mill.",
+         [(265500, "t", 2020), (511000, "t", 2020), (3.1e6, "b/d", 2020),
+          (2.4e9, "DKK", 2020), (512e6, "EUR", 2020)]),
+        # the press's "Kshs.", "ZKw", "MK", and the naira's "N" where Nigeria is named
+        ("Kenya's horticulture earned Kshs.156.2 billion in 2023.", [(156.2e9, "KES", 2023)]),
+        ("Zambia's treasury got ZKw12.4 billion in 2019.", [(12.4e9, "ZMW", 2019)]),
+        ("Malawi's tobacco fetched MK98.7 billion in 2021.", [(98.7e9, "MWK", 2021)]),
+        ("Nigeria's senate passed N21.8 trillion for 2023.", [(21.8e12, "NGN", 2023)]),
+        ("The N21 trillion plan for 2023 passed.", []),
+    ],
+)  # fmt: skip
+def test_sixteenth_held_out_kinds(
+    text: str, expected: list[tuple[float, str, int | None]]
+) -> None:
+    """Kinds of miss first seen in `claims_heldout15.csv` and `claims_heldout16.csv`, on
+    sentences written for the test."""
+    _assert_figures(text, expected)

@@ -42,6 +42,11 @@ _PRESS_SYMBOLS: Final = {
     "shs": ("UGX", "KES", "TZS"), "kd": ("KWD",), "bd": ("BHD",), "qr": ("QAR",),
     "ro": ("OMR",), "jd": ("JOD",), "j$": ("JMD",), "tt$": ("TTD",), "g$": ("GYD",),
     "fj$": ("FJD",), "can$": ("CAD",), "cfa": ("XOF", "XAF"),
+    # "Kshs.180.57 billion", "ZKw37.6 billion", "MK32.1 billion", "N27.5 trillion" (the naira
+    # as Nigerian papers write it: a letter, so read only where Nigeria is named), "K" for
+    # Malawi's kwacha as for Zambia's
+    "ksh.": ("KES",), "kshs.": ("KES",), "zk": ("ZMW",), "zkw": ("ZMW",), "mk": ("MWK",),
+    "n": ("NGN",), "k": ("MWK",),
 }  # fmt: skip
 _PRESS_WORDS: Final = {
     "reais": ("BRL",), "roubles": ("RUB",), "rouble": ("RUB",), "renminbi": ("CNY",),
@@ -63,7 +68,7 @@ _CONTEXT_ONLY_WORDS: Final = frozenset({"pound", "pounds", "mark", "marks", "rea
 # Letter symbols English texts use for one currency whatever country they name; any other
 # letters ("K", "P", "Ar", "Km") are a currency only where the text names its country.
 _FREE_LETTER_SYMBOLS: Final = frozenset(
-    {"rm", "rmb", "ksh", "kshs", "tsh", "ush", "tk", "rp", "kd"}
+    {"rm", "rmb", "ksh", "kshs", "ksh.", "kshs.", "tsh", "ush", "tk", "rp", "kd", "zkw"}
 )
 # Last words of CLDR names that are no currency alone ("Zimbabwean Gold").
 _NOT_NOUNS: Final = frozenset({"gold"})
@@ -258,6 +263,28 @@ def currencies() -> Currencies:
 def is_money(unit: str) -> bool:
     """A unit that is an amount of some currency ("MYR"; not "USD per t")."""
     return unit in currencies().codes
+
+
+# Countries whose own statistics offices and press write their dollar as a bare "$"
+# (ABS, Stats NZ, Statistics Canada): there "$" is the local dollar unless the text marks
+# dollars of either kind itself ("A$2.1bn ($1.37bn)", "US$", "USD 5 bn").
+_OWN_BARE_DOLLAR: Final = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD"}
+_MARKED_DOLLARS: Final = re.compile(
+    r"(?:\b(?:US|U\.S\.|A|AU|NZ|C|Can)\s?\$)|\bUSD\s?\d"
+    r"|\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s(?:US|U\.S\.|Australian|Canadian|NZ|"
+    r"New\sZealand)\sdollars?\b|\$\d[\d.,]*\s?(?:million|billion|bn|mn|m|b)?\s(?:USD|US)\b",
+    re.IGNORECASE,
+)
+
+
+def bare_dollar(text: str, countries: Sequence[str] = ()) -> str:
+    """The currency of a bare "$" in ``text``: the US dollar, except where the text is
+    about a country whose own figures write its dollar so (`_OWN_BARE_DOLLAR`; the
+    first country named decides) and no amount in it is marked as dollars of a kind."""
+    first = countries[0] if countries else None
+    if first in _OWN_BARE_DOLLAR and not _MARKED_DOLLARS.search(text):
+        return _OWN_BARE_DOLLAR[first]
+    return "USD"
 
 
 def resolve(surface: str, countries: Sequence[str] = (), *, symbol: bool) -> str | None:

@@ -407,6 +407,12 @@ _GROUP_GLUE: Final = re.compile(
     r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?(?:[A-Z][\w.’'-]*\s?){0,3}"
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )
+# "3.2 million tonnes of maize and 410,500 tonnes of sugar in 2021": a list of products,
+# one period.
+_PRODUCT_GLUE: Final = re.compile(
+    r",?\s+of\s(?:(?!(?:last|this|next|the)\b|years?\b|months?\b|quarters?\b)[a-z][\w-]*\s){1,3}"
+    r"(?:and|,|,\s?and)\s+"
+)
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
@@ -433,8 +439,10 @@ _EARNED_FROM: Final = re.compile(
     r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
 )
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
+# "A$3.2bn ($2.3bn) in 2019": a figure and its conversion in brackets, too.
 _SAME_FIGURE: Final = re.compile(
-    r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$",
+    r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$"
+    r"|^\s?\((?:about\s|around\s|some\s)?$",
     re.I,
 )
 
@@ -483,7 +491,8 @@ def _periods_of(
             continue
         if base and re.search(r"\b(?:from|than|against|versus)\b", gap(i)):
             continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
-        if not own[i] and own[i + 1] and _GROUP_GLUE.fullmatch(gap(i)):
+        glued = _GROUP_GLUE.fullmatch(gap(i)) or _PRODUCT_GLUE.fullmatch(gap(i))
+        if not own[i] and own[i + 1] and glued:
             out[i], own[i] = out[i + 1], True
         elif (
             not own[i]

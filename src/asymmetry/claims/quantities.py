@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from asymmetry.claims.currencies import currencies, is_money, resolve
+from asymmetry.claims.currencies import bare_dollar, currencies, is_money, resolve
 
 _WORD_NUMBERS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -32,7 +32,9 @@ _SCALES: Final = {
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
     # Indian numbering: a lakh is 100,000 and a crore 10 million ("Rs 6,702 crore")
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
-    "b": 1e9,  # only as written straight after an amount of money: "$18.8b"
+    "b": 1e9,  # only straight after an amount of money: "$18.8b", "1.6B DKK"
+    # "364 thsd tonnes" (thousand, in Russian and Central Asian agencies' English), "€ 908 mill."
+    "thsd": 1e3, "ths": 1e3, "mill": 1e6,
 }  # fmt: skip
 # The few currencies `_rate_currency` reads in a sentence about an exchange rate.
 _RATE_WORDS: Final = {
@@ -59,6 +61,9 @@ _PHYSICAL: Final = {
     "barrels of crude oil a day": ("b/d", 1.0),
     # "984.97 million kg of nickel", "a 75,000-ton goal"
     "kg": ("t", 1e-3), "kilograms": ("t", 1e-3), "kilogrammes": ("t", 1e-3), "ton": ("t", 1.0),
+    "kgs": ("t", 1e-3), "kilogram": ("t", 1e-3), "kilogramme": ("t", 1e-3),
+    # "3.33 MMb/d" (million barrels a day, as North American agencies write it)
+    "mmb/d": ("b/d", 1e6), "mmbpd": ("b/d", 1e6), "mmbd": ("b/d", 1e6),
     # "the 315,000 barrel-per-day field"
     "barrel-per-day": ("b/d", 1.0), "barrels-per-day": ("b/d", 1.0),
 }  # fmt: skip
@@ -68,8 +73,11 @@ _PRICE_BASES: Final = {
     "thousand cubic meters": "1000 m3", "thousand cubic metres": "1000 m3", "1,000 m3": "1000 m3",
     "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
     "tonne": "t", "ton": "t", "metric ton": "t", "metric tonne": "t", "t": "t", "mwh": "MWh",
-    "mmbtu": "MMBtu",
+    "mmbtu": "MMBtu", "mt": "t", "kg": "t", "kilogram": "t", "kilo": "t",
 }  # fmt: skip
+# A price per kilogram is quoted per tonne, as every tonne price is: "US$1.48/kg" is
+# USD 1,480 per t.
+_PRICE_FACTOR: Final = {"kg": 1e3, "kilogram": 1e3, "kilo": 1e3}
 HEDGES: Final = (
     "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
     "more than", "less than", "fewer than", "at least", "at most", "up to", "close to",
@@ -92,7 +100,10 @@ _NUM = (
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
-_SCALE = r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakhs?|lac|crores?|k|m)\b"
+_SCALE = (
+    r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakhs?|lac|crores?|thsd|ths|"
+    r"mill|k|m)\b"
+)
 # A currency before the number ("RM252.8 billion", "MAD 25.4 billion", "Sh153 billion") or
 # after it ("42.47 billion dirhams"): every currency in CLDR (`claims.currencies`), never
 # read out of the middle of a word ("PM2.5" is no money).
@@ -106,7 +117,7 @@ _BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=Tr
 _MONEY = re.compile(
     rf"(?P<btw>between\s)?(?P<sym>{_SYM})(?P<n1>{_NUM})(?:[\s-]?(?P<s1>{_SCALE})|(?P<b1>b)\b)?"
     rf"(?:(?(btw){_AND}|{_DASH})(?:{_SYM})?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE})|(?P<b2>b)\b)?)?"
-    rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}))?\s(?P<word>{_CURWORD})",
+    rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}|b\b))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
 )
 _PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORECASE)
@@ -333,6 +344,9 @@ def _currency(m: re.Match[str], countries: Sequence[str]) -> str | None:
         surface = m["sym"].strip()
         if re.fullmatch(r"U\.?S\.?\s?\$|US\sdollars", surface, re.IGNORECASE):
             return "USD"
+        if surface == "$":  # a price per barrel or tonne is in US dollars everywhere
+            per = _PER.match(m.string[m.end() :])
+            return "USD" if per else bare_dollar(m.string, countries)
         # letters before a plain integer are a name or a model ("S300", "P5", "CUP 2022",
         # "SAR 1997"), unless a code quotes a price ("USD 85 per barrel", "EUR 500")
         if (
@@ -384,16 +398,21 @@ def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
         end = m.end()
         per = _PER.match(s[end:])
         if per:
-            unit = f"{unit} per {_PRICE_BASES[per['base'].lower()]}"
+            base = per["base"].lower()
+            unit = f"{unit} per {_PRICE_BASES[base]}"
             end += per.end()
+            f = _PRICE_FACTOR.get(base, 1.0)
+            v, lo, hi = v * f, lo * f if lo is not None else None, hi * f if hi is not None else None
         yield Quantity(m.start(), end, v, unit, lo, hi, _decimals(raw))
     for m in _PHYSICAL_RE.finditer(s):
         if m["n2"] and _year_led(m, "n1"):
             m = _reparse(_PHYSICAL_RE, s, m, "n2")
-        if m["u"].lower() == "t" and not m["s"]:
-            continue  # "11 mln t" is tonnes; a bare "5 t" is too ambiguous to read
+        grouped = re.search(r"\d,\d{3}", m["n1"]) is not None
+        if m["u"].lower() == "t" and not m["s"] and not grouped:
+            continue  # "11 mln t", "154,000 t" are tonnes; a bare "5 t" is too ambiguous
         unit, factor = _PHYSICAL[m["u"].lower()]
-        if m["u"] == "MT":  # "31,213 MT": metric tonnes in capitals; "Mt" is million tonnes
+        # "31,213 MT", "4.44 million mt", "302,378mt": metric tonnes; "Mt" alone is millions
+        if m["u"].lower() == "mt" and (m["u"] == "MT" or m["s"] or grouped):
             unit, factor = "t", 1.0
         factor *= _scale(m["s"])
         n2 = number(m["n2"]) * factor if m["n2"] else None
