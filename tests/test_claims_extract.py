@@ -441,9 +441,7 @@ def test_fourteenth_held_out_kinds(
         ("The N21 trillion plan for 2023 passed.", []),
     ],
 )  # fmt: skip
-def test_sixteenth_held_out_kinds(
-    text: str, expected: list[tuple[float, str, int | None]]
-) -> None:
+def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:
     """Kinds of miss first seen in `claims_heldout15.csv` and `claims_heldout16.csv`, on
     sentences written for the test."""
     _assert_figures(text, expected)

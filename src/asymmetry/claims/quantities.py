@@ -402,7 +402,8 @@ def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
             unit = f"{unit} per {_PRICE_BASES[base]}"
             end += per.end()
             f = _PRICE_FACTOR.get(base, 1.0)
-            v, lo, hi = v * f, lo * f if lo is not None else None, hi * f if hi is not None else None
+            v = v * f
+            lo, hi = (x * f if x is not None else None for x in (lo, hi))
         yield Quantity(m.start(), end, v, unit, lo, hi, _decimals(raw))
     for m in _PHYSICAL_RE.finditer(s):
         if m["n2"] and _year_led(m, "n1"):
