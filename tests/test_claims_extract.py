@@ -439,6 +439,24 @@ def test_fourteenth_held_out_kinds(
         ("Malawi's tobacco fetched MK98.7 billion in 2021.", [(98.7e9, "MWK", 2021)]),
         ("Nigeria's senate passed N21.8 trillion for 2023.", [(21.8e12, "NGN", 2023)]),
         ("The N21 trillion plan for 2023 passed.", []),
+        # a change's base in "the same month of" a year dates no other figure
+        ("Chile's exports were US$7,120 million in March 2021, 9.1% above the same month "
+         "of 2020.", [(7.12e9, "USD", 2021), (9.1, "percent", 2021)]),
+        # the level a change reached in a period is of that period, each clause its own
+        ("Receipts rose 8.2 percent in 2019 to $2.41 billion, after falling 3.5 percent in "
+         "2018 to $2.23 billion.",
+         [(8.2, "percent", 2019), (2.41e9, "USD", 2019), (3.5, "percent", 2018),
+          (2.23e9, "USD", 2018)]),
+        ("Coffee revenue grew 12 percent in 2022 to Ksh28.4 billion from Ksh25.4 billion in "
+         "2021.", [(12, "percent", 2022), (28.4e9, "KES", 2022), (25.4e9, "KES", 2021)]),
+        # … but a share that went "from A in 2022 to B" is a range of levels
+        ("Exports reached 96 Mt in 2023, lifting the share from 31.5% in 2022 to 40.2%.",
+         [(96e6, "t", 2023), (31.5, "percent", 2022), (40.2, "percent", 2023)]),
+        # a list of bases dates none of the figures after it
+        ("Kenya earned Ksh12.6 billion in 2020, against Ksh11.1 billion in 2019 and 10.4 "
+         "billion in 2018, an increase of 13.5 per cent.",
+         [(12.6e9, "KES", 2020), (11.1e9, "KES", 2019), (10.4e9, "KES", 2018),
+          (13.5, "percent", 2020)]),
     ],
 )  # fmt: skip
 def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:

@@ -93,7 +93,9 @@ _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
     r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?"
-    r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?)?$",
+    r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?"
+    # "14.5% below the same month of 2022"
+    r"|same\s(?:month|months|period|quarter|week|weeks|season)\s(?:of|in)\s)?$",
     re.IGNORECASE,
 )
 # "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
@@ -130,7 +132,8 @@ _BASE_BEFORE: Final = re.compile(
     r"after(?!\s(?:a|the|its)\s(?:new\s)?(?:record|high|peak))|"
     r"beating|exceeding|surpassing|topping|past|on)"
     r"\s(?:a\s|the\s)?"
-    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽])?\s?[\d.,]+\s?"
+    # "against Ksh.138.09 billion in 2022": a currency's letters before the number too
+    r"(?:[a-z-]+\s){0,2}(?:US\$|U\.S\.\s?\$|[$€¥£₽]|[A-Z][A-Za-z]{0,3}\$?\.?)?\s?[\d.,]+\s?"
     # "than the 13,69,264 tonnes, worth $7,759.58 million, of 2021-22": the value beside it
     r"(?:(?:[a-zA-Z%/]+\s){0,5}|(?:[a-zA-Z%/]+\s){0,4}[a-zA-Z%/]+,?\sworth\s"
     r"(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+)?,?\s)"
@@ -355,6 +358,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             _BASE_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
         )
         base = base or bool(own_base)
+        # "against Ksh138 billion in 2022 and 136.59 billion in 2021": a list of bases
+        base = base or bool(
+            found
+            and found[-1].base
+            and _NEXT_BASE.fullmatch(sentence[found[-1].end : m.start()])
+        )
         # "down 3.1% in March 2023 from March 2022": a period right after the sentence's own
         # period and "from" is the base the change is measured on
         base = base or bool(
@@ -390,6 +399,10 @@ _NAMED_BY_YEAR: Final = re.compile(
     r"(?!\s(?:finance|budget|appropriations?|fiscal)\b)"  # a budget law is of its year
     r"(?:\s[\w-]+){0,2}\s(?:code|law|act|decree|treaty|accord|constitution|charter)\b",
     re.I,
+)
+_NEXT_BASE: Final = re.compile(
+    r",?\s(?:and|,)\s(?:[A-Z][A-Za-z]{0,3}\$?\.?\s?|[$€¥£₽]\s?)?[\d.,]+\s?"
+    r"(?:(?!(?:than|more|less|higher|lower|up|down)\b)[a-zA-Z]+\s){0,3}(?:in|of)\s(?:the\s)?"
 )
 _FROM_PERIOD: Final = re.compile(r",?\s(?:from|over|on)\s(?:the\ssame\s\w+\sof\s)?")
 _AT_ITS: Final = re.compile(
