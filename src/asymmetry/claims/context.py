@@ -360,9 +360,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         base = base or bool(own_base)
         # "against Ksh138 billion in 2022 and 136.59 billion in 2021": a list of bases
         base = base or bool(
-            found
-            and found[-1].base
-            and _NEXT_BASE.fullmatch(sentence[found[-1].end : m.start()])
+            found and found[-1].base and _NEXT_BASE.fullmatch(sentence[found[-1].end : m.start()])
         )
         # "down 3.1% in March 2023 from March 2022": a period right after the sentence's own
         # period and "from" is the base the change is measured on

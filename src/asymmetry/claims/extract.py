@@ -515,13 +515,14 @@ def _periods_of(
         # "rose 21.6 percent in 2016 to $1.634 billion, after falling 25.8 percent in 2015 to
         # $1.344 billion", "grew 31% in 2023 to Ksh180.5 billion from Ksh138 billion in 2022":
         # the level a change reached in a period is of that period
-        head = re.search(r"\s(?:in|during)\s(?:the\s)?([^,;]{4,30}?),?\s(?:to|at)\s+"
-                         r"(?:a\srecord\s|about\s|around\s|some\s|nearly\s|over\s)?$", gap(i - 1))
+        reached = re.search(r"\s(?:in|during)\s(?:the\s)?([^,;]{4,30}?),?\s(?:to|at)\s+"
+                            r"(?:a\srecord\s|about\s|around\s|some\s|nearly\s|over\s)?$",
+                            gap(i - 1))  # fmt: skip
         change = quantities[i - 1].unit in ("percent", "times", "pp") or measures[i - 1] == "growth"
         ranged = re.search(r"\bfrom\s(?:about\s|around\s|some\s)?$", sentence[: spans[i - 1][0]])
-        if head is None or own[i] or not change or ranged:  # "from 32.4% in 2022 to 48.4%"
+        if reached is None or own[i] or not change or ranged:  # "from 32.4% in 2022 to 48.4%"
             continue
-        at = spans[i - 1][1] + head.start(1)
+        at = spans[i - 1][1] + reached.start(1)
         said = next((p for p in found if p.start == at and p.year), None)
         if said is not None and re.fullmatch(r"[^,;]*", sentence[said.end : spans[i][0]]):
             out[i] = said
