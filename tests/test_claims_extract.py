@@ -457,6 +457,11 @@ def test_fourteenth_held_out_kinds(
          "billion in 2018, an increase of 13.5 per cent.",
          [(12.6e9, "KES", 2020), (11.1e9, "KES", 2019), (10.4e9, "KES", 2018),
           (13.5, "percent", 2020)]),
+        # a demonym of several words names its country ("R" is the rand where it is named)
+        ("The South African Treasury raised R42.8 billion in 2023.", [(42.8e9, "ZAR", 2023)]),
+        # "on 2021's $15 bn": a possessive year dates the figure after it, not the change
+        ("In 2022 sales closed at $8.4 billion, up 12.1 per cent on 2021's $7.5 billion.",
+         [(8.4e9, "USD", 2022), (12.1, "percent", 2022), (7.5e9, "USD", 2021)]),
     ],
 )  # fmt: skip
 def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:

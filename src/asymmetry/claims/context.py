@@ -337,8 +337,9 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
-        if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]):
-            continue  # "up 74% on 2021": the base of a change, the period of no figure
+        possessive = re.match(r"['’]s\s", sentence[m.end() : m.end() + 3])
+        if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]) and not possessive:
+            continue  # "up 74% on 2021": the base of a change ("on 2021's $15 bn" dates it)
         if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
             continue  # "under the 2016 hydrocarbons code": a law's name, not a period
         same = re.search(
@@ -474,7 +475,8 @@ def bind_period(
     comparison's year ("more than in 2021") binds only a figure right before it;
     ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
-        if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) is not None:
+        possessive = sentence[p.end : p.end + 2] in ("'s", "’s")  # "on 2021's $15 bn": its own
+        if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) and not possessive:
             return p
     for p in found:  # "the 300,000 bpd the country pumped at its 2004 peak"
         if (

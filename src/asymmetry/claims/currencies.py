@@ -166,12 +166,13 @@ def _country_names(alpha3: dict[str, str], of_country: dict[str, set[str]]) -> d
             users[code].add(country)
     for code, countries in users.items():
         adjective = numbers.get_currency_name(code, locale="en").rsplit(" ", 1)[0]
-        if not (adjective[:1].isupper() and adjective.endswith(_DEMONYM)) or " " in adjective:
+        if not (adjective[:1].isupper() and adjective.endswith(_DEMONYM)):
             continue
         # a currency of several territories (the dirham of Morocco and Western Sahara) is
-        # named by the one whose name starts as its adjective does ("Moro-ccan")
+        # named by the one whose name starts as its adjective does ("Moro-ccan"); so is an
+        # adjective of several words ("South African", "Sri Lankan", not "East Caribbean")
         own = [c for c in countries if name_of.get(c, "")[:4] == adjective[:4]]
-        if len(countries) == 1 or len(own) == 1:
+        if (len(countries) == 1 and " " not in adjective) or len(own) == 1:
             names[adjective] = (own or list(countries))[0]
     return names
 
