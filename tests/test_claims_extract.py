@@ -462,6 +462,35 @@ def test_fourteenth_held_out_kinds(
         # "on 2021's $15 bn": a possessive year dates the figure after it, not the change
         ("In 2022 sales closed at $8.4 billion, up 12.1 per cent on 2021's $7.5 billion.",
          [(8.4e9, "USD", 2022), (12.1, "percent", 2022), (7.5e9, "USD", 2021)]),
+        # "Rs." before an amount ends no sentence
+        ("Pakistan's FBR collected Rs. 3,150 billion in 2021.", [(3.15e12, "PKR", 2021)]),
+        # a local dollar marked once names the bare "$" after it; a US one keeps "$" USD
+        ("Australia's gold exports were A$24.1 billion in 2020, up from $18.9 billion in 2019.",
+         [(24.1e9, "AUD", 2020), (18.9e9, "AUD", 2019)]),
+        ("Canada sold US$3.1 billion of potash in 2018 and $2.9 billion in 2017.",
+         [(3.1e9, "USD", 2018), (2.9e9, "USD", 2017)]),
+        ("Mexico's exports were worth $5 billion a month in 2020.", [(5e9, "USD", 2020)]),
+        # a price per kilo read beside another: both per tonne
+        ("Coffee averaged $4.05 per kilo in 2021 against $3.10 in 2020.",
+         [(4050, "USD per t", 2021), (3100, "USD per t", 2020)]),
+        # a change "on the year", "from May", "to over": the period of the level it reached
+        ("Thai exports rose 4.2 percent on the year to $24.1 billion in May 2023.",
+         [(4.2, "percent", 2023), (24.1e9, "USD", 2023)]),
+        ("Output rose 2 percent from April to 9.8 million barrels a day in May 2019.",
+         [(2, "percent", 2019), (9.8e6, "b/d", 2019)]),
+        ("Iraq's reserves climbed $1.2 billion to $98.4 billion in March 2024.",
+         [(1.2e9, "USD", 2024), (98.4e9, "USD", 2024)]),
+        # a bare scaled amount takes the unit of the amount right before it
+        ("In May 2021 output held at 1.2 million bpd while stocks rose by 2.1 million barrels "
+         "to 88.4 million.",
+         [(1.2e6, "b/d", 2021), (2.1e6, "bbl", 2021), (88.4e6, "bbl", 2021)]),
+        # "exports … and imports … in 2020": one period for both flows
+        ("Chilean exports fell 3.2% and imports 7.9% in 2020.",
+         [(3.2, "percent", 2020), (7.9, "percent", 2020)]),
+        # the base of a year-to-date change is the same months a year back
+        ("Moroccan exports for the first five months of 2022 reached 168 billion dirhams, up "
+         "30.2% from 129 billion dirhams.",
+         [(168e9, "MAD", 2022), (30.2, "percent", 2022), (129e9, "MAD", 2021)]),
     ],
 )  # fmt: skip
 def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, int | None]]) -> None:

@@ -96,16 +96,19 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout3.csv", 0.89),
         ("claims_heldout4.csv", 0.92),
         ("claims_heldout5.csv", 0.83),
-        ("claims_heldout6.csv", 0.86),
-        ("claims_heldout7.csv", 0.92),
+        ("claims_heldout6.csv", 0.90),
+        ("claims_heldout7.csv", 0.94),
         ("claims_heldout8.csv", 0.88),
-        ("claims_heldout9.csv", 0.83),
+        ("claims_heldout9.csv", 0.87),
         ("claims_heldout10.csv", 0.95),
         ("claims_heldout11.csv", 0.93),
-        ("claims_heldout12.csv", 0.76),
-        ("claims_heldout13.csv", 0.87),
-        ("claims_heldout14.csv", 0.84),
-        ("claims_heldout15.csv", 0.86),
+        ("claims_heldout12.csv", 0.79),
+        ("claims_heldout13.csv", 0.90),
+        ("claims_heldout14.csv", 0.86),
+        ("claims_heldout15.csv", 0.89),
+        # one sentence per id: measured read in passage (the sentence before gives the year)
+        ("claims_heldout16.csv", 0.93),
+        ("claims_heldout17.csv", 0.95),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -119,7 +122,10 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     `claims_heldout12.csv` 76.6% (76.9% after tuning on heldout11, which it did not see);
     `claims_heldout13.csv` 72.7% (86.7% after money in any CLDR currency and its kinds);
     `claims_heldout14.csv` 79.6% (74.9% on the rules before heldout13's round);
-    `claims_heldout15.csv` 86.4%, not tuned on (74.6% on the rules before those two rounds).
+    `claims_heldout15.csv` 86.4%, not tuned on (74.6% on the rules before those two rounds);
+    `claims_heldout16.csv` 83.7% and `claims_heldout17.csv` 90.9% (after tuning on 15 and
+    16), both read in passage: these two sets hold one sentence per id, so a sentence alone
+    lacks the year or country the sentence before gave, and the passage is their measure.
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
@@ -129,4 +135,5 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
           f"read in passage {passage.recall:.1%})")  # fmt: skip
     for m in score.misses:
         print("   missed:", m)
-    assert score.recall >= floor
+    one_sentence_ids = name in ("claims_heldout16.csv", "claims_heldout17.csv")
+    assert (passage if one_sentence_ids else score).recall >= floor

@@ -270,22 +270,37 @@ def is_money(unit: str) -> bool:
 # (ABS, Stats NZ, Statistics Canada): there "$" is the local dollar unless the text marks
 # dollars of either kind itself ("A$2.1bn ($1.37bn)", "US$", "USD 5 bn").
 _OWN_BARE_DOLLAR: Final = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD"}
-_MARKED_DOLLARS: Final = re.compile(
-    r"(?:\b(?:US|U\.S\.|A|AU|NZ|C|Can)\s?\$)|\bUSD\s?\d"
-    r"|\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s(?:US|U\.S\.|Australian|Canadian|NZ|"
-    r"New\sZealand)\sdollars?\b|\$\d[\d.,]*\s?(?:million|billion|bn|mn|m|b)?\s(?:USD|US)\b",
-    re.IGNORECASE,
+_US_DOLLARS: Final = re.compile(
+    r"(?<![\w$])U\.?S\.?\s?\$|\b(?:USD|usd)\s?\d|\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s"
+    r"(?:USD|(?:US|U\.S\.)\sdollars?)\b|\$\s?\d[\d.,]*\s?(?:million|billion|bn|mn|m|b)?\sUS\b"
 )
+# Local dollars marked as such: the first mention ("A$101.7 billion …, up from $77.5 billion")
+# names the currency the bare "$" after it is in.
+_LOCAL_DOLLARS: Final = {
+    "AUD": re.compile(
+        r"(?<![\w$])(?:A|AU)\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sAustralian\sdollars"
+    ),
+    "NZD": re.compile(r"(?<![\w$])NZ\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sNZ\sdollars"),
+    "CAD": re.compile(
+        r"(?<![\w$])(?:C|Can)\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sCanadian\sdollars"
+    ),
+}
 
 
-def bare_dollar(text: str, countries: Sequence[str] = ()) -> str:
-    """The currency of a bare "$" in ``text``: the US dollar, except where the text is
-    about a country whose own figures write its dollar so (`_OWN_BARE_DOLLAR`; the
-    first country named decides) and no amount in it is marked as dollars of a kind."""
+def bare_dollar(text: str, countries: Sequence[str] = (), at: int | None = None) -> str:
+    """The currency of a bare "$" (at offset ``at``) in ``text``: the US dollar, except
+    where no amount of the text is marked as US dollars and either another amount is
+    marked as one local dollar ("A$101.7 billion …, up from $77.5 billion"; but not the
+    conversion in brackets of "A$2.1bn ($1.37bn)") or the text is about a country whose
+    own figures write its dollar so (`_OWN_BARE_DOLLAR`; the first country named decides)."""
+    if _US_DOLLARS.search(text):
+        return "USD"
+    marked = [code for code, pattern in _LOCAL_DOLLARS.items() if pattern.search(text)]
+    if marked:
+        converted = at is not None and text[max(0, at - 2) : at].rstrip().endswith("(")
+        return "USD" if converted or len(marked) > 1 else marked[0]
     first = countries[0] if countries else None
-    if first in _OWN_BARE_DOLLAR and not _MARKED_DOLLARS.search(text):
-        return _OWN_BARE_DOLLAR[first]
-    return "USD"
+    return _OWN_BARE_DOLLAR.get(first or "", "USD")
 
 
 def resolve(surface: str, countries: Sequence[str] = (), *, symbol: bool) -> str | None:

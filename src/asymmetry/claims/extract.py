@@ -32,7 +32,9 @@ _QUANTULUM_ENTITIES: Final = {
 }  # fmt: skip
 _ABBREVIATIONS: Final = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|vs|etc|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
-    r"Sep|Sept|Oct|Nov|Dec|Co|Inc|Ltd|Corp|approx|cf|Cf|ed|eds|vol|pp|p|U\.S|U\.K))\.$"
+    r"Sep|Sept|Oct|Nov|Dec|Co|Inc|Ltd|Corp|approx|cf|Cf|ed|eds|vol|pp|p|U\.S|U\.K|"
+    # currencies written with a full stop before the amount: "Rs. 4,493 billion", "Kshs. 16.4"
+    r"Rs|Re|Kshs|Ksh|Shs|Dhs|Tk))\.$"
 )
 
 
@@ -304,6 +306,17 @@ def _sentence_claims(
         measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
     bound = _periods_of(sentence, quantities, found, measures)
     bases = set() if scene.monthly else _change_bases(sentence, quantities)
+    for i in sorted(bases):  # "139 billion dirhams in January-April 2022, up 34.2% from 103.6
+        # billion": the base of a year's or a year-to-date change is the same span a year back
+        here, prev = bound[i], bound[i - 1]
+        if (
+            here is not None
+            and prev is not None
+            and here.text == prev.text
+            and not _own_period(sentence, quantities[i], found)
+            and (_whole_year(here.text) or _year_to_date(here.text))
+        ):
+            bound[i] = ctx.shifted(here, -1)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
@@ -394,9 +407,14 @@ def _sentence_claims(
 # modifier, the rating of a plant, not a year's flow.
 _RATING: Final = re.compile(r"^[\s-](?:per[\s-]annum|a[\s-]year|per[\s-]year)\b", re.I)
 # "rose 27.3% to 52.6 Mt in H1 2023": a change takes the period of the level it reaches.
+# "rose 5.1 percent on the year to $57.07 billion in June", "3 percent from May to 10.1
+# million b/d in June", "20.8 percent to over K12.7 billion"
 _CHANGE_TO: Final = re.compile(
-    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"
-    r"about\s+|some\s+|nearly\s+|almost\s+|just\s+over\s+)?$",
+    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+|on\s(?:the|a)\s(?:year|month)\s+|"
+    r"month[- ]on[- ]month\s+|from\s(?:a\s(?:year|month)\s(?:earlier|before)|the\sprevious\s"
+    r"(?:year|month)|(?-i:[A-Z][a-z]+))\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"
+    r"about\s+|some\s+|nearly\s+|almost\s+|just\s+over\s+|over\s+|more\sthan\s+|"
+    r"an\sestimated\s+|a\smonthly\srecord\sof\s+|a\srecord\sof\s+)?$",
     re.IGNORECASE,
 )
 # "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
@@ -404,7 +422,10 @@ _CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$",
 _GROUP_GLUE: Final = re.compile(
     # "rose 74% in quantity and 55% in dollar terms in FY 2022-23": what each figure measures
     r"[\s,()]*(?:(?:in|by)\s(?:quantity|volume|value|weight|dollars|[a-z]+\sterms)[\s,]+)?"
-    r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?(?:[A-Z][\w.’'-]*\s?){0,3}"
+    # "exports dropped 11.8% and imports 9.9% in 2020": the flows each figure is of
+    r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?"
+    r"(?:(?:exports|imports|shipments|sales|output|production|revenue|earnings)\s)?"
+    r"(?:[A-Z][\w.’'-]*\s?){0,3}"
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )
 # "3.2 million tonnes of maize and 410,500 tonnes of sugar in 2021": a list of products,
@@ -572,8 +593,9 @@ def _periods_of(
         is_change = (
             quantities[i].unit in ("percent", "times", "pp")
             or measures[i] == "growth"
-            or re.search(r"\b(?:up|down|by|rose|fell|gained|lost)\s(?:about\s|some\s)?$",
-                         sentence[max(0, spans[i][0] - 12) : spans[i][0]], re.I) is not None
+            or re.search(r"\b(?:up|down|by|rose|fell|gained|lost|climbed|jumped|grew|slid|"
+                         r"added|dropped|increased|decreased|declined)\s(?:about\s|some\s)?$",
+                         sentence[max(0, spans[i][0] - 16) : spans[i][0]], re.I) is not None
         )  # fmt: skip
         if not own[i] and is_change and _CHANGE_TO.match(gap(i)) and out[i + 1] is not None:
             out[i] = out[i + 1]
@@ -629,6 +651,12 @@ def _whole_year(text: str) -> bool:
         return True
     m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)\.\.((?:19|20)\d\d)-(\d\d)", text)
     return m is not None and m[1] != m[3]
+
+
+def _year_to_date(text: str) -> bool:
+    """Months from January of one year ("2022-01..2022-04"): compared with a year before."""
+    m = re.fullmatch(r"((?:19|20)\d\d)-01\.\.((?:19|20)\d\d)-(\d\d)", text)
+    return m is not None and m[1] == m[2] and m[3] != "01"
 
 
 def _own_period(sentence: str, q: Quantity, found: list[ctx.Period]) -> bool:

@@ -306,8 +306,10 @@ def _bare_amounts(
             if free(m.start(), m.end()):
                 out.append(Quantity(m.start(), m.end(), float(m[1]), f"{currency} per USD",
                                     decimals=_decimals(m[1])))  # fmt: skip
+    # in reading order: "rose by 1.45 million barrels to 149.69 million" takes the barrels
+    found = sorted(found, key=lambda q: q.start)
     physical = [q for q in found if q.unit in ("m3", "t", "b/d")]
-    amounts = [q for q in found if q.unit in ("m3", "t", "b/d") or is_money(q.unit)]
+    amounts = [q for q in found if q.unit in ("m3", "t", "b/d", "bbl") or is_money(q.unit)]
     for m in _BARE_SCALED.finditer(sentence):
         before = [q for q in amounts if q.end <= m.start()]
         if not before or not free(m.start(), m.end()):
@@ -346,7 +348,7 @@ def _currency(m: re.Match[str], countries: Sequence[str]) -> str | None:
             return "USD"
         if surface == "$":  # a price per barrel or tonne is in US dollars everywhere
             per = _PER.match(m.string[m.end() :])
-            return "USD" if per else bare_dollar(m.string, countries)
+            return "USD" if per else bare_dollar(m.string, countries, m.start("sym"))
         # letters before a plain integer are a name or a model ("S300", "P5", "CUP 2022",
         # "SAR 1997"), unless a code quotes a price ("USD 85 per barrel", "EUR 500")
         if (
@@ -511,13 +513,14 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     out: list[Quantity] = []
     rate_of = _rate_currency(sentence)
     found = _prices_paired(sentence, found)
+    per_kilo = False
     for q in found:
         if is_money(q.unit) and q.unit != "USD" and _PER_DOLLAR.match(sentence[q.end :]):
             q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
         if " per " in q.unit:
-            price_unit = q.unit
+            price_unit, per_kilo = q.unit, _per_kilo(sentence, q)
         elif price_unit and q.unit == price_unit.split(" per ")[0] and q.value < 1e4:
-            q = q.with_unit(price_unit)
+            q = _as_price(q, price_unit, per_kilo)
         if rate_of and q.unit in ("CNY", "RUB", "EUR", "USD") and q.value < 1e3:
             q = q.with_unit(f"{rate_of} per USD")
         out.append(q)
@@ -535,8 +538,22 @@ def _prices_paired(sentence: str, found: list[Quantity]) -> list[Quantity]:
             continue
         for x, y in ((a, b), (b, a)):
             if " per " in x.unit and is_money(y.unit) and x.unit.split(" per ")[0] == y.unit:
-                out[out.index(y)] = y.with_unit(x.unit)
+                out[out.index(y)] = _as_price(y, x.unit, _per_kilo(sentence, x))
     return out
+
+
+def _per_kilo(sentence: str, price: Quantity) -> bool:
+    """A price written per kilogram (and so held per tonne, `_PRICE_FACTOR`)."""
+    written = sentence[price.start : price.end]
+    return re.search(r"(?:per|a|/)\s?(?:kg|kilo|kilogram)s?$", written, re.I) is not None
+
+
+def _as_price(q: Quantity, unit: str, per_kilo: bool) -> Quantity:
+    """A bare amount read in the unit of the price beside it ("$3.18 per kilo in 2012
+    against $2.99 in 2011": USD 2,990 per t)."""
+    f = _PRICE_FACTOR["kg"] if per_kilo else 1.0
+    low, high = (x * f if x is not None else None for x in (q.low, q.high))
+    return replace(q, unit=unit, value=q.value * f, low=low, high=high)
 
 
 _PAIR_GAP: Final = re.compile(
