@@ -337,7 +337,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"{m['y1']}-{y2}", int(y2))
         else:
             p = Period(m.start(), m.end(), m["year"], int(m["year"]))
-        possessive = re.match(r"['’]s\s", sentence[m.end() : m.end() + 3])
+        possessive = _possessive(sentence, m.end())
         if _CHANGE_ON.search(sentence[max(0, m.start() - 44) : m.start()]) and not possessive:
             continue  # "up 74% on 2021": the base of a change ("on 2021's $15 bn" dates it)
         if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
@@ -445,6 +445,11 @@ _SAID_YEAR: Final = re.compile(
 _WHOLE_YEAR: Final = re.compile(r"\bfull[- ]year\b|\bannual\b|\bthe whole year\b", re.I)
 
 
+def _possessive(sentence: str, end: int) -> bool:
+    """A period ending at ``end`` is written possessive ("2021's US$15.3 billion")."""
+    return sentence[end : end + 2] in ("'s", "’s")
+
+
 def last_full_year(sentence: str, period: Period, upto: int) -> Period | None:
     """A statement dated early in a year about the "full-year" figure speaks of the year
     before: "reported in January 2024 that full-year exports had dropped 9.8%" is 2023."""
@@ -475,8 +480,8 @@ def bind_period(
     comparison's year ("more than in 2021") binds only a figure right before it;
     ``after_only`` (a capacity, a rate) takes no period from elsewhere in the sentence."""
     for p in found:  # written right after the number: "$147 billion in 2021"
-        possessive = sentence[p.end : p.end + 2] in ("'s", "’s")  # "on 2021's $15 bn": its own
-        if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) and not possessive:
+        own = _possessive(sentence, p.end)  # "on 2021's $15 bn": the year of what follows
+        if p.start >= end and _BIND_AFTER.match(sentence[end : p.start]) and not own:
             return p
     for p in found:  # "the 300,000 bpd the country pumped at its 2004 peak"
         if (

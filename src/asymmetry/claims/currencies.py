@@ -267,23 +267,19 @@ def is_money(unit: str) -> bool:
 
 
 # Countries whose own statistics offices and press write their dollar as a bare "$"
-# (ABS, Stats NZ, Statistics Canada): there "$" is the local dollar unless the text marks
-# dollars of either kind itself ("A$2.1bn ($1.37bn)", "US$", "USD 5 bn").
+# (ABS, Stats NZ, Statistics Canada): there "$" is the local dollar (`bare_dollar`).
 _OWN_BARE_DOLLAR: Final = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD"}
+_SCALED = r"\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s"  # "5.2 billion ", "3bn "
 _US_DOLLARS: Final = re.compile(
-    r"(?<![\w$])U\.?S\.?\s?\$|\b(?:USD|usd)\s?\d|\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s"
-    r"(?:USD|(?:US|U\.S\.)\sdollars?)\b|\$\s?\d[\d.,]*\s?(?:million|billion|bn|mn|m|b)?\sUS\b"
+    rf"(?<![\w$])U\.?S\.?\s?\$|\b(?:USD|usd)\s?\d|{_SCALED}(?:USD|(?:US|U\.S\.)\sdollars?)\b"
+    rf"|\$\s?[\d.,]*{_SCALED}US\b"
 )
 # Local dollars marked as such: the first mention ("A$101.7 billion …, up from $77.5 billion")
 # names the currency the bare "$" after it is in.
 _LOCAL_DOLLARS: Final = {
-    "AUD": re.compile(
-        r"(?<![\w$])(?:A|AU)\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sAustralian\sdollars"
-    ),
-    "NZD": re.compile(r"(?<![\w$])NZ\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sNZ\sdollars"),
-    "CAD": re.compile(
-        r"(?<![\w$])(?:C|Can)\$\s?\d|\d\s?(?:million|billion|bn|mn|m|b)?\sCanadian\sdollars"
-    ),
+    "AUD": re.compile(rf"(?<![\w$])(?:A|AU)\$\s?\d|{_SCALED}Australian\sdollars"),
+    "NZD": re.compile(rf"(?<![\w$])NZ\$\s?\d|{_SCALED}NZ\sdollars"),
+    "CAD": re.compile(rf"(?<![\w$])(?:C|Can)\$\s?\d|{_SCALED}Canadian\sdollars"),
 }
 
 

@@ -304,19 +304,8 @@ def _sentence_claims(
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
         rated = _RATING.match(after) and re.search(r"\b(?:tonne|ton)$", sentence[q.start : q.end])
         measures.append("capacity" if rated else _first_specific(q.unit, after, before, sentence))
-    bound = _periods_of(sentence, quantities, found, measures)
     bases = set() if scene.monthly else _change_bases(sentence, quantities)
-    for i in sorted(bases):  # "139 billion dirhams in January-April 2022, up 34.2% from 103.6
-        # billion": the base of a year's or a year-to-date change is the same span a year back
-        here, prev = bound[i], bound[i - 1]
-        if (
-            here is not None
-            and prev is not None
-            and here.text == prev.text
-            and not _own_period(sentence, quantities[i], found)
-            and (_whole_year(here.text) or _year_to_date(here.text))
-        ):
-            bound[i] = ctx.shifted(here, -1)
+    bound = _periods_of(sentence, quantities, found, measures, bases)
     for i, q in enumerate(quantities):
         after = sentence[q.end : spans[i + 1][0] if i + 1 < len(spans) else len(sentence)]
         before = sentence[spans[i - 1][1] if i else 0 : q.start]
@@ -469,13 +458,18 @@ _SAME_FIGURE: Final = re.compile(
 
 
 def _periods_of(
-    sentence: str, quantities: list[Quantity], found: list[ctx.Period], measures: list[str]
+    sentence: str,
+    quantities: list[Quantity],
+    found: list[ctx.Period],
+    measures: list[str],
+    bases: set[int],
 ) -> list[ctx.Period | None]:
     """Each figure's own period: bound in the sentence (`ctx.bind_period`), then
     - a change reaching a level takes the level's period ("rose 27.3% to 52.6 Mt in H1 2023");
     - a change between two levels spans their periods ("53%, from … March 2022 to … December");
     - "a year earlier" is the figure before's period, a year back;
-    - in "from A in 2021 to B in 2022, and … from C to D", C and D take 2021 and 2022."""
+    - in "from A in 2021 to B in 2022, and … from C to D", C and D take 2021 and 2022;
+    - the base of a year's or a year-to-date change (``bases``) is the same span a year back."""
     spans = [(q.start, q.end) for q in quantities]
     out: list[ctx.Period | None] = []
     for i, q in enumerate(quantities):
@@ -544,9 +538,9 @@ def _periods_of(
         if reached is None or own[i] or not change or ranged:  # "from 32.4% in 2022 to 48.4%"
             continue
         at = spans[i - 1][1] + reached.start(1)
-        said = next((p for p in found if p.start == at and p.year), None)
-        if said is not None and re.fullmatch(r"[^,;]*", sentence[said.end : spans[i][0]]):
-            out[i] = said
+        its = next((p for p in found if p.start == at and p.year), None)
+        if its is not None and re.fullmatch(r"[^,;]*", sentence[its.end : spans[i][0]]):
+            out[i] = its
     for i in range(len(quantities) - 2):  # "grew 1.5-fold in 2023, from $9.06 bn to $13.7 bn"
         head = sentence[spans[i][1] : spans[i + 1][0]]
         m = re.fullmatch(r"\s*(?:in|during)\s[^,;]{3,30}?,?\s*from\s+", head)
@@ -621,6 +615,17 @@ def _periods_of(
             roles[role] = out[i]  # type: ignore[assignment]
         elif role and not own[i] and role in roles and len(roles) == 2:
             out[i] = roles[role]
+    for i in sorted(bases):  # "139 billion dirhams in January-April 2022, up 34.2% from 103.6
+        # billion": the base of a year's or a year-to-date change is the same span a year back
+        here, prev = out[i], out[i - 1]
+        if (
+            here is not None
+            and prev is not None
+            and here.text == prev.text
+            and not _own_period(sentence, quantities[i], found)
+            and (_whole_year(here.text) or _year_to_date(here.text))
+        ):
+            out[i] = ctx.shifted(here, -1)
     return out
 
 

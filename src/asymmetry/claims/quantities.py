@@ -78,6 +78,7 @@ _PRICE_BASES: Final = {
 # A price per kilogram is quoted per tonne, as every tonne price is: "US$1.48/kg" is
 # USD 1,480 per t.
 _PRICE_FACTOR: Final = {"kg": 1e3, "kilogram": 1e3, "kilo": 1e3}
+_PER_KILO_END: Final = re.compile(r"(?:per|a|/)\s?(?:kg|kilo|kilogram)s?$", re.IGNORECASE)
 HEDGES: Final = (
     "approximately", "a bit more than", "a bit over", "just over", "just under", "just below",
     "more than", "less than", "fewer than", "at least", "at most", "up to", "close to",
@@ -399,14 +400,12 @@ def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
             raw = m["n3"]
         end = m.end()
         per = _PER.match(s[end:])
+        amount = Quantity(m.start(), end, v, unit, lo, hi, _decimals(raw))
         if per:
             base = per["base"].lower()
-            unit = f"{unit} per {_PRICE_BASES[base]}"
-            end += per.end()
-            f = _PRICE_FACTOR.get(base, 1.0)
-            v = v * f
-            lo, hi = (x * f if x is not None else None for x in (lo, hi))
-        yield Quantity(m.start(), end, v, unit, lo, hi, _decimals(raw))
+            amount = _as_price(amount, f"{unit} per {_PRICE_BASES[base]}", base in _PRICE_FACTOR)
+            amount = replace(amount, end=end + per.end())
+        yield amount
     for m in _PHYSICAL_RE.finditer(s):
         if m["n2"] and _year_led(m, "n1"):
             m = _reparse(_PHYSICAL_RE, s, m, "n2")
@@ -544,14 +543,13 @@ def _prices_paired(sentence: str, found: list[Quantity]) -> list[Quantity]:
 
 def _per_kilo(sentence: str, price: Quantity) -> bool:
     """A price written per kilogram (and so held per tonne, `_PRICE_FACTOR`)."""
-    written = sentence[price.start : price.end]
-    return re.search(r"(?:per|a|/)\s?(?:kg|kilo|kilogram)s?$", written, re.I) is not None
+    return _PER_KILO_END.search(sentence[price.start : price.end]) is not None
 
 
 def _as_price(q: Quantity, unit: str, per_kilo: bool) -> Quantity:
     """A bare amount read in the unit of the price beside it ("$3.18 per kilo in 2012
     against $2.99 in 2011": USD 2,990 per t)."""
-    f = _PRICE_FACTOR["kg"] if per_kilo else 1.0
+    f = _PRICE_FACTOR["kg"] if per_kilo else 1.0  # every per-kilo base is a thousandth
     low, high = (x * f if x is not None else None for x in (q.low, q.high))
     return replace(q, unit=unit, value=q.value * f, low=low, high=high)
 
