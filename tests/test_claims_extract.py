@@ -497,3 +497,45 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
     """Kinds of miss first seen in `claims_heldout15.csv` and `claims_heldout16.csv`, on
     sentences written for the test."""
     _assert_figures(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the level a change reached "to almost X", and the figures given as the same amount
+        ("Trade hit 1.8 trillion roubles in 2021 and grew 7% in January-June 2022 to almost 950 "
+         "billion roubles ($14.2 billion), or 6 trillion tenge.",
+         [(1.8e12, "RUB", 2021), (7, "percent", 2022), (950e9, "RUB", 2022),
+          (14.2e9, "USD", 2022), (6e12, "KZT", 2022)]),
+        # a statement's date and the data's year several words after the figure
+        ("The port's director said on 3 March 2022 that about 9 million tonnes of Belarusian "
+         "fertiliser had crossed the western border in 2021.", [(9e6, "t", 2021)]),
+        # "DH"/"Dhs" after a scaled number: the dirham of the country named
+        ("Morocco's fish exports reached 24.1 billion DH in 2022.", [(24.1e9, "MAD", 2022)]),
+        ("The UAE's non-oil trade hit 2.2 trillion Dhs in 2022.", [(2.2e12, "AED", 2022)]),
+        ("Fish exports reached 24.1 billion DH in 2022.", []),  # no country: no currency
+        # a change "from A in 2019 to about B in 2020" is of the later year
+        ("Morocco's citrus sales rose 12.4% from 2.9 billion dirhams in 2019 to about 3.3 "
+         "billion in 2020.",
+         [(12.4, "percent", 2020), (2.9e9, "MAD", 2019), (3.3e9, "MAD", 2020)]),
+        ("Ghana's cashew exports grew an average 6.1% a year over four years, from $320 million "
+         "in 2015 to $410 million in 2019.",
+         [(6.1, "percent", 2019), (320e6, "USD", 2015), (410e6, "USD", 2019)]),
+        # a later "from A to B" takes the base and the current period of the change before it
+        ("Chile shipped 1.9 million tonnes of copper in 2023, up 4% from 1.83 million tonnes in "
+         "2022, while refined output slipped from 610,000 tonnes to 598,000 tonnes.",
+         [(1.9e6, "t", 2023), (4, "percent", 2023), (1.83e6, "t", 2022), (610_000, "t", 2022),
+          (598_000, "t", 2023)]),
+        # "a recovery on 2019": 2019 is the base
+        ("Tourism in the first half of 2023 brought in $1.4 billion, an 88 percent recovery on "
+         "2019.", [(1.4e9, "USD", 2023), (88, "percent", 2023)]),
+        # a letter symbol before a plain number quoted against the dollar is a rate
+        ("Kenya's Treasury assumed an exchange rate of Sh135 to the dollar for 2024.",
+         [(135, "KES per USD", 2024)]),
+    ],
+)  # fmt: skip
+def test_eighteenth_held_out_kinds(
+    text: str, expected: list[tuple[float, str, int | None]]
+) -> None:
+    """Kinds of miss first seen in `claims_heldout18.csv`, on sentences written for the test."""
+    _assert_figures(text, expected)

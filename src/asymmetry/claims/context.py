@@ -101,7 +101,8 @@ _COMPARISON_BEFORE: Final = re.compile(
 # "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
 _CHANGE_ON: Final = re.compile(
     r"(?:\b(?:up|down|higher|lower|more|less|rise|fall|gain|drop)\s(?:of\s)?)?[\d.,]+\s?"
-    r"(?:%|percent|per cent)\s(?:(?:increase|rise|gain|decrease|decline|drop|fall|jump|growth)\s)?"
+    r"(?:%|percent|per cent)\s"
+    r"(?:(?:increase|rise|gain|decrease|decline|drop|fall|jump|growth|recovery)\s)?"
     r"(?:on|over)\s(?:the\s(?:same\s(?:quarter|period|months?)\s"
     r"(?:of|in)\s)?)?$",
     re.IGNORECASE,
@@ -533,7 +534,7 @@ def bind_period(
 
 # A few words with no clause break (no comma, semicolon or conjunction) up to "in"/"for"
 _SAME_CLAUSE: Final = re.compile(
-    r"['’]?(?:\s(?!(?:and|but|while|or|whereas|than|against|versus)\b)[\w'’-]+){1,6}\s(?:in|for|during)"
+    r"['’]?(?:\s(?!(?:and|but|while|or|whereas|than|against|versus)\b)[\w'’-]+){1,9}\s(?:in|for|during)"
     r"\s(?:the\s)?"
 )
 

@@ -56,6 +56,7 @@ _PRESS_WORDS: Final = {
     "cfa franc": ("XOF", "XAF"), "kroner": ("NOK", "DKK"), "kronor": ("SEK",),
     "u.s dollars": ("USD",), "usd": ("USD",), "eur": ("EUR",), "cny": ("CNY",), "rub": ("RUB",),
     "gbp": ("GBP",), "jpy": ("JPY",),  # "5 billion usd": the big codes in lower case too
+    "dh": ("AED", "MAD"), "dhs": ("AED", "MAD"),  # "6.6 billion DH" (Moroccan press)
 }  # fmt: skip
 # Where English usage is settled, a shared surface has a default when no named country
 # settles it ("¥" the yuan); "$" and "dollars" are always the US dollar (`resolve`).

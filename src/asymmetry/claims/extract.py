@@ -407,7 +407,17 @@ _CHANGE_TO: Final = re.compile(
     re.IGNORECASE,
 )
 # "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
-_CHANGE_FROM: Final = re.compile(r"^\s*,?\s*(?:year[- ]on[- ]year\s+)?from\s+$", re.I)
+# The words that soften a figure ("to almost 716 billion roubles", "to about 4 billion")
+_ABOUT: Final = (
+    r"(?:(?:about|around|some|nearly|almost|over|roughly|more\sthan|just\s(?:over|under)|"
+    r"close\sto|an\sestimated)\s)?"
+)
+# "rose 15.3% from", "grew an average 7.8% a year over five years, from": a change and its base
+_CHANGE_FROM: Final = re.compile(
+    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|(?:a|per)\syear\s+)?"
+    r"(?:(?:over|in)\s(?:the\s)?(?:past\s|last\s)?[\w-]+\syears,?\s+)?from\s+$",
+    re.I,
+)
 _GROUP_GLUE: Final = re.compile(
     # "rose 74% in quantity and 55% in dollar terms in FY 2022-23": what each figure measures
     r"[\s,()]*(?:(?:in|by)\s(?:quantity|volume|value|weight|dollars|[a-z]+\sterms)[\s,]+)?"
@@ -451,7 +461,8 @@ _EARNED_FROM: Final = re.compile(
 # "86.25 million tonnes, or 1.72 million bpd, in 2022": one figure in two units.
 # "A$3.2bn ($2.3bn) in 2019": a figure and its conversion in brackets, too.
 _SAME_FIGURE: Final = re.compile(
-    r"^\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+(?:about\s+|around\s+|some\s+)?$"
+    r"^\s*\)?\s*,?\s*\(?(?:or|i\.e\.,?|that is|equivalent to|about)\s+"
+    r"(?:about\s+|around\s+|some\s+)?$"
     r"|^\s?\((?:about\s|around\s|some\s)?$",
     re.I,
 )
@@ -507,6 +518,8 @@ def _periods_of(
         if base and re.search(r"\b(?:from|than|against|versus)\b", gap(i)):
             continue  # "to US$432 billion from US$479 billion in 2022": 2022 is the base's
         glued = _GROUP_GLUE.fullmatch(gap(i)) or _PRODUCT_GLUE.fullmatch(gap(i))
+        if quantities[i].unit in ("percent", "pp") and _CHANGE_FROM.match(gap(i)):
+            glued = None  # "rose 15.3% from 3.47 billion DH in 2003": the base's year, not its
         if not own[i] and own[i + 1] and glued:
             out[i], own[i] = out[i + 1], True
         elif (
@@ -531,7 +544,7 @@ def _periods_of(
         # $1.344 billion", "grew 31% in 2023 to Ksh180.5 billion from Ksh138 billion in 2022":
         # the level a change reached in a period is of that period
         reached = re.search(r"\s(?:in|during)\s(?:the\s)?([^,;]{4,30}?),?\s(?:to|at)\s+"
-                            r"(?:a\srecord\s|about\s|around\s|some\s|nearly\s|over\s)?$",
+                            rf"(?:a\srecord\s)?{_ABOUT}$",
                             gap(i - 1))  # fmt: skip
         change = quantities[i - 1].unit in ("percent", "times", "pp") or measures[i - 1] == "growth"
         ranged = re.search(r"\bfrom\s(?:about\s|around\s|some\s)?$", sentence[: spans[i - 1][0]])
@@ -540,7 +553,7 @@ def _periods_of(
         at = spans[i - 1][1] + reached.start(1)
         its = next((p for p in found if p.start == at and p.year), None)
         if its is not None and re.fullmatch(r"[^,;]*", sentence[its.end : spans[i][0]]):
-            out[i] = its
+            out[i], own[i] = its, True
     for i in range(len(quantities) - 2):  # "grew 1.5-fold in 2023, from $9.06 bn to $13.7 bn"
         head = sentence[spans[i][1] : spans[i + 1][0]]
         m = re.fullmatch(r"\s*(?:in|during)\s[^,;]{3,30}?,?\s*from\s+", head)
@@ -580,9 +593,9 @@ def _periods_of(
     for i in range(len(quantities) - 1):
         if _SAME_FIGURE.match(gap(i)):
             if out[i] is None or (not own[i] and own[i + 1]):
-                out[i] = out[i + 1]
+                out[i], own[i] = out[i + 1], own[i + 1]
             elif out[i + 1] is None or (own[i] and not own[i + 1]):
-                out[i + 1] = out[i]
+                out[i + 1], own[i + 1] = out[i], own[i]  # and on along a chain of them
     for i in reversed(range(len(quantities) - 1)):
         is_change = (
             quantities[i].unit in ("percent", "times", "pp")
@@ -597,7 +610,7 @@ def _periods_of(
             not own[i]
             and _CHANGE_FROM.match(gap(i))
             and i + 2 < len(quantities)
-            and re.fullmatch(r"[^.;]*?\bto\s+", gap(i + 1) or "")
+            and re.fullmatch(rf"[^.;]*?\bto\s+{_ABOUT}", gap(i + 1) or "")
         ):
             first, last = out[i + 1], out[i + 2]
             if first is not None and last is not None and first.text != last.text:
@@ -613,8 +626,8 @@ def _periods_of(
         role = _role(sentence, spans[i][0])
         if role and own[i] and out[i] is not None and role not in roles:
             roles[role] = out[i]  # type: ignore[assignment]
-        elif role and not own[i] and role in roles and len(roles) == 2:
-            out[i] = roles[role]
+        elif role and not own[i] and role in roles and (len(roles) == 2 or role == "from"):
+            out[i] = roles[role]  # "down 50% from 533,057 t in 2023, while … slipped from A to B"
     for i in sorted(bases):  # "139 billion dirhams in January-April 2022, up 34.2% from 103.6
         # billion": the base of a year's or a year-to-date change is the same span a year back
         here, prev = out[i], out[i - 1]

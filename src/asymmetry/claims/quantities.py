@@ -351,12 +351,14 @@ def _currency(m: re.Match[str], countries: Sequence[str]) -> str | None:
             per = _PER.match(m.string[m.end() :])
             return "USD" if per else bare_dollar(m.string, countries, m.start("sym"))
         # letters before a plain integer are a name or a model ("S300", "P5", "CUP 2022",
-        # "SAR 1997"), unless a code quotes a price ("USD 85 per barrel", "EUR 500")
+        # "SAR 1997"), unless a code quotes a price ("USD 85 per barrel", "EUR 500") or a
+        # rate ("an exchange rate of N305 to the dollar")
         if (
             re.fullmatch(r"[A-Za-z.]+", surface)
             and _bare_number(m["n1"], m["s1"] or m["b1"])
             and surface.upper() not in _BARE_CODES
             and not _PER.match(m.string[m.end() :])
+            and not _PER_DOLLAR.match(m.string[m.end() :])
         ):
             return None
         return resolve(surface, countries, symbol=True)
