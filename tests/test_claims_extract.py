@@ -529,6 +529,17 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
         # "a recovery on 2019": 2019 is the base
         ("Tourism in the first half of 2023 brought in $1.4 billion, an 88 percent recovery on "
          "2019.", [(1.4e9, "USD", 2023), (88, "percent", 2023)]),
+        # "were back at the 2016 level": a figure of now that equals then
+        ("Car output fell 19.2% in 2020, and the industry's sales of EUR 38 billion were back "
+         "at the 2015 level.", [(19.2, "percent", 2020), (38e9, "EUR", 2020)]),
+        # "the year-earlier 611.06 million kg", "the year-ago figure of": a year back
+        ("Vietnam exported 1.2 million tonnes of coffee in January-September 2022, up 14% on "
+         "the year-earlier 1.05 million tonnes.",
+         [(1.2e6, "t", 2022), (14, "percent", 2022), (1.05e6, "t", 2021)]),
+        # "than in the record year 2016" is the comparison's year, not the next figure's
+        ("Norway put 2019 salmon exports at 1.1 million tonnes, 5 per cent more than in the "
+         "record year 2018, and 8 per cent more by value.",
+         [(1.1e6, "t", 2019), (5, "percent", 2019), (8, "percent", 2019)]),
         # a letter symbol before a plain number quoted against the dollar is a rate
         ("Kenya's Treasury assumed an exchange rate of Sh135 to the dollar for 2024.",
          [(135, "KES per USD", 2024)]),

@@ -92,7 +92,7 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
     r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
-    r"(?:the\s)?"
+    r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?"
     # "14.5% below the same month of 2022"
     r"|same\s(?:month|months|period|quarter|week|weeks|season)\s(?:of|in)\s)?$",
@@ -406,7 +406,9 @@ _NEXT_BASE: Final = re.compile(
 )
 _FROM_PERIOD: Final = re.compile(r",?\s(?:from|over|on)\s(?:the\ssame\s\w+\sof\s)?")
 _AT_ITS: Final = re.compile(
-    r"\s(?:that\s|which\s)?(?:the\s)?(?:[\w'’-]+\s){0,3}(?:at|of|in)\s(?:its|their|the)\s"
+    # not "sales of EUR 40 billion were back at the 2016 level": a figure of now, as then
+    r"\s(?:that\s|which\s)?(?:the\s)?(?!(?:[\w'’-]+\s){0,2}(?:back|again)\s)"
+    r"(?:[\w'’-]+\s){0,3}(?:at|of|in)\s(?:its|their|the)\s"
 )
 _WHEN_AFTER: Final = re.compile(r",?\swhen\b")
 _WHEN_GAP: Final = re.compile(r",?\swhen\s(?:[\w'’-]+\s){1,5}(?:only\s|about\s|around\s|some\s)?")

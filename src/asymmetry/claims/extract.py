@@ -433,6 +433,9 @@ _PRODUCT_GLUE: Final = re.compile(
     r",?\s+of\s(?:(?!(?:last|this|next|the)\b|years?\b|months?\b|quarters?\b)[a-z][\w-]*\s){1,3}"
     r"(?:and|,|,\s?and)\s+"
 )
+_YEAR_EARLIER_BEFORE: Final = re.compile(
+    r"\b(?:the|a|its)\syear[- ](?:earlier|ago|before)\s(?:level\sof\s|figure\sof\s)?$", re.I
+)
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
@@ -497,6 +500,14 @@ def _periods_of(
         if not own[i] and said is not None and said.end <= q.start:
             out[i] = ctx.last_full_year(sentence, said, q.start) or said
     for i in range(len(quantities)):
+        # "a 61.19% jump on the year-earlier 611.06 million kg": the period a year back
+        if (
+            not own[i]
+            and out[i] is not None
+            and _YEAR_EARLIER_BEFORE.search(sentence[max(0, spans[i][0] - 24) : spans[i][0]])
+        ):
+            out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+            continue
         tail = sentence[spans[i][1] :]
         earlier = _EARLIER.match(tail)
         if earlier and i and out[i - 1] is not None:
