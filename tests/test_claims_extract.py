@@ -540,6 +540,17 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
         ("Norway put 2019 salmon exports at 1.1 million tonnes, 5 per cent more than in the "
          "record year 2018, and 8 per cent more by value.",
          [(1.1e6, "t", 2019), (5, "percent", 2019), (8, "percent", 2019)]),
+        # "a year earlier had been X": a year back; "a year earlier, though volumes were" is not
+        ("Iceland's exports reached ISK 900 billion in January-October 2023; exports a year "
+         "earlier had been ISK 810 billion.",
+         [(900e9, "ISK", 2023), (810e9, "ISK", 2022)]),
+        ("Sales in 2022 brought in $10 billion, 60 percent above a year earlier, though "
+         "volumes were 0.3 percent lower.",
+         [(10e9, "USD", 2022), (60, "percent", 2022), (0.3, "percent", 2022)]),
+        # "more than at the same stage of 2019": the comparison's year
+        ("Zambia's first weeks of sales raised K9 billion in 2021, K3 billion more than at the "
+         "same stage of 2020, an increase of 50 per cent.",
+         [(9e9, "ZMW", 2021), (3e9, "ZMW", 2021), (50, "percent", 2021)]),
         # a letter symbol before a plain number quoted against the dollar is a rate
         ("Kenya's Treasury assumed an exchange rate of Sh135 to the dollar for 2024.",
          [(135, "KES per USD", 2024)]),

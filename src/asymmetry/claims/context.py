@@ -91,11 +91,11 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 # 2021", "compared with 2021", "the 2020 level".
 _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
-    r"(?:than(?:\sin)?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
+    r"(?:than(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?"
     # "14.5% below the same month of 2022"
-    r"|same\s(?:month|months|period|quarter|week|weeks|season)\s(?:of|in)\s)?$",
+    r"|same\s(?:month|months|period|quarter|week|weeks|season|stage|point|time)\s(?:of|in)\s)?$",
     re.IGNORECASE,
 )
 # "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"

@@ -434,7 +434,11 @@ _PRODUCT_GLUE: Final = re.compile(
     r"(?:and|,|,\s?and)\s+"
 )
 _YEAR_EARLIER_BEFORE: Final = re.compile(
-    r"\b(?:the|a|its)\syear[- ](?:earlier|ago|before)\s(?:level\sof\s|figure\sof\s)?$", re.I
+    r"\b(?:the|a|its)\syear[- ](?:earlier|ago|before)\s(?:level\sof\s|figure\sof\s)?$"
+    # "total exports a year earlier had been DKK 8.9 billion"; not "up from a year earlier to"
+    r"|\ba\syear\s(?:earlier|before|ago)\s(?:(?!though|while|but|and|whereas)[\w'’-]+\s){0,2}"
+    r"(?:had\sbeen|was|were|stood\sat|came\sto|totalled|totaled|amounted\sto)\s$",
+    re.I,
 )
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
@@ -504,7 +508,7 @@ def _periods_of(
         if (
             not own[i]
             and out[i] is not None
-            and _YEAR_EARLIER_BEFORE.search(sentence[max(0, spans[i][0] - 24) : spans[i][0]])
+            and _YEAR_EARLIER_BEFORE.search(sentence[max(0, spans[i][0] - 50) : spans[i][0]])
         ):
             out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
             continue
