@@ -406,13 +406,13 @@ _CHANGE_TO: Final = re.compile(
     r"an\sestimated\s+|a\smonthly\srecord\sof\s+|a\srecord\sof\s+)?$",
     re.IGNORECASE,
 )
-# "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in December 2022"
 # The words that soften a figure ("to almost 716 billion roubles", "to about 4 billion")
 _ABOUT: Final = (
     r"(?:(?:about|around|some|nearly|almost|over|roughly|more\sthan|just\s(?:over|under)|"
     r"close\sto|an\sestimated)\s)?"
 )
-# "rose 15.3% from", "grew an average 7.8% a year over five years, from": a change and its base
+# A change and its base: "fell 53%, from €21.8 billion in March 2022 to €10.3 billion in
+# December 2022", "grew an average 7.8% a year over five years, from"
 _CHANGE_FROM: Final = re.compile(
     r"^\s*,?\s*(?:year[- ]on[- ]year\s+|(?:a|per)\syear\s+)?"
     r"(?:(?:over|in)\s(?:the\s)?(?:past\s|last\s)?[\w-]+\syears,?\s+)?from\s+$",
