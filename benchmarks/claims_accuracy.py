@@ -27,7 +27,8 @@ SETS = ("claims_dev.csv", "claims_heldout.csv", "claims_heldout2.csv", "claims_h
         "claims_heldout7.csv", "claims_heldout8.csv", "claims_heldout9.csv",
         "claims_heldout10.csv", "claims_heldout11.csv", "claims_heldout12.csv",
         "claims_heldout13.csv", "claims_heldout14.csv", "claims_heldout15.csv",
-        "claims_heldout16.csv", "claims_heldout17.csv", "claims_heldout18.csv")  # fmt: skip
+        "claims_heldout16.csv", "claims_heldout17.csv", "claims_heldout18.csv",
+        "claims_heldout19.csv")  # fmt: skip
 # The recall of each set the first time the extractor saw it (then it was tuned on).
 FIRST_MEASURED = {
     "claims_dev.csv": "72.8% (tuned on from the start)",
@@ -69,6 +70,11 @@ FIRST_MEASURED = {
     "claims_heldout17.csv": "90.9% in passage (75.8% alone)",
     # measured once, not tuned on (2026-12-02, the rules of commit 653bb40)
     "claims_heldout18.csv": "89.3% in passage (78.0% alone)",
+    # measured once, not tuned on before (2026-12-02, the rules of commit 4b7bb3b). Sentences
+    # copied verbatim from the pages: 157 of its 426 figures have a year that only the page's
+    # date gives ("in June", "last year"), which no reading of the text can recover; of the
+    # 269 whose year their passage writes, 70.3% were right.
+    "claims_heldout19.csv": "44.8% in passage (27.5% alone)",
 }
 
 

@@ -551,6 +551,11 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
         ("Zambia's first weeks of sales raised K9 billion in 2021, K3 billion more than at the "
          "same stage of 2020, an increase of 50 per cent.",
          [(9e9, "ZMW", 2021), (3e9, "ZMW", 2021), (50, "percent", 2021)]),
+        # "the lowest since at least January 2002", "since March of 2016": a comparison
+        ("Iraq's exports were 3.1 million barrels per day in May 2020, the lowest since at "
+         "least January 2011.", [(3.1e6, "b/d", 2020)]),
+        ("The fall of $310 million in January 2022 was the largest since March of 2015.",
+         [(310e6, "USD", 2022)]),
         # a letter symbol before a plain number quoted against the dollar is a rate
         ("Kenya's Treasury assumed an exchange rate of Sh135 to the dollar for 2024.",
          [(135, "KES per USD", 2024)]),

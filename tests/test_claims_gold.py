@@ -110,6 +110,7 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout16.csv", 0.93),
         ("claims_heldout17.csv", 0.95),
         ("claims_heldout18.csv", 0.91),
+        ("claims_heldout19.csv", 0.45),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -127,7 +128,9 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     `claims_heldout16.csv` 83.7% and `claims_heldout17.csv` 90.9% (after tuning on 15 and
     16), and `claims_heldout18.csv` 89.3% (not tuned on), all read in passage: these sets
     hold one sentence per id, so a sentence alone lacks the year or country the sentence
-    before gave, and the passage is their measure.
+    before gave, and the passage is their measure. `claims_heldout19.csv` 44.8% in passage:
+    sentences copied verbatim from the pages, where 157 of 426 figures have a year only the
+    page's date gives ("in June", "last year"); 70.3% of the other 269.
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
@@ -141,5 +144,6 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
         "claims_heldout16.csv",
         "claims_heldout17.csv",
         "claims_heldout18.csv",
+        "claims_heldout19.csv",
     )
     assert (passage if one_sentence_ids else score).recall >= floor

@@ -35,7 +35,9 @@ _FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|O
 # Period expressions, most specific first; each gives (period text, year).
 _PERIODS: Final = re.compile(
     rf"(?P<range>(?:from|between)\s(?P<r1>{_YEAR})\s(?:to|and|until)\s(?P<r2>{_YEAR}))"
-    rf"|(?P<since>since\s(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?P<s1>{_YEAR})(?![’']s))"
+    # "the lowest since at least January 2002", "since March of 2016"
+    rf"|(?P<since>since\s(?:at\sleast\s)?(?:(?:\d{{1,2}}\s)?{_MONTH}\s(?:of\s)?)?(?P<s1>{_YEAR})"
+    r"(?![’']s))"
     rf"|(?P<decade>\b(?:the\s)?(?P<dd>(?:19|20)\d0)s\b)"
     r"|(?P<prewar>before the war|pre-?war(?:\slevels?)?)"
     # "the fiscal year that ended on 30 June 2019", "the year to June 2023": twelve months
