@@ -556,6 +556,14 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
          "least January 2011.", [(3.1e6, "b/d", 2020)]),
         ("The fall of $310 million in January 2022 was the largest since March of 2015.",
          [(310e6, "USD", 2022)]),
+        # thousands set apart by a space are one number, never "000 tonnes"
+        ("Peru exported 37 700 tonnes in 2004 and 46 800 tonnes in 2005.",
+         [(37_700, "t", 2004), (46_800, "t", 2005)]),
+        ("In 2021 2 500 tonnes left the port.", [(2_500, "t", 2021)]),
+        # "MnT"/"MMT" are million tonnes (not a nucleotide); "bn cu metres" is gas volume
+        ("India shipped 2.28 MnT of rice in 2021 and 3.1 MMT of wheat.",
+         [(2.28e6, "t", 2021), (3.1e6, "t", 2021)]),
+        ("Algeria produced 65.4bn cu metres of gas in 2007.", [(65.4e9, "m3", 2007)]),
         # a letter symbol before a plain number quoted against the dollar is a rate
         ("Kenya's Treasury assumed an exchange rate of Sh135 to the dollar for 2024.",
          [(135, "KES per USD", 2024)]),

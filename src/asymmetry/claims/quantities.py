@@ -66,6 +66,8 @@ _PHYSICAL: Final = {
     "mmb/d": ("b/d", 1e6), "mmbpd": ("b/d", 1e6), "mmbd": ("b/d", 1e6),
     # "the 315,000 barrel-per-day field"
     "barrel-per-day": ("b/d", 1.0), "barrels-per-day": ("b/d", 1.0),
+    # "2.28 MnT" and "3.2 MMT" (million tonnes, Indian trade press), "65.4bn cu metres"
+    "mnt": ("t", 1e6), "mmt": ("t", 1e6), "cu metres": ("m3", 1.0), "cu meters": ("m3", 1.0),
 }  # fmt: skip
 _PRICE_BASES: Final = {
     "1,000 cubic meters": "1000 m3", "1,000 cubic metres": "1000 m3",
@@ -95,7 +97,10 @@ HEDGES: Final = (
 _NUM = (
     r"(?<!\d)(?<!\d\.)(?<!\d,)"
     r"(?:\d{1,2}(?:,\d\d){1,5},\d{3}(?!,\d)(?:\.\d{1,10})?"
-    r"|\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,18}(?:\.\d{1,10})?)"
+    r"|\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?"
+    # "114 000 tonnes" (FAO, French and Russian usage: thousands set apart by a space)
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}(?=\s?[a-zA-Z%])"
+    r"|\d{1,18}(?:\.\d{1,10})?)"
     r"(?!\d|\.\d)"
 )
 _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
@@ -189,7 +194,7 @@ def number(text: str) -> float:
     word = text.lower()
     if word in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[word])
-    return float(text.replace(",", ""))
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
 def _decimals(text: str | None) -> int:
