@@ -20,14 +20,22 @@ on HS 87 read from "vehicles (HS86-89)" is an upper bound, and says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from functools import cache
+from typing import Final, cast
 
 import pandas as pd
 
 from asymmetry.levers.scenario import ProductSet
 from asymmetry.metrics.basis import Basis
-from asymmetry.metrics.official import USD_SCALE, annual_facts, choose, official_year
+from asymmetry.metrics.official import (
+    USD_SCALE,
+    Figure,
+    annual_facts,
+    choose,
+    official_flow,
+)
 from asymmetry.store.store import Store
 
 OFFICIAL_DATASET: Final = "facts:aggregates"
@@ -76,11 +84,13 @@ def _parts(
     parts = [(label, name) for chapter, label, name in CHAPTER_PARTS if chapter in chapters]
     if not parts or not chapters <= {chapter for chapter, _, _ in CHAPTER_PARTS}:
         return None
-    for year in sorted({int(y) for y in facts["year"]}, reverse=True):
+    for year, of_year in _latest_first(facts):
+        all_goods = _all_goods(of_year, exporter, importer, year)
         found = [
             (name, *value)
             for label, name in parts
-            if (value := _group_value(facts, label, exporter, importer, year)) is not None
+            if (value := _group_value(of_year, label, exporter, importer, year, all_goods))
+            is not None
         ]
         if found:
             return year, found
@@ -88,9 +98,15 @@ def _parts(
 
 
 def _group_value(
-    facts: pd.DataFrame, label: re.Pattern[str], exporter: str, importer: str, year: int
+    facts: pd.DataFrame,
+    label: re.Pattern[str],
+    exporter: str,
+    importer: str,
+    year: int,
+    all_goods: Callable[[], Figure | None],
 ) -> tuple[float, str] | None:
-    """One group's exports from ``exporter`` to ``importer`` in ``year`` (USD, source)."""
+    """One group's exports from ``exporter`` to ``importer`` in ``year`` (USD, source);
+    ``all_goods()`` gives the flow of all goods, for a group stated as a share of it."""
     rows = facts[(facts["year"] == year) & facts["product"].notna()]
     rows = rows[rows["product"].astype(str).str.contains(label)]
     stated = rows[
@@ -102,7 +118,7 @@ def _group_value(
     found = choose(stated, prefer=(exporter, importer))
     if found is not None:
         return found.value, f"{found.written} ({found.source})"
-    flow = official_year(facts, exporter, importer, year).figures.get("a_to_b")
+    flow = all_goods()
     if flow is None:
         return None
     for indicator, country, partner in (
@@ -128,7 +144,17 @@ def official_trade(
     store: Store, products: ProductSet, flows: list[tuple[str, str]]
 ) -> OfficialTrade | None:
     """The trade of ``flows`` (exporter, importer) in ``products`` on official aggregates,
-    in the latest year that states all of it; None when the aggregates do not."""
+    in the latest year that states all of it; None when the aggregates do not. A battery
+    asks the same question for each lever: `Store.memo` keeps the answer (read-only)."""
+    return store.memo(
+        ("official trade", products, tuple(flows)),
+        lambda: _official_trade(store, products, flows),
+    )
+
+
+def _official_trade(
+    store: Store, products: ProductSet, flows: list[tuple[str, str]]
+) -> OfficialTrade | None:
     countries = tuple(dict.fromkeys(c for pair in flows for c in pair))
     facts = annual_facts(store, countries)
     if facts.empty:
@@ -139,13 +165,26 @@ def official_trade(
         if chapters is None or len(flows) != 1:
             return None
         return _from_parts(facts, products, chapters, *flows[0])
-    for year in sorted({int(y) for y in facts["year"]}, reverse=True):
-        found = _year_rows(facts, groups, flows, year)
+    for year, of_year in _latest_first(facts):
+        found = _year_rows(of_year, groups, flows, year)
         if found is not None:
             return _trade(products, groups, year, *found)
     if chapters is not None and len(flows) == 1:  # the groups are not stated: their parts
         return _from_parts(facts, products, chapters, *flows[0])
     return None
+
+
+def _latest_first(facts: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
+    """Each year's facts, the latest year first (one split, not a filter per question)."""
+    years = [(int(cast(float, year)), rows) for year, rows in facts.groupby("year")]
+    return sorted(years, key=lambda item: -item[0])
+
+
+def _all_goods(
+    facts: pd.DataFrame, exporter: str, importer: str, year: int
+) -> Callable[[], Figure | None]:
+    """The flow of all goods, computed once, and only when a group needs it."""
+    return cache(lambda: official_flow(facts, exporter, importer, year))
 
 
 def _year_rows(
@@ -160,14 +199,15 @@ def _year_rows(
     said: list[str] = []
     for exporter, importer in flows:
         if groups is None:
-            flow = official_year(facts, exporter, importer, year).figures.get("a_to_b")
+            flow = official_flow(facts, exporter, importer, year)
             if flow is None:
                 return None
             rows.append((exporter, importer, "all goods", flow.value))
             said.append(f"{exporter} to {importer} {flow.written} ({flow.source})")
             continue
+        all_goods = _all_goods(facts, exporter, importer, year)
         for label, covers in groups:
-            found = _group_value(facts, label, exporter, importer, year)
+            found = _group_value(facts, label, exporter, importer, year, all_goods)
             if found is None:
                 return None
             item = f"HS {min(covers)}-{max(covers)}" if len(covers) > 1 else f"HS {min(covers)}"

@@ -285,22 +285,37 @@ SHARE_KEYS: Final = (
 _SIDE_TOTAL: Final = {"imports": "total_imports", "exports": "total_exports"}
 
 
+def _money_of_all_goods(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = frame[frame["year"] == year]
+    return rows[rows["money"] & rows["product"].isna()]
+
+
+def _flow(money: pd.DataFrame, exporter: str, importer: str) -> Figure | None:
+    stated = money[
+        ((money["indicator"] == "exports") & (money["country"] == exporter))
+        & (money["partner"] == importer)
+        | ((money["indicator"] == "imports") & (money["country"] == importer))
+        & (money["partner"] == exporter)
+    ]
+    return choose(stated, prefer=(importer, exporter), what="importer's")
+
+
+def official_flow(frame: pd.DataFrame, exporter: str, importer: str, year: int) -> Figure | None:
+    """All goods from ``exporter`` to ``importer`` in ``year``: `official_year`'s
+    ``a_to_b`` alone, without the totals and shares it also works out."""
+    return _flow(_money_of_all_goods(frame, year), exporter, importer)
+
+
 def official_year(frame: pd.DataFrame, a: str, b: str, year: int) -> OfficialYear:
     """Flows, totals and shares of A and B in ``year`` from annual facts (`annual_facts`)."""
     rows = frame[frame["year"] == year]
     all_goods = rows["product"].isna()
-    money = rows[rows["money"] & all_goods]
+    money = _money_of_all_goods(frame, year)
     figures: dict[str, Figure] = {}
     cannot: dict[str, str] = {}
 
     def flow(exporter: str, importer: str) -> Figure | None:
-        stated = money[
-            ((money["indicator"] == "exports") & (money["country"] == exporter))
-            & (money["partner"] == importer)
-            | ((money["indicator"] == "imports") & (money["country"] == importer))
-            & (money["partner"] == exporter)
-        ]
-        return choose(stated, prefer=(importer, exporter), what="importer's")
+        return _flow(money, exporter, importer)
 
     def total(country: str, indicator: str) -> Figure | None:
         stated = money[

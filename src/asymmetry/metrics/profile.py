@@ -33,6 +33,7 @@ from asymmetry.metrics.coverage import coverage_warnings
 from asymmetry.metrics.official import (
     AGGREGATES_LABEL,
     SHARE_KEYS,
+    OfficialYear,
     agency_of,
     annual_facts,
     official_composition,
@@ -243,6 +244,18 @@ def _ladder(
     )
 
 
+def _official_years(
+    store: Store, a: str, b: str, only: int | None
+) -> tuple[pd.DataFrame, list[int], dict[int, OfficialYear]]:
+    """The pair's annual facts, the years they state its trade, and each year's figures
+    (only ``only``'s when given). A report asks for them a dozen times: `Store.memo`
+    keeps them on a read-only store."""
+    frame = annual_facts(store, (a, b))
+    years = pair_years(frame, a, b)
+    wanted = years if only is None else [y for y in years if y == only]
+    return frame, years, {y: official_year(frame, a, b, y) for y in wanted}
+
+
 def official_profile(
     store: Store,
     a: str,
@@ -258,10 +271,10 @@ def official_profile(
     latest with any share. The series holds every year with a bilateral
     figure; a figure the year lacks stays None.
     """
-    frame = annual_facts(store, (a, b))
-    years = pair_years(frame, a, b)
-    wanted = years if series or year is None else [y for y in years if y == year]
-    by_year = {y: official_year(frame, a, b, y) for y in wanted}
+    only = None if series or year is None else year
+    frame, years, by_year = store.memo(
+        ("official years", a, b, only), lambda: _official_years(store, a, b, only)
+    )
     given = {y: o for y, o in by_year.items() if any(k in o.figures for k in SHARE_KEYS)}
     if not given:
         raise NoDataError(
