@@ -231,10 +231,7 @@ def test_a_range_of_cuts_reports_the_legs_at_its_median(model: GEModel) -> None:
     result = run_draws(model, sc, 3, rng)
     shown = {round(float(m.max()), 9) for _, _, m in result.legs if m is not None}
     assert len(shown) == 1 and 0.5 < shown.pop() < 1.0  # one cut: the median, not 1.0 or 0.5
-    again = run_draws(model, sc, 3, np.random.default_rng(0))
-    assert [float(m.max()) for _, _, m in again.legs if m is not None] == [
-        float(m.max()) for _, _, m in result.legs if m is not None
-    ]
+    # (the same seed giving the same legs: test_levers_rerun, byte for byte)
 
 
 def test_the_general_equilibrium_model_has_one_year(store_env: Path) -> None:

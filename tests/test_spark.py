@@ -111,10 +111,9 @@ def _same_profile(left: Any, right: Any) -> None:
 
 def test_pair_profile_on_spark_equals_duckdb(stores: tuple[Store, SparkStore]) -> None:
     duck, spark = stores
-    for a, b in _pairs(duck):
-        _same_profile(profile(duck, a, b), profile(spark, a, b))
-    a, b = _pairs(duck)[0]
-    _same_profile(profile(duck, a, b, year=2021), profile(spark, a, b, year=2021))
+    (a, b), (c, d) = _pairs(duck)[:2]  # two pairs, two years: each profile is ~6 s on Spark
+    _same_profile(profile(duck, a, b), profile(spark, a, b))
+    _same_profile(profile(duck, c, d, year=2021), profile(spark, c, d, year=2021))
 
 
 @pytest.mark.parametrize("level", ["hs6", "hs4"])
