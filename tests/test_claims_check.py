@@ -15,6 +15,7 @@ from asymmetry.claims.extract import extract_text
 from asymmetry.claims.tolerance import interval
 from asymmetry.cli import app
 from asymmetry.errors import DocumentError
+from asymmetry.store import flow_tables
 from asymmetry.store.ingest_flows import refresh_flow_pairs
 from asymmetry.store.store import Store
 
@@ -76,10 +77,11 @@ def test_a_figure_with_no_data_is_unverifiable_with_a_reason(default_store: Stor
 def test_claims_on_goods_shares_are_computed_from_flows(default_store: Store) -> None:
     flows = [("RUS", "CHN", 40.0), ("DEU", "CHN", 60.0), ("CHN", "RUS", 10.0), ("CHN", "USA", 90.0)]
     with default_store.transaction() as con:
+        table = flow_tables.create(con, "test", "HS17")
         for x, y, v in flows:
             con.execute(
-                "INSERT INTO flows (year, exporter, importer, product, hs_revision, value_usd, "
-                "source) VALUES (2019, ?, ?, '270900', 'HS17', ?, 'test')",
+                f"INSERT INTO {table} (year, exporter, importer, product, value_usd) "
+                "VALUES (2019, ?, ?, '270900', ?)",
                 [x, y, v],
             )
         refresh_flow_pairs(con, "test")  # what every ingest does

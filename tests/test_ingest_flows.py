@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import asymmetry
 from asymmetry.errors import IngestError
-from asymmetry.store import ingest_flows
+from asymmetry.store import flow_tables, ingest_flows
 from asymmetry.store.ingest_flows import _DUPLICATE, CHECKS, _violations
 from asymmetry.store.provenance import BackgroundHash
 from asymmetry.store.store import Store
@@ -32,16 +32,16 @@ def store() -> Iterator[Store]:
 
 def _load(store: Store, keys: list[Key]) -> None:
     """Store ``keys`` as dataset "t", in this order (one small insert keeps it)."""
-    store.con.execute("DELETE FROM flows")
+    table = flow_tables.create(store.con, "x", "HS22")  # empty
     if not keys:
         return
     values = ", ".join(
-        f"({y}, '{e}', '{i}', '{p}', 'HS22', 1.0, 'x', {'NULL' if r is None else repr(r)})"
+        f"({y}, '{e}', '{i}', '{p}', 1.0, {'NULL' if r is None else repr(r)})"
         for y, e, i, p, r in keys
     )
     store.con.execute(
-        "INSERT INTO flows (year, exporter, importer, product, hs_revision, value_usd, "
-        f"source, reporter) VALUES {values}"
+        f"INSERT INTO {table} (year, exporter, importer, product, value_usd, reporter) "
+        f"VALUES {values}"
     )
 
 

@@ -41,6 +41,7 @@ from typing import Any, Literal
 import duckdb
 
 from asymmetry.errors import BatchIngestError, IngestError
+from asymmetry.store import flow_tables
 from asymmetry.store.provenance import (
     BackgroundHash,
     IngestReport,
@@ -51,15 +52,16 @@ from asymmetry.store.provenance import (
     previous_load,
     record_dataset,
 )
-from asymmetry.store.schema import FLOW_COLUMNS, FLOW_PAIRS_SQL
+from asymmetry.store.schema import FLOW_PAIRS_SQL
 from asymmetry.store.store import ProgressCallback, Store
 
 # What the CSV reader does with a row it cannot parse: raise, log it to the
 # rejects table (and skip it), or skip it silently.
 OnBadRow = Literal["fail", "log", "skip"]
 
-# Every flow column but `source`, which the loader fills with the dataset id.
-_CANONICAL = ", ".join(c for c in FLOW_COLUMNS if c != "source")
+# What a dataset's own table holds (`flow_tables`): the dataset id and the HS
+# revision are one value for the whole file, added by the `flows` view.
+_STORED = ", ".join(flow_tables.STORED_COLUMNS)
 
 
 def bad_row_options(on_bad_row: OnBadRow, rejects_table: str) -> str:
@@ -288,8 +290,8 @@ def _insert(
     with store.transaction() as con:
         if prepare is not None:
             prepare(con)
-        if previous:
-            con.execute("DELETE FROM flows WHERE source = ?", [source.dataset_id])
+        # a new, empty table (replacing the dataset's rows, if any) in the `flows` view
+        table = flow_tables.create(con, source.dataset_id, str(source.params["revision"]))
         if log_rejects or source.fast_select is None:
             select = source.select(False, "log" if log_rejects else "fail")
         else:
@@ -297,9 +299,8 @@ def _insert(
         try:
             execute_with_progress(
                 con,
-                f"INSERT INTO flows ({_CANONICAL}, source) SELECT {_CANONICAL}, $dataset "
-                f"FROM ({select})",
-                {**source.params, "dataset": source.dataset_id},
+                f"INSERT INTO {table} ({_STORED}) SELECT {_STORED} FROM ({select})",
+                source.params,
                 stage=f"loading {source.file.name}",
                 progress=progress,
             )
@@ -367,7 +368,8 @@ def refresh_flow_pairs(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
 
 
 def _count_rows(con: duckdb.DuckDBPyConnection, dataset_id: str) -> int:
-    row = con.execute("SELECT count(*) FROM flows WHERE source = ?", [dataset_id]).fetchone()
+    table = flow_tables.table_name(dataset_id)
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -437,7 +439,7 @@ SELECT count(*) FILTER (WHERE _new_run),
        count(*) FILTER (WHERE NOT _new_run AND product <= _prev_product)
 FROM (SELECT _pair, product, _pair IS DISTINCT FROM lag(_pair) OVER () AS _new_run,
              lag(product) OVER () AS _prev_product
-      FROM (SELECT hash({", ".join(_PAIR)}) AS _pair, product FROM flows WHERE source = ?))
+      FROM (SELECT hash({", ".join(_PAIR)}) AS _pair, product FROM {{table}}))
 """
 
 
@@ -452,8 +454,9 @@ def _violations(
     the proof does not hold.
     """
     filters = ", ".join(f"count(*) FILTER (WHERE {c.predicate})" for c in checks)
-    row = con.execute(f"SELECT {filters} FROM flows WHERE source = ?", [dataset_id]).fetchone()
-    proof = con.execute(_DUPLICATE_PROOF, [dataset_id]).fetchone()
+    table = flow_tables.table_name(dataset_id)
+    row = con.execute(f"SELECT {filters} FROM {table}").fetchone()
+    proof = con.execute(_DUPLICATE_PROOF.format(table=table)).fetchone()
     assert row is not None and proof is not None
     counts: dict[Check | str, int] = {c: int(n) for c, n in zip(checks, row, strict=True)}
     runs, pairs, unsorted = (int(n) for n in proof)
@@ -610,23 +613,21 @@ def _drop_bad_rows(
         key = f"{err.reason} ({err.field})" if err.field else err.reason
         skipped[key] = skipped.get(key, 0) + 1
     reject_lines = sorted(e.line for e in rejects if e.line is not None)
+    table = flow_tables.table_name(source.dataset_id)
     for check, n in counts.items():
         if not n or (isinstance(check, Check) and check.warn):
             continue
         examples.append(str(_locate(con, source, check, n, reject_lines)))
         if isinstance(check, Check):
-            deleted = con.execute(
-                f"DELETE FROM flows WHERE source = ? AND ({check.predicate})", [source.dataset_id]
-            ).fetchone()
+            deleted = con.execute(f"DELETE FROM {table} WHERE {check.predicate}").fetchone()
             key = f"{check.reason} ({source.field(check.field)})"
         else:
             # Which copy of a duplicated key is right cannot be known: drop all.
             deleted = con.execute(
-                f"DELETE FROM flows f USING (SELECT {_KEY} FROM flows WHERE source = $1 "
-                f"GROUP BY {_KEY} HAVING count(*) > 1) d WHERE f.source = $1 AND "
+                f"DELETE FROM {table} f USING (SELECT {_KEY} FROM {table} "
+                f"GROUP BY {_KEY} HAVING count(*) > 1) d WHERE "
                 "f.year = d.year AND f.exporter = d.exporter AND f.importer = d.importer "
-                "AND f.product = d.product AND f.reporter IS NOT DISTINCT FROM d.reporter",
-                [source.dataset_id],
+                "AND f.product = d.product AND f.reporter IS NOT DISTINCT FROM d.reporter"
             ).fetchone()
             key = check
         n = int(deleted[0]) if deleted else 0

@@ -48,7 +48,7 @@ FACT_COLUMNS: Final = (
     "url",
 )
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 8
 
 # Rebuild one dataset's pair sums from its flows ($dataset).
 FLOW_PAIRS_SQL: Final = """
@@ -64,20 +64,15 @@ CREATE TABLE IF NOT EXISTS meta (
     value VARCHAR NOT NULL
 );
 
--- Goods trade, one row per (year, exporter, importer, product) and dataset.
--- value_usd is in US dollars (not thousands); quantity in tonnes.
-CREATE TABLE IF NOT EXISTS flows (
-    year SMALLINT NOT NULL,
-    exporter VARCHAR NOT NULL,
-    importer VARCHAR NOT NULL,
-    product VARCHAR NOT NULL,
-    hs_revision VARCHAR NOT NULL,
-    value_usd DOUBLE,  -- never NULL once an ingest commits (checked with a line number)
-    quantity DOUBLE,
-    source VARCHAR NOT NULL,
-    -- the country whose customs declared the row (UN Comtrade style data);
-    -- NULL for reconciled datasets such as BACI, one row per flow
-    reporter VARCHAR
+-- Goods trade, one row per (year, exporter, importer, product) and dataset: the
+-- view `flows` (FLOW_COLUMNS) over one table per dataset (`flow_tables`), built by
+-- `asymmetry.store.flow_tables`. value_usd is in US dollars (not thousands);
+-- quantity in tonnes; reporter is the country whose customs declared the row (UN
+-- Comtrade style data), NULL for reconciled datasets such as BACI.
+CREATE TABLE IF NOT EXISTS flow_tables (
+    dataset VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,  -- the dataset's table (`flow_tables.table_name`)
+    hs_revision VARCHAR NOT NULL  -- one per dataset (a file is one revision)
 );
 
 -- flows summed by pair, kept in step with flows by every ingest (same

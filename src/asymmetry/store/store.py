@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from asymmetry.errors import NotAStoreError, OutdatedStoreError, StoreError
+from asymmetry.store import flow_tables
 from asymmetry.store.once import OnceMap
 from asymmetry.store.schema import DDL, IO_TRADE_SQL, SCHEMA_VERSION
 
@@ -238,6 +239,8 @@ class Store:
                     "INSERT INTO flow_pairs SELECT source, year, exporter, importer, reporter, "
                     "sum(value_usd), count(*) FROM flows GROUP BY ALL"
                 )
+            if version < 8:
+                flow_tables.split_legacy_table(con)
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
@@ -276,6 +279,7 @@ class Store:
 
         with self.transaction() as con:
             con.execute(DDL)
+            flow_tables.rebuild_view(con)
             countries = reference_countries()
             con.register("_countries", countries)
             con.execute(
