@@ -194,6 +194,26 @@ def test_claims_text_and_upload(client: httpx.Client, tmp_path: Path) -> None:
     assert '<nav class="top">' in page.text  # shown in the dashboard's layout
     empty = client.post("/claims", data={"text": "  "})
     assert empty.status_code == 422 and "paste some text" in empty.text
+    # the text's date gives "last year" its year (China GAC 2021: 146.9 bn)
+    said = "Sino-Russian trade turnover was $147 billion last year."
+    dated = client.post("/api/claims", json={"text": said, "as_of": "2022-03"})
+    assert [(c["year"], c["verdict"]) for c in dated.json()["claims"]] == [(2021, "consistent")]
+    undated = client.post("/api/claims", json={"text": said})
+    assert [c["year"] for c in undated.json()["claims"]] == [None]
+    bad = client.post("/api/claims", json={"text": said, "as_of": "2022-13"})
+    assert bad.status_code == 422 and bad.json() == {
+        "detail": "as_of: not a date: '2022-13' (write 2021-06-07, 2021-06 or 2021)"
+    }
+    uploaded = client.post(
+        "/api/claims/upload",
+        files={"file": ("n.txt", said.encode(), "text/plain")},
+        data={"as_of": "2022-03-01"},
+    )
+    assert [c["year"] for c in uploaded.json()["claims"]] == [2021]
+    form = client.post("/claims", data={"text": said, "as_of": "2022-03-01"})
+    assert form.status_code == 200 and '<mark class="consistent"' in form.text
+    wrong = client.post("/claims", data={"text": said, "as_of": "yesterday"})
+    assert wrong.status_code == 422 and "written on: not a date" in wrong.text
 
 
 def test_oversized_requests_get_413(server: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from asymmetry.claims.consistency import Inconsistency, check_consistency
+from asymmetry.claims.context import DocumentDate
 from asymmetry.claims.extract import Claim, extract_claims, extract_text
 from asymmetry.claims.limits import Budget, Limits
 from asymmetry.claims.read import Document, read_document
@@ -138,9 +139,14 @@ class Extraction:
     cuts: list[str]
 
 
-def extract_documents(paths: Iterable[str | Path], limits: Limits | None = None) -> Extraction:
+def extract_documents(
+    paths: Iterable[str | Path],
+    limits: Limits | None = None,
+    *,
+    as_of: DocumentDate | None = None,
+) -> Extraction:
     """Read every document at ``paths`` and extract its claims within ``limits``
-    (one budget for them all: "one check")."""
+    (one budget for them all: "one check"); ``as_of`` dates them all (`extract_claims`)."""
     documents = [read_document(p) for p in paths]  # all readable before any work
     budget = Budget(limits or Limits())
     claims: list[Claim] = []
@@ -148,14 +154,20 @@ def extract_documents(paths: Iterable[str | Path], limits: Limits | None = None)
         if budget.stopped:
             budget.notes.append(f"{d.name}: not read (the check's limits were spent)")
             continue
-        claims.extend(extract_claims(d, budget=budget))
+        claims.extend(extract_claims(d, budget=budget, as_of=as_of))
     return Extraction(documents, claims, budget.all_notes())
 
 
-def extract_pasted(text: str, *, name: str = "text", limits: Limits | None = None) -> Extraction:
+def extract_pasted(
+    text: str,
+    *,
+    name: str = "text",
+    limits: Limits | None = None,
+    as_of: DocumentDate | None = None,
+) -> Extraction:
     """`extract_documents` for a string (pasted text)."""
     budget = Budget(limits or Limits(), total_chars=len(text))
-    claims = extract_text(text, name=name, budget=budget)
+    claims = extract_text(text, name=name, budget=budget, as_of=as_of)
     return Extraction([], claims, budget.all_notes())
 
 
@@ -168,20 +180,31 @@ def verify_extraction(store: Store, extraction: Extraction) -> ClaimsReport:
 
 
 def check_claims(
-    store: Store, paths: Iterable[str | Path], *, limits: Limits | None = None
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    limits: Limits | None = None,
+    as_of: DocumentDate | None = None,
 ) -> ClaimsReport:
     """Read, extract and verify every quantitative claim in the documents at ``paths``,
     within ``limits`` (`asymmetry.claims.limits`; the report's ``cuts`` say what was left).
+    ``as_of`` is the documents' date: what "last year" or a bare "in June" mean (without
+    it, a document's own date line, if any, gives it).
 
     >>> report = check_claims(store, ["paper.pdf"])  # doctest: +SKIP
     >>> report.counts()  # doctest: +SKIP
     {'consistent': 12, 'discrepant': 2, 'unverifiable': 40}
     """
-    return verify_extraction(store, extract_documents(paths, limits))
+    return verify_extraction(store, extract_documents(paths, limits, as_of=as_of))
 
 
 def check_text(
-    store: Store, text: str, *, name: str = "text", limits: Limits | None = None
+    store: Store,
+    text: str,
+    *,
+    name: str = "text",
+    limits: Limits | None = None,
+    as_of: DocumentDate | None = None,
 ) -> ClaimsReport:
     """`check_claims` on a string (pasted text)."""
-    return verify_extraction(store, extract_pasted(text, name=name, limits=limits))
+    return verify_extraction(store, extract_pasted(text, name=name, limits=limits, as_of=as_of))

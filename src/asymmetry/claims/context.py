@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Final
 
@@ -159,7 +160,8 @@ _EXTREME_BEFORE: Final = re.compile(
 )
 
 
-def _month(word: str) -> int:
+def month_number(word: str) -> int:
+    """1 for "January", "Jan" or "jan."; 9 for "Sept"."""
     key = word.lower().rstrip(".")
     return _MONTHS.get(key) or _MONTHS[key[:3]]
 
@@ -212,6 +214,57 @@ class Period:
     comparison: bool = False  # a comparison's base: binds only what stands right before it
     base: bool = False  # the year of a base figure ("from $5 bn in the same months of 2022")
     said: bool = False  # the date of a statement ("reported on 20 January 2022 that")
+    # "last year", "in June" given a year by the document's date, not by the text
+    by_document_date: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDate:
+    """When a document was published (its date line, or the reader's ``--as-of``): what
+    "last year", "this month", a bare "in June" or "the first half" mean when the text
+    around them gives no year."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> DocumentDate:
+        """From "2021-06-07", "2021-06" or "2021"; ValueError otherwise."""
+        refused = ValueError(f"not a date: {text!r} (write 2021-06-07, 2021-06 or 2021)")
+        m = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", text.strip())
+        if m is None:
+            raise refused
+        try:
+            date(int(m[1]), int(m[2] or 1), int(m[3] or 1))  # a real day of a real month
+        except ValueError:
+            raise refused from None
+        return cls(int(m[1]), int(m[2]) if m[2] else None)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+    def year_of(self, last_month: int) -> int:
+        """The year of a span without one that ends in ``last_month``: this year's, unless
+        that month is still to come at the document's date ("in December", written in
+        February 2021, is December 2020)."""
+        if self.month is not None and last_month > self.month:
+            return self.year - 1
+        return self.year
+
+    def relative(self, word: str, unit: str, start: int, end: int) -> Period | None:
+        """ "last year", "this month", "next year" counted from this date (None for "that
+        year", which refers to the text, and "the past year", the last twelve months)."""
+        shift = {"last": -1, "the previous": -1, "next": 1, "the following": 1, "this": 0}
+        if word not in shift:
+            return None
+        if unit == "year":
+            year = self.year + shift[word]
+            return Period(start, end, str(year), year, by_document_date=True)
+        if self.month is None:
+            return None
+        year, month = divmod(self.year * 12 + self.month - 1 + shift[word], 12)
+        text = months_period(year, month + 1, month + 1)
+        return Period(start, end, text, year, by_document_date=True)
 
 
 def shifted(period: Period, years: int) -> Period:
@@ -222,10 +275,24 @@ def shifted(period: Period, years: int) -> Period:
     return Period(period.start, period.end, text, period.year + years)
 
 
-def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
-    """Period expressions in ``sentence``; a quarter without a year takes ``carry``."""
+def periods(
+    sentence: str, *, carry: int | None = None, today: DocumentDate | None = None
+) -> list[Period]:
+    """Period expressions in ``sentence``; a quarter without a year takes ``carry`` (the
+    year in play), else the year ``today`` (the document's date) gives it."""
     found: list[Period] = []
     last_year = carry
+
+    def undated(last_month: int) -> int | None:
+        """The year of a span that names none and ends in ``last_month``."""
+        if last_year is not None or today is None:
+            return last_year
+        return today.year_of(last_month)
+
+    def from_date(named_year: str | None) -> bool:
+        """Whether a span's year is the document date's (`undated`): it names none."""
+        return not named_year and last_year is None and today is not None
+
     said = _SAID_YEAR.search(sentence)
     for m in _PERIODS.finditer(sentence):
         if m["range"]:
@@ -235,7 +302,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             # "when" clause's figures are of that date, which dates nothing else
             since_year = int(m["s1"])
             named = re.search(_MONTH, m[0][6:], re.IGNORECASE)
-            text = months_period(since_year, *[_month(named[0])] * 2) if named else m["s1"]
+            text = months_period(since_year, *[month_number(named[0])] * 2) if named else m["s1"]
             p = Period(m.start(), m.end(), text, since_year, comparison=True)
         elif m["since"]:
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
@@ -245,7 +312,7 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["yearto"]:  # twelve months to the end of a month: 2018-07..2019-06
-            ended, last = int(m["ty"]), _month(m["te"])
+            ended, last = int(m["ty"]), month_number(m["te"])
             text = str(ended) if last == 12 else f"{ended - 1}-{last + 1:02d}..{ended}-{last:02d}"
             p = Period(m.start(), m.end(), text, ended)
         elif m["fiscal"]:  # "FY23": the fiscal year ending in 2023
@@ -254,12 +321,12 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), f"FY{fy}", fy)
         elif m["span"]:  # "April 2022-February 2023"
             ay, by = int(m["ay"]), int(m["by"])
-            text = f"{ay}-{_month(m['a1']):02d}..{by}-{_month(m['a2']):02d}"
+            text = f"{ay}-{month_number(m['a1']):02d}..{by}-{month_number(m['a2']):02d}"
             p = Period(m.start(), m.end(), text, by)
         elif m["fmonths"]:
             fy_start = int(m["fa"])
             fy_end = int(m["fb"]) if len(m["fb"]) == 4 else fy_start // 100 * 100 + int(m["fb"])
-            first, last = _month(m["f1"]), _month(m["f2"])
+            first, last = month_number(m["f1"]), month_number(m["f2"])
             # a span that starts in a month fiscal years start in (April: India, Japan;
             # July: Pakistan, Australia; October: the US) starts the split year: "April-October
             # of fiscal 2018-19" is 2018-04..2018-10; "January-March of 2022-23" is 2023's
@@ -271,25 +338,26 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
         elif m["months"]:
             year: int | None = int(m["my"])
             assert year is not None
-            text = months_period(year, _month(m["m1"]), _month(m["m2"]))
+            text = months_period(year, month_number(m["m1"]), month_number(m["m2"]))
             p = Period(m.start(), m.end(), text, year)
         elif m["firstn"]:
-            year = int(m["ny"]) if m["ny"] else last_year
             n = int(m["n"]) if m["n"].isdigit() else _ORDINAL_COUNT[m["n"].lower()]
+            year = int(m["ny"]) if m["ny"] else undated(n)
             text = months_period(year, 1, n) if year else f"first {n} months"
-            p = Period(m.start(), m.end(), text, year)
+            p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["ny"]))
         elif m["half"]:
-            year = int(m["hy"]) if m["hy"] else last_year
             first = 7 if (m["h"] or m["hh"]).lower() in ("second", "h2") else 1
+            year = int(m["hy"]) if m["hy"] else undated(first + 5)
             text = months_period(year, first, first + 5) if year else "half-year"
-            p = Period(m.start(), m.end(), text, year)
+            p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["hy"]))
         elif m["quarter"]:
-            year = int(m["qy"]) if m["qy"] else last_year
             q = _QUARTER[m["q"].lower()] if m["q"] else int(m["qq"][1])
-            p = Period(m.start(), m.end(), f"{year}-Q{q}" if year else f"Q{q}", year)
+            year = int(m["qy"]) if m["qy"] else undated(3 * q)
+            text = f"{year}-Q{q}" if year else f"Q{q}"
+            p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["qy"]))
         elif m["mdays"]:  # days of one month: never the month's figure ("2024-12-01..20")
             year = int(m["dmy"])
-            month_of = _month(m["dm1"] or m["dm2"])
+            month_of = month_number(m["dm1"] or m["dm2"])
             days = {"ten": "10", "twenty": "20"}
             day_from, day_to = (
                 (m["dd1"], m["dd2"]) if m["dm2"] else ("1", days.get(m["dn"], m["dn"]))
@@ -301,21 +369,26 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
             p = Period(m.start(), m.end(), text, year)
         elif m["month"]:
             year = int(m["mmy"])
-            p = Period(m.start(), m.end(), months_period(year, *[_month(m["mm"])] * 2), year)
+            p = Period(m.start(), m.end(), months_period(year, *[month_number(m["mm"])] * 2), year)
         elif m["rel"]:  # "last year" in a sentence whose year is known (a dated statement)
             if last_year is None and said is not None and said.start() > m.start():
                 last_year = int(said[1])  # "… last year, the board said on 29 Feb 2024"
-            if last_year is None:
-                continue
-            shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the following": 1}
-            # "that month" is of the year in play (a month back rarely crosses a year)
-            month = m["ru"].lower() == "month"
-            year = last_year + (0 if month else shift.get(m["rw"].lower(), 0))
             rel_base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
                              sentence[max(0, m.start() - 14) : m.start()])  # fmt: skip
             if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
                 continue
-            p = Period(m.start(), m.end(), str(year), year)
+            word, unit = m["rw"].lower(), m["ru"].lower()
+            if last_year is None:  # counted from the document's date, if it has one
+                rel = today.relative(word, unit, m.start(), m.end()) if today else None
+                if rel is None:
+                    continue
+                p = rel
+            else:
+                shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1,
+                         "the following": 1}  # fmt: skip
+                # "that month" is of the year in play (a month back rarely crosses a year)
+                year = last_year + (0 if unit == "month" else shift.get(word, 0))
+                p = Period(m.start(), m.end(), str(year), year)
         elif m["within"]:  # a goal N years ahead of the year in play: the year it is due
             n = int(m["wn"]) if m["wn"].isdigit() else _ORDINAL_COUNT[m["wn"].lower()]
             if last_year is None:
@@ -328,11 +401,13 @@ def periods(sentence: str, *, carry: int | None = None) -> list[Period]:
                 p = Period(m.start(), m.end(), str(last_year + n), last_year + n)
         elif m["bmonths"] or m["bmonth"]:  # the year in play: "in January 2024 … in October"
             lead = sentence[max(0, m.start() - 12) : m.start()]
-            if last_year is None or not _bare_month(m, lead):
+            first = month_number(m["b1"] or m["bm"])
+            last = month_number(m["b2"]) if m["b2"] else first
+            year = undated(last)
+            if year is None or not _bare_month(m, lead):
                 continue
-            first = _month(m["b1"] or m["bm"])
-            text = months_period(last_year, first, _month(m["b2"]) if m["b2"] else first)
-            p = Period(m.start(), m.end(), text, last_year)
+            text = months_period(year, first, last)
+            p = Period(m.start(), m.end(), text, year, by_document_date=last_year is None)
         elif m["fy"]:
             y2 = m["y2"] if len(m["y2"]) == 4 else m["y1"][:2] + m["y2"]
             if int(y2) <= int(m["y1"]):

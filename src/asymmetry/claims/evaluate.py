@@ -1,9 +1,11 @@
 """Score the extractor against a gold list of sentences (`tests/reference/claims_*.csv`).
 
 A gold row is one figure of a sentence: `sentence_id, text, quote, value, unit, year,
-period`. A figure is right when an extracted claim of its sentence has the same unit and
-year and the value within 0.1%; each claim is matched once. Used by the accuracy test and
-`benchmarks/claims_accuracy.py`, so both count the same way.
+period` (and, optionally, `source_url` and `document_date`: the page's publication date,
+given to the extractor as a reader gives `--as-of`). A figure is right when an extracted
+claim of its sentence has the same unit and year and the value within 0.1%; each claim is
+matched once. Used by the accuracy test and `benchmarks/claims_accuracy.py`, so both count
+the same way.
 
 Two readings: each sentence alone, and *in passage*: consecutive sentences written from the
 same page (same `source_url`) read as one paragraph, the way the checker reads a document,
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from asymmetry.claims.context import DocumentDate
 from asymmetry.claims.extract import Claim, extract_text
 from asymmetry.claims.read import text_paragraphs
 
@@ -69,10 +72,12 @@ def passages(by_sentence: dict[str, list[dict[str, str]]]) -> list[list[str]]:
     return runs
 
 
-def _claims_by_sentence(texts: dict[str, str], *, in_passage: bool) -> dict[str, list[Claim]]:
+def _claims_by_sentence(
+    texts: dict[str, str], *, in_passage: bool, as_of: DocumentDate | None = None
+) -> dict[str, list[Claim]]:
     """Each sentence id's claims, read alone or with the sentences around it."""
     if not in_passage:
-        return {sid: extract_text(text) for sid, text in texts.items()}
+        return {sid: extract_text(text, as_of=as_of) for sid, text in texts.items()}
     out: dict[str, list[Claim]] = {sid: [] for sid in texts}
     # claims quote the cleaned text ("m³" read as "m"), so sentences are found in it
     cleaned = {sid: " ".join(p.text for p in text_paragraphs(t)) for sid, t in texts.items()}
@@ -81,7 +86,7 @@ def _claims_by_sentence(texts: dict[str, str], *, in_passage: bool) -> dict[str,
         bounds.append((offset, offset + len(text), sid))
         offset += len(text) + 1
     passage = " ".join(cleaned.values())
-    for claim in extract_text(passage):
+    for claim in extract_text(passage, as_of=as_of):
         at = passage.find(claim.sentence)
         owner = next((sid for lo, hi, sid in bounds if lo <= at < hi), None)
         if owner is not None:
@@ -101,7 +106,9 @@ def score_extraction(path: Path, *, in_passage: bool = False) -> ExtractionScore
     extracted: dict[str, list[Claim]] = {}
     for run in passages(by_sentence):
         texts = {sid: by_sentence[sid][0]["text"] for sid in run}
-        extracted.update(_claims_by_sentence(texts, in_passage=in_passage))
+        dated = by_sentence[run[0]][0].get("document_date")
+        as_of = DocumentDate.parse(dated) if dated else None
+        extracted.update(_claims_by_sentence(texts, in_passage=in_passage, as_of=as_of))
     for sid, gold in by_sentence.items():
         left = extracted[sid]
         written = years_written(gold[0]["text"])

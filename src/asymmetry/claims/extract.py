@@ -100,18 +100,24 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
 
 
 def extract_claims(
-    document: Document | Iterable[Paragraph], *, name: str = "", budget: Budget | None = None
+    document: Document | Iterable[Paragraph],
+    *,
+    name: str = "",
+    budget: Budget | None = None,
+    as_of: ctx.DocumentDate | None = None,
 ) -> Iterator[Claim]:
     """Every quantitative claim in a document, in reading order (streams paragraphs).
 
     Reading stops when ``budget`` (default: `Limits()`) is spent; its notes say what was
     cut. Sentences longer than its window are read in windows (`asymmetry.claims.limits`).
+    ``as_of`` is the document's date, else its date line gives it: what "last year" or a
+    bare "in June" mean where the text gives no year (`context.DocumentDate`).
     """
     budget = budget if budget is not None else Budget()
     paragraphs = document.paragraphs(budget.notes) if isinstance(document, Document) else document
     doc_name = document.name if isinstance(document, Document) else name
     named_so_far: Counter[str] = Counter()  # who the document is about, so far
-    published: int | None = None  # the year of the document's date line, if it has one
+    published = as_of  # the document's date, if it is given or has a date line
     window = budget.limits.max_sentence_chars
     for para in paragraphs:
         if budget.stopped:
@@ -119,7 +125,8 @@ def extract_claims(
         text = budget.take_text(para.text)
         if para.index < 4 and published is None:
             dated = _DATE_LINE.search(text[:400])
-            published = int(dated[1]) if dated else None
+            if dated:
+                published = ctx.DocumentDate(int(dated[2]), ctx.month_number(dated[1]))
         scene = _Scene(named_so_far, published=published)
         for offset, whole in split_sentences(text):
             if len(whole) > window:
@@ -130,7 +137,11 @@ def extract_claims(
                     return
                 named = ctx.actors(sentence)
                 scene.recall(sentence)
-                found = ctx.periods(sentence, carry=scene.carry.year if scene.carry else None)
+                found = ctx.periods(
+                    sentence,
+                    carry=scene.carry.year if scene.carry else None,
+                    today=scene.published,
+                )
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
                 )
@@ -141,13 +152,20 @@ def extract_claims(
                 scene.advance(claims, found, named, sentence)
 
 
-def extract_text(text: str, *, name: str = "text", budget: Budget | None = None) -> list[Claim]:
-    """Claims in a string (one paragraph per blank-line block), cleaned as documents are."""
+def extract_text(
+    text: str,
+    *,
+    name: str = "text",
+    budget: Budget | None = None,
+    as_of: ctx.DocumentDate | None = None,
+) -> list[Claim]:
+    """Claims in a string (one paragraph per blank-line block), cleaned as documents are;
+    ``as_of`` is the text's date, as in `extract_claims`."""
     if budget is None:
         budget = Budget(total_chars=len(text))
     elif budget.total_chars is None:
         budget.total_chars = len(text)
-    return list(extract_claims(text_paragraphs(text), name=name, budget=budget))
+    return list(extract_claims(text_paragraphs(text), name=name, budget=budget, as_of=as_of))
 
 
 _GENERIC: Final = {"share", "money", "multiple", "quantity"}
@@ -167,7 +185,7 @@ _FLOWS: Final = {"gas_volume", "oil_volume", "lng_volume", "coal_volume", "price
 _NOW: Final = re.compile(r"\b(?:current(?:ly)?|now|today|at present|presently)\b", re.I)
 # A document's date line: "Report December 21, 2021", "JUNE 2024".
 _DATE_LINE: Final = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -198,7 +216,7 @@ class _Scene:
     """What a paragraph has said so far, which an undated or unattributed figure inherits."""
 
     named_so_far: Counter[str]
-    published: int | None = None  # the document's year: what "the current level" means
+    published: ctx.DocumentDate | None = None  # what "the current level", "last year" mean
     carry: ctx.Period | None = None  # the period the paragraph last talked about
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
@@ -341,10 +359,16 @@ def _sentence_claims(
                 carried -= 1
                 year_note = f"the base of a change in {carry.text}: a year before, {carried}"
             period = ctx.Period(0, 0, str(carried), carried)
+        if period is not None and period.by_document_date:
+            year_note = (
+                f"'{sentence[period.start : period.end].strip()}' read at the document's date, "
+                f"{scene.published}"
+            )
         now = scene.published and _NOW.search(before[-40:])
-        if now and (period is None or not _own_period(sentence, q, found)):
-            period = ctx.Period(0, 0, str(scene.published), scene.published)
-            year_note = f"'current' in a document dated {scene.published}"
+        if now and scene.published and (period is None or not _own_period(sentence, q, found)):
+            year = scene.published.year
+            period = ctx.Period(0, 0, str(year), year)
+            year_note = f"'current' in a document dated {year}"
         country, partner = _parties(sentence, q, people, after, listed.get(i), members)
         if country is None and partner is not None:  # "exports to Europe averaged $143"
             earlier = [c for c in dict.fromkeys(a.code for a in scene.people) if c != partner]

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from asymmetry.claims.context import DocumentDate
 from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS, MAX_SECONDS, Limits
 from asymmetry.cli._shell import OutputFormat, app, console, emit, open_store, out, run
 from asymmetry.csvsafe import csv_text
@@ -40,6 +41,14 @@ def claims_cmd(
     max_seconds: Annotated[
         float, typer.Option(help="Seconds to spend extracting at most.", min=0.1)
     ] = MAX_SECONDS,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The documents' date (2021-06-07, 2021-06 or 2021): what 'last year', "
+            "'this month' or a bare 'in June' mean. Default: a document's own date line.",
+        ),
+    ] = None,
 ) -> None:
     """Extract every quantitative claim from documents and verify it against the store:
     consistent, discrepant (with the data's value and the gap) or unverifiable (and why).
@@ -51,9 +60,10 @@ def claims_cmd(
     from asymmetry.claims.check import check_claims
     from asymmetry.claims.render import render_html
 
+    dated = _document_date(as_of)
     store = open_store()
     limits = Limits(max_chars=max_chars, max_claims=max_claims, max_seconds=max_seconds)
-    report = run(lambda: check_claims(store, files, limits=limits))
+    report = run(lambda: check_claims(store, files, limits=limits, as_of=dated))
     for cut in report.cuts:  # on stderr, whatever the format: a partial check says so
         console.print(f"[yellow]incomplete:[/] {cut}", highlight=False)
     if fmt is ClaimsFormat.html:
@@ -83,3 +93,13 @@ def claims_cmd(
         console.print(f"{report.summary()}; written to {output}")
     else:
         sys.stdout.write(text + "\n")
+
+
+def _document_date(text: str | None) -> DocumentDate | None:
+    """``--as-of``, parsed; a bad date is a usage error (exit 2) naming the option."""
+    if text is None:
+        return None
+    try:
+        return DocumentDate.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--as-of") from None

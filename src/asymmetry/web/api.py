@@ -15,13 +15,24 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Body,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator, Field
 
 if TYPE_CHECKING:
     from asymmetry.claims.check import Extraction
+    from asymmetry.claims.context import DocumentDate
 
 from asymmetry.choices import LevelOption as Level
 from asymmetry.choices import SourceOption as Source
@@ -339,24 +350,52 @@ def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -
 async def claims_text(
     request: Request,
     text: Annotated[str, Body(embed=True, min_length=1, max_length=1_000_000)],
+    as_of: Annotated[
+        str | None,
+        Body(
+            embed=True,
+            max_length=10,
+            description="the text's date (2021-06-07, 2021-06 or 2021): what 'last year' "
+            "or a bare 'in June' mean; default: a date line in the text",
+        ),
+    ] = None,
 ) -> Response:
     """Check every figure in a pasted text against the store (within the server's limits:
     the answer's ``cuts`` say what was not read; 503 with Retry-After when busy)."""
     from asymmetry.claims.check import extract_pasted
 
+    dated = document_date(as_of)
     limits = claims_jobs.server_limits(request)
     return await checked_claims(
-        request, partial(extract_pasted, text, name="pasted text", limits=limits)
+        request, partial(extract_pasted, text, name="pasted text", limits=limits, as_of=dated)
     )
 
 
+def document_date(text: str | None) -> DocumentDate | None:
+    """The ``as_of`` field, parsed; a bad date answers 422 in the API's error shape."""
+    from asymmetry.claims.context import DocumentDate
+
+    if text is None or not text.strip():
+        return None
+    try:
+        return DocumentDate.parse(text)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"as_of: {exc}") from None
+
+
 @router.post("/claims/upload", response_class=JSONResponse)
-async def claims_upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+async def claims_upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    as_of: Annotated[str | None, Form(max_length=10, description="as in /api/claims")] = None,
+) -> Response:
     """Check every figure in an uploaded .txt, .md, .html or .pdf (size-limited, and read
     within the server's limits as `/api/claims` is)."""
+    dated = document_date(as_of)
     data = await file.read()
     limits = claims_jobs.server_limits(request)
-    job = partial(claims_jobs.extract_upload, file.filename or "upload", data, limits)
+    name = file.filename or "upload"
+    job = partial(claims_jobs.extract_upload, name, data, limits, as_of=dated)
     return await checked_claims(request, job)
 
 

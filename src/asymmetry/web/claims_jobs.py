@@ -27,6 +27,7 @@ from asymmetry.web import workers
 
 if TYPE_CHECKING:
     from asymmetry.claims.check import Extraction
+    from asymmetry.claims.context import DocumentDate
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 
@@ -53,9 +54,12 @@ class ReadDocument(Document):
         return iter(self.held)
 
 
-def extract_upload(name: str, data: bytes, limits: Limits) -> Extraction:
+def extract_upload(
+    name: str, data: bytes, limits: Limits, *, as_of: DocumentDate | None = None
+) -> Extraction:
     """The claims of uploaded bytes within ``limits`` (run in a worker): saved to a private
-    temp file, read, extracted; the document comes back as a `ReadDocument`."""
+    temp file, read, extracted (dated ``as_of``, `extract_claims`); the document comes back
+    as a `ReadDocument`."""
     from asymmetry.claims.check import Extraction
     from asymmetry.claims.extract import extract_claims
     from asymmetry.claims.limits import Budget
@@ -66,7 +70,7 @@ def extract_upload(name: str, data: bytes, limits: Limits) -> Extraction:
         budget = Budget(limits)
         read: list[Paragraph] = []
         paragraphs = _kept(document.paragraphs(budget.notes), limits.max_chars, read)
-        claims = list(extract_claims(paragraphs, name=document.name, budget=budget))
+        claims = list(extract_claims(paragraphs, name=document.name, budget=budget, as_of=as_of))
     shown = ReadDocument(Path(document.name), document.kind, tuple(read))
     return Extraction([shown], claims, budget.all_notes())
 

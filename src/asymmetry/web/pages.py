@@ -334,6 +334,7 @@ async def claims_check(
     request: Request,
     text: Annotated[str, Form(max_length=1_000_000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
+    as_of: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
     """The text or file with each claim marked by verdict (the claims checker's page).
 
@@ -341,6 +342,7 @@ async def claims_check(
     and memory cap; the page says what was cut); a full pool answers the form again with
     503 and Retry-After, and a client that leaves frees its worker."""
     from asymmetry.claims.check import verify_extraction
+    from asymmetry.claims.context import DocumentDate
     from asymmetry.claims.render import render_context
 
     if file is not None and file.filename:
@@ -350,7 +352,12 @@ async def claims_check(
     else:
         empty = DocumentError("paste some text or choose a file")
         return await run_in_threadpool(claims_form_again, request, error_status(empty), str(empty))
-    job = partial(claims_jobs.extract_upload, name, data, claims_jobs.server_limits(request))
+    try:
+        dated = DocumentDate.parse(as_of) if as_of.strip() else None
+    except ValueError as exc:
+        return await run_in_threadpool(claims_form_again, request, 422, f"written on: {exc}")
+    limits = claims_jobs.server_limits(request)
+    job = partial(claims_jobs.extract_upload, name, data, limits, as_of=dated)
     try:
         extraction = await claims_jobs.extracted(request, job)
     except Refused as refused:

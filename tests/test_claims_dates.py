@@ -1,0 +1,97 @@
+"""A document's date gives "last year", "this month", a bare "in June" or "the first half"
+their year when the text around them gives none (`context.DocumentDate`): from the reader
+(``--as-of``, the API's ``as_of``) or the document's own date line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from asymmetry.claims.context import DocumentDate
+from asymmetry.claims.extract import extract_text
+from asymmetry.cli import app
+
+JULY_2021 = DocumentDate(2021, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("Exports fell 17.3% to $5.2 billion in June.", "2021-06"),
+        ("Exports reached $5 billion last year.", "2020"),
+        ("Exports reached $5 billion this year.", "2021"),
+        ("Exports were $2 billion last month.", "2021-06"),
+        # a month still to come at the document's date is last year's
+        ("Exports in December were $3 billion.", "2020-12"),
+        ("In the first half exports rose 12% to $40 billion.", "2021-01..2021-06"),
+        ("Trade in the third quarter was $9 billion.", "2020-Q3"),
+        ("In the first five months exports were $9 billion.", "2021-01..2021-05"),
+    ],
+)
+def test_relative_periods_are_read_at_the_documents_date(text: str, period: str) -> None:
+    claims = [c for c in extract_text(text, as_of=JULY_2021) if c.unit == "USD"]
+    assert [c.period for c in claims] == [period]
+    assert claims[0].year == int(period[:4])
+    assert claims[0].year_note is not None and "document's date, 2021-07" in claims[0].year_note
+
+
+def test_last_month_across_new_year() -> None:
+    (claim,) = extract_text("Exports were $2 billion last month.", as_of=DocumentDate(2021, 1))
+    assert claim.period == "2020-12"
+
+
+def test_without_a_date_nothing_is_dated() -> None:
+    (claim,) = extract_text("Exports reached $5 billion last year.")
+    assert claim.year is None
+
+
+def test_the_texts_own_year_comes_first() -> None:
+    text = "In 2019 exports were $5 billion. In June they fell to $0.3 billion."
+    claims = extract_text(text, as_of=JULY_2021)
+    assert [(c.quote, c.period) for c in claims] == [
+        ("$5 billion", "2019"),
+        ("$0.3 billion", "2019-06"),
+    ]
+    assert all(c.year_note is None or "document" not in c.year_note for c in claims)
+
+
+def test_that_year_and_the_past_year_are_not_the_documents() -> None:
+    for text in ("Exports reached $5 billion that year.", "Exports were $5 billion the past year."):
+        (claim,) = extract_text(text, as_of=JULY_2021)
+        assert claim.year is None, text
+
+
+def test_a_date_line_dates_the_document() -> None:
+    text = "Published June 7, 2021\n\nExports reached $5 billion last year."
+    (claim,) = extract_text(text)
+    assert (claim.year, claim.period) == (2020, "2020")
+
+
+@pytest.mark.parametrize("text", ["2021-13", "21-06", "June 2021", "2021-02-30", ""])
+def test_a_bad_date_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a date"):
+        DocumentDate.parse(text)
+
+
+def test_dates_parse() -> None:
+    assert DocumentDate.parse("2021-06-07") == DocumentDate(2021, 6)
+    assert DocumentDate.parse("2021-06") == DocumentDate(2021, 6)
+    assert DocumentDate.parse(" 2021 ") == DocumentDate(2021)
+    assert str(DocumentDate(2021, 6)) == "2021-06" and str(DocumentDate(2021)) == "2021"
+
+
+runner = CliRunner()
+
+
+def test_cli_as_of(store_env: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "note.txt"
+    doc.write_text("Sino-Russian trade turnover was $147 billion last year.")
+    dated = runner.invoke(app, ["claims", str(doc), "--as-of", "2022-03-01", "-f", "json"])
+    assert dated.exit_code == 0, dated.output
+    (claim,) = json.loads(dated.stdout)["claims"]
+    assert claim["year"] == 2021 and claim["verdict"] == "consistent"  # China GAC: 146.9 bn
+    bad = runner.invoke(app, ["claims", str(doc), "--as-of", "March 2022"])
+    assert bad.exit_code == 2 and "--as-of" in bad.output and "not a date" in bad.output
