@@ -70,6 +70,19 @@ def test_a_date_line_dates_the_document() -> None:
     assert (claim.year, claim.period) == (2020, "2020")
 
 
+def test_a_date_in_the_prose_is_not_the_documents() -> None:
+    """ "… its fiscal year, which began on July 8, 2022": a date of the story, not the page's."""
+    story = (
+        "The company, whose new fiscal year began on July 8, 2022 after a long and costly "
+        "restructuring of its export business, reported on its trade."
+    )
+    then = "\n\nIts exports reached $5 billion last year."
+    (claim,) = extract_text(story + then)
+    assert claim.year is None
+    (dated,) = extract_text("Published: June 7, 2021 by the ministry's trade desk. " + story + then)
+    assert dated.year == 2020
+
+
 @pytest.mark.parametrize("text", ["2021-13", "21-06", "June 2021", "2021-02-30", ""])
 def test_a_bad_date_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not a date"):

@@ -54,8 +54,9 @@ _PERIODS: Final = re.compile(
     rf"(?:(?:the\s)?(?:fiscal|financial)\s(?:year\s)?|FY\s?)?(?P<fa>{_YEAR})\s?[-–/]\s?"
     rf"(?P<fb>\d{{2}}|{_YEAR})\b)"
     rf"|(?P<months>\b(?P<m1>{_MONTH})\s?(?:-|–|—|to|through)\s?(?P<m2>{_MONTH})\s(?:of\s)?(?P<my>{_YEAR}))"
-    rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\s(?:of\s)?"
-    rf"(?:(?P<ny>{_YEAR})|this year|the year))"
+    # "the first five months" alone is of the year in play ("… of its fiscal year" is not)
+    rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\b(?:\s(?:of\s)?"
+    rf"(?:(?P<ny>{_YEAR})|this year|the year)|(?!\s(?:of|in)\s)))"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     # "the first 20 days of December 2024", "March 1-20, 2024": part of one month

@@ -110,14 +110,16 @@ def extract_claims(
 
     Reading stops when ``budget`` (default: `Limits()`) is spent; its notes say what was
     cut. Sentences longer than its window are read in windows (`asymmetry.claims.limits`).
-    ``as_of`` is the document's date, else its date line gives it: what "last year" or a
-    bare "in June" mean where the text gives no year (`context.DocumentDate`).
+    ``as_of`` is the document's date, else its date line gives it (a short line with a
+    date, or "Published …"; a date inside the prose is not the document's): what "last
+    year" or a bare "in June" mean where the text gives no year (`context.DocumentDate`).
     """
     budget = budget if budget is not None else Budget()
     paragraphs = document.paragraphs(budget.notes) if isinstance(document, Document) else document
     doc_name = document.name if isinstance(document, Document) else name
     named_so_far: Counter[str] = Counter()  # who the document is about, so far
-    published = as_of  # the document's date, if it is given or has a date line
+    published = as_of  # the document's year, if given or any early paragraph has a date
+    today = as_of  # the document's date, if given or it has a date line
     window = budget.limits.max_sentence_chars
     for para in paragraphs:
         if budget.stopped:
@@ -127,7 +129,9 @@ def extract_claims(
             dated = _DATE_LINE.search(text[:400])
             if dated:
                 published = ctx.DocumentDate(int(dated[2]), ctx.month_number(dated[1]))
-        scene = _Scene(named_so_far, published=published)
+                line = len(text) <= 120 or _PUBLISHED.search(text[: dated.start()])
+                today = published if line else None
+        scene = _Scene(named_so_far, published=published, today=today)
         for offset, whole in split_sentences(text):
             if len(whole) > window:
                 budget.note_long_sentence()
@@ -140,7 +144,7 @@ def extract_claims(
                 found = ctx.periods(
                     sentence,
                     carry=scene.carry.year if scene.carry else None,
-                    today=scene.published,
+                    today=scene.today,
                 )
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
@@ -184,6 +188,8 @@ _PAIRED: Final = {"trade_turnover", "settlement_currency_share", "settlement_val
 _FLOWS: Final = {"gas_volume", "oil_volume", "lng_volume", "coal_volume", "price"}
 _NOW: Final = re.compile(r"\b(?:current(?:ly)?|now|today|at present|presently)\b", re.I)
 # A document's date line: "Report December 21, 2021", "JUNE 2024".
+# "Published: 7 June 2021", "Updated June 7, 2021": a date line inside a paragraph.
+_PUBLISHED: Final = re.compile(r"\b(?:published|updated|posted|dated|date)\b[^.]{0,20}$", re.I)
 _DATE_LINE: Final = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
@@ -216,7 +222,8 @@ class _Scene:
     """What a paragraph has said so far, which an undated or unattributed figure inherits."""
 
     named_so_far: Counter[str]
-    published: ctx.DocumentDate | None = None  # what "the current level", "last year" mean
+    published: ctx.DocumentDate | None = None  # what "the current level" means
+    today: ctx.DocumentDate | None = None  # what "last year", a bare "in June" mean
     carry: ctx.Period | None = None  # the period the paragraph last talked about
     people: list[ctx.Actor] = field(default_factory=list)  # actors of the last naming sentence
     price: str | None = None  # the price unit of the sentence before
@@ -362,7 +369,7 @@ def _sentence_claims(
         if period is not None and period.by_document_date:
             year_note = (
                 f"'{sentence[period.start : period.end].strip()}' read at the document's date, "
-                f"{scene.published}"
+                f"{scene.today}"
             )
         now = scene.published and _NOW.search(before[-40:])
         if now and scene.published and (period is None or not _own_period(sentence, q, found)):
