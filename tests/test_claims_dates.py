@@ -108,3 +108,17 @@ def test_cli_as_of(store_env: Path, tmp_path: Path) -> None:
     assert claim["year"] == 2021 and claim["verdict"] == "consistent"  # China GAC: 146.9 bn
     bad = runner.invoke(app, ["claims", str(doc), "--as-of", "March 2022"])
     assert bad.exit_code == 2 and "--as-of" in bad.output and "not a date" in bad.output
+
+
+def test_last_year_counts_from_the_date_whatever_year_the_text_is_on() -> None:
+    text = (
+        "Trade between Central Asia and China exceeded $32 billion in 2022. Trade between "
+        "Kazakhstan and China exceeded $24 billion last year. The following year it was "
+        "$26 billion."
+    )
+    claims = extract_text(text, as_of=DocumentDate(2023, 4))
+    assert [(c.quote, c.year) for c in claims] == [
+        ("$32 billion", 2022),
+        ("$24 billion", 2022),  # written in April 2023: not 2021, the year before 2022
+        ("$26 billion", 2023),  # "the following year" counts from the text's
+    ]

@@ -574,3 +574,24 @@ def test_eighteenth_held_out_kinds(
 ) -> None:
     """Kinds of miss first seen in `claims_heldout18.csv`, on sentences written for the test."""
     _assert_figures(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "value", "unit", "period"),
+    [
+        # "in N months of YEAR" is the months from January
+        ("In 11 months of 2022, trade rose 34.8% to $8.5bn.", "$8.5bn", 8.5e9, "USD",
+         "2022-01..2022-11"),
+        # Indian numbering: a lakh crore is a trillion
+        ("India's exports fell to Rs 1.59 lakh crore in March 2020.", "Rs 1.59 lakh crore",
+         1.59e12, "INR", "2020-03"),
+        ("Iraq sold oil in August 2020 at an average $43.3 per one barrel.",
+         "$43.3 per one barrel", 43.3, "USD per bbl", "2020-08"),
+    ],
+)  # fmt: skip
+def test_spans_scales_and_prices_of_news_reports(
+    text: str, quote: str, value: float, unit: str, period: str
+) -> None:
+    found = {c.quote: c for c in extract_text(text)}
+    claim = found[quote]
+    assert (claim.value, claim.unit, claim.period) == (pytest.approx(value), unit, period)

@@ -57,6 +57,8 @@ _PERIODS: Final = re.compile(
     # "the first five months" alone is of the year in play ("… of its fiscal year" is not)
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\b(?:\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year)|(?!\s(?:of|in)\s)))"
+    # "in 11 months of 2022": the months from January (a span of N months needs its year)
+    rf"|(?P<inmonths>(?<=\bin\s)(?P<in>{_COUNT}|\d{{1,2}})\smonths\sof\s(?P<iny>{_YEAR})\b)"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     # "the first 20 days of December 2024", "March 1-20, 2024": part of one month
@@ -346,6 +348,12 @@ def periods(
             year = int(m["ny"]) if m["ny"] else undated(n)
             text = months_period(year, 1, n) if year else f"first {n} months"
             p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["ny"]))
+        elif m["inmonths"]:
+            n = int(m["in"]) if m["in"].isdigit() else _ORDINAL_COUNT[m["in"].lower()]
+            if not 1 <= n <= 12:
+                continue
+            year = int(m["iny"])
+            p = Period(m.start(), m.end(), months_period(year, 1, n), year)
         elif m["half"]:
             first = 7 if (m["h"] or m["hh"]).lower() in ("second", "h2") else 1
             year = int(m["hy"]) if m["hy"] else undated(first + 5)
@@ -379,11 +387,18 @@ def periods(
             if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
                 continue
             word, unit = m["rw"].lower(), m["ru"].lower()
-            if last_year is None:  # counted from the document's date, if it has one
-                rel = today.relative(word, unit, m.start(), m.end()) if today else None
+            # "last year", "this month", "next year" count from the document's date, when it
+            # has one, whatever year the text is on ("… $32 billion in 2022. Trade with
+            # Kazakhstan exceeded $24 billion last year", written in 2023); "the previous
+            # year", "that year" count from the text's
+            deictic = word in ("last", "this", "next") and (said is None or carry is not None)
+            if today is not None and (last_year is None or deictic):
+                rel = today.relative(word, unit, m.start(), m.end())
                 if rel is None:
                     continue
                 p = rel
+            elif last_year is None:
+                continue
             else:
                 shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1,
                          "the following": 1}  # fmt: skip

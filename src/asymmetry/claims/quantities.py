@@ -32,6 +32,7 @@ _SCALES: Final = {
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mlrd": 1e9, "trillion": 1e12, "tn": 1e12,
     # Indian numbering: a lakh is 100,000 and a crore 10 million ("Rs 6,702 crore")
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
+    "lakh crore": 1e12, "lakh crores": 1e12,  # "Rs 2.32 lakh crore": 2.32 trillion rupees
     "b": 1e9,  # only straight after an amount of money: "$18.8b", "1.6B DKK"
     # "364 thsd tonnes" (thousand, in Russian and Central Asian agencies' English), "€ 908 mill."
     "thsd": 1e3, "ths": 1e3, "mill": 1e6,
@@ -107,7 +108,8 @@ _WORDNUM = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 # "eight million tonnes", "almost nine trillion roubles", "four to five percent"
 _NUMW = rf"{_NUM}|\b(?:{_WORDNUM})\b"
 _SCALE = (
-    r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakhs?|lac|crores?|thsd|ths|"
+    r"(?:thousand|million|billion|trillion|mln|mlrd|mio|bln|bn|mn|tn|lakh\scrores?|lakhs?|lac|"
+    r"crores?|thsd|ths|"
     r"mill|k|m)\b"
 )
 # A currency before the number ("RM252.8 billion", "MAD 25.4 billion", "Sh153 billion") or
@@ -126,7 +128,8 @@ _MONEY = re.compile(
     rf"|(?P<n3>{_NUMW})(?:{_DASH}(?P<n4>{_NUMW}))?(?:\s?(?P<s3>{_SCALE}|b\b))?\s(?P<word>{_CURWORD})",
     re.IGNORECASE,
 )
-_PER = re.compile(rf"^(?:\s?(?:per|a)\s|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORECASE)
+# "$54 a barrel", "$43.3 per one barrel", "USD 78.8/ton"
+_PER = re.compile(rf"^(?:\s?(?:per|a)\s(?:one\s)?|\s?/\s?)(?P<base>{_BASES})\b", re.IGNORECASE)
 # "between 30% and 50%" is a range; "24.7% and 22.6%" are two figures
 _PERCENT = re.compile(
     rf"(?P<btw>between\s)?(?P<n1>{_NUMW})\s?(?:%|percent\b|per cent\b)?"
@@ -202,7 +205,7 @@ def _decimals(text: str | None) -> int:
 
 
 def _scale(word: str | None) -> float:
-    return _SCALES[word.lower()] if word else 1.0
+    return _SCALES[" ".join(word.lower().split())] if word else 1.0
 
 
 def _span(lo: float, hi: float | None) -> tuple[float, float | None, float | None]:
