@@ -30,8 +30,12 @@ class Gdp:
 def gdp(store: Store, country: str, year: int | None = None) -> Gdp | None:
     """The World Bank GDP of ``country`` in ``year`` (latest if None; the nearest year
     fetched when that one is not, earlier on a tie: its year is in ``Gdp.year``), else
-    ICIO value added."""
+    ICIO value added. A report asks a dozen times: kept by `Store.memo` (read-only)."""
     iso3 = resolve_country(country)
+    return store.memo(("gdp", iso3, year), lambda: _gdp(store, iso3, year))
+
+
+def _gdp(store: Store, iso3: str, year: int | None) -> Gdp | None:
     row = store.query(
         """SELECT year, value FROM facts
            WHERE indicator = $fact AND country = $c AND unit = 'USD bn'
