@@ -188,13 +188,13 @@ _PAIRED: Final = {"trade_turnover", "settlement_currency_share", "settlement_val
 _FLOWS: Final = {"gas_volume", "oil_volume", "lng_volume", "coal_volume", "price"}
 _NOW: Final = re.compile(r"\b(?:current(?:ly)?|now|today|at present|presently)\b", re.I)
 # A document's date line: "Report December 21, 2021", "JUNE 2024".
-# "Published: 7 June 2021", "Updated June 7, 2021": a date line inside a paragraph.
-_PUBLISHED: Final = re.compile(r"\b(?:published|updated|posted|dated|date)\b[^.]{0,20}$", re.I)
 _DATE_LINE: Final = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+(?:\d{1,2},\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# "Published: 7 June 2021", "Updated June 7, 2021": a date line inside a paragraph.
+_PUBLISHED: Final = re.compile(r"\b(?:published|updated|posted|dated|date)\b[^.]{0,20}$", re.I)
 _MONTH_ON_MONTH: Final = re.compile(
     r"\b(?:the\s)?(?:month|previous\smonth)\s(?:before|earlier)\b|\bthe\sprevious\smonth\b|"
     r"\bmonth[- ]on[- ]month\b|\bm/m\b",

@@ -1,4 +1,5 @@
-"""Load a file of trade flows into `flows`: one transaction, validated, idempotent.
+"""Load a file of trade flows into its dataset's table (`flows` is the view over them):
+one transaction, validated, idempotent.
 
 Format readers (BACI, tidy CSV/Parquet) describe their file as a SQL SELECT
 producing the canonical columns, with markers instead of failing casts:
