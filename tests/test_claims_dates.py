@@ -122,3 +122,13 @@ def test_last_year_counts_from_the_date_whatever_year_the_text_is_on() -> None:
         ("$24 billion", 2022),  # written in April 2023: not 2021, the year before 2022
         ("$26 billion", 2023),  # "the following year" counts from the text's
     ]
+
+
+def test_what_follows_a_dated_phrase_is_read_at_the_date_too() -> None:
+    text = "Trade was $147 billion last year. In January it rose 3% to $19 billion."
+    claims = extract_text(text, as_of=DocumentDate(2022, 3))
+    assert [(c.quote, c.period) for c in claims] == [
+        ("$147 billion", "2021"),
+        ("3%", "2022-01"),  # January of 2022, not of "last year"
+        ("$19 billion", "2022-01"),
+    ]

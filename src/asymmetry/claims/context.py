@@ -279,22 +279,30 @@ def shifted(period: Period, years: int) -> Period:
 
 
 def periods(
-    sentence: str, *, carry: int | None = None, today: DocumentDate | None = None
+    sentence: str,
+    *,
+    carry: int | None = None,
+    today: DocumentDate | None = None,
+    carry_from_date: bool = False,
 ) -> list[Period]:
     """Period expressions in ``sentence``; a quarter without a year takes ``carry`` (the
-    year in play), else the year ``today`` (the document's date) gives it."""
+    year in play), else the year ``today`` (the document's date) gives it. A carry that
+    the date gave (``carry_from_date``: "… last year. In January …") is no year of the
+    text's: a bare month is read at the date too; "the following year" still counts
+    from it."""
     found: list[Period] = []
     last_year = carry
 
+    def at_date() -> bool:
+        return today is not None and (last_year is None or carry_from_date)
+
     def undated(last_month: int) -> int | None:
         """The year of a span that names none and ends in ``last_month``."""
-        if last_year is not None or today is None:
-            return last_year
-        return today.year_of(last_month)
+        return today.year_of(last_month) if today is not None and at_date() else last_year
 
     def from_date(named_year: str | None) -> bool:
         """Whether a span's year is the document date's (`undated`): it names none."""
-        return not named_year and last_year is None and today is not None
+        return not named_year and at_date()
 
     said = _SAID_YEAR.search(sentence)
     for m in _PERIODS.finditer(sentence):
@@ -423,7 +431,7 @@ def periods(
             if year is None or not _bare_month(m, lead):
                 continue
             text = months_period(year, first, last)
-            p = Period(m.start(), m.end(), text, year, by_document_date=last_year is None)
+            p = Period(m.start(), m.end(), text, year, by_document_date=from_date(None))
         elif m["fy"]:
             y2 = m["y2"] if len(m["y2"]) == 4 else m["y1"][:2] + m["y2"]
             if int(y2) <= int(m["y1"]):

@@ -141,10 +141,12 @@ def extract_claims(
                     return
                 named = ctx.actors(sentence)
                 scene.recall(sentence)
+                carry = scene.carry
                 found = ctx.periods(
                     sentence,
-                    carry=scene.carry.year if scene.carry else None,
+                    carry=carry.year if carry else None,
                     today=scene.today,
+                    carry_from_date=bool(carry and carry.by_document_date),
                 )
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
