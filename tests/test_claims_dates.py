@@ -132,3 +132,12 @@ def test_what_follows_a_dated_phrase_is_read_at_the_date_too() -> None:
         ("3%", "2022-01"),  # January of 2022, not of "last year"
         ("$19 billion", "2022-01"),
     ]
+
+
+def test_a_month_the_date_gave_is_data_not_a_statements_date() -> None:
+    """ "The preliminary June figures …" (written in July): June's figures, not a statement
+    made in June about the last full year."""
+    text = "The preliminary June figures show exports rose. Iron ore exports were $9.92 billion."
+    claims = extract_text(text, as_of=DocumentDate(2020, 7))
+    assert [(c.quote, c.year) for c in claims] == [("$9.92 billion", 2020)]  # not 2019
+    assert "last full year" not in (claims[0].year_note or "")

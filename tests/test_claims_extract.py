@@ -585,6 +585,13 @@ def test_eighteenth_held_out_kinds(
         # Indian numbering: a lakh crore is a trillion
         ("India's exports fell to Rs 1.59 lakh crore in March 2020.", "Rs 1.59 lakh crore",
          1.59e12, "INR", "2020-03"),
+        ("The deficit in the 11 months to end-November 2010 was $16.5 billion.",
+         "$16.5 billion", 16.5e9, "USD", "2010-01..2010-11"),
+        ("Exports in the three months to February 2021 were $2 billion.", "$2 billion", 2e9,
+         "USD", "2020-12..2021-02"),
+        # a change takes the period of the level it rises "up to"
+        ("Turnover rose by 11.1 percent up to $12.072 billion in January-June of 2017.",
+         "11.1 percent", 11.1, "percent", "2017-01..2017-06"),
         ("Iraq sold oil in August 2020 at an average $43.3 per one barrel.",
          "$43.3 per one barrel", 43.3, "USD per bbl", "2020-08"),
     ],

@@ -57,6 +57,10 @@ _PERIODS: Final = re.compile(
     # "the first five months" alone is of the year in play ("… of its fiscal year" is not)
     rf"|(?P<firstn>(?:the\s)?first\s(?P<n>{_COUNT}|\d{{1,2}})\smonths\b(?:\s(?:of\s)?"
     rf"(?:(?P<ny>{_YEAR})|this year|the year)|(?!\s(?:of|in)\s)))"
+    # "the 11 months to end-November", "eight months through August 2019": the months that
+    # end there (the year from the text or the document's date)
+    rf"|(?P<nto>\b(?P<tn>{_COUNT}|\d{{1,2}})\smonths\s(?:to|through|ended|ending)\s"
+    rf"(?:the\s)?(?:end[- ](?:of\s)?)?(?P<tm>{_FULL_MONTH})\b(?:,?\s(?P<tyy>{_YEAR})\b)?)"
     # "in 11 months of 2022": the months from January (a span of N months needs its year)
     rf"|(?P<inmonths>(?<=\bin\s)(?P<in>{_COUNT}|\d{{1,2}})\smonths\sof\s(?P<iny>{_YEAR})\b)"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
@@ -356,6 +360,16 @@ def periods(
             year = int(m["ny"]) if m["ny"] else undated(n)
             text = months_period(year, 1, n) if year else f"first {n} months"
             p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["ny"]))
+        elif m["nto"]:
+            n = int(m["tn"]) if m["tn"].isdigit() else _ORDINAL_COUNT[m["tn"].lower()]
+            end = month_number(m["tm"])
+            year = int(m["tyy"]) if m["tyy"] else undated(end)
+            if not 1 <= n <= 12 or year is None:
+                continue
+            first = (year * 12 + end - 1) - (n - 1)
+            text = f"{first // 12}-{first % 12 + 1:02d}..{year}-{end:02d}"
+            text = months_period(year, end - n + 1, end) if end >= n else text
+            p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["tyy"]))
         elif m["inmonths"]:
             n = int(m["in"]) if m["in"].isdigit() else _ORDINAL_COUNT[m["in"].lower()]
             if not 1 <= n <= 12:

@@ -348,6 +348,8 @@ def _sentence_claims(
             and ctx.is_partial(carry.text)
             and (carry.said or re.fullmatch(r"\d{4}-\d\d", carry.text) is not None)
             and not scene.carry_used  # "$36.3 million in January 2022. … to $4.4 million"
+            # "The preliminary June figures …": a month the document's date dated is data
+            and not carry.by_document_date
         )
         if period is None and scene.between is not None:  # "tripled between those years,
             role = _role(sentence, q.start)  # from 7,600 USD to more than 24,000 USD"
@@ -430,11 +432,11 @@ def _sentence_claims(
 _RATING: Final = re.compile(r"^[\s-](?:per[\s-]annum|a[\s-]year|per[\s-]year)\b", re.I)
 # "rose 27.3% to 52.6 Mt in H1 2023": a change takes the period of the level it reaches.
 # "rose 5.1 percent on the year to $57.07 billion in June", "3 percent from May to 10.1
-# million b/d in June", "20.8 percent to over K12.7 billion"
+# million b/d in June", "20.8 percent to over K12.7 billion", "11.1 percent up to $12 billion"
 _CHANGE_TO: Final = re.compile(
     r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+|on\s(?:the|a)\s(?:year|month)\s+|"
     r"month[- ]on[- ]month\s+|from\s(?:a\s(?:year|month)\s(?:earlier|before)|the\sprevious\s"
-    r"(?:year|month)|(?-i:[A-Z][a-z]+))\s+)?(?:to|at)\s+(?:a\s+record\s+|around\s+|"
+    r"(?:year|month)|(?-i:[A-Z][a-z]+))\s+)?(?:up\s+to|to|at)\s+(?:a\s+record\s+|around\s+|"
     r"about\s+|some\s+|nearly\s+|almost\s+|just\s+over\s+|over\s+|more\sthan\s+|"
     r"an\sestimated\s+|a\smonthly\srecord\sof\s+|a\srecord\sof\s+)?$",
     re.IGNORECASE,
