@@ -101,11 +101,14 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 # 2021", "compared with 2021", "the 2020 level".
 _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
-    r"(?:than(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|versus|vs\.?|against|below|above)\s"
+    # "22.6 per cent higher than it was in 2011"
+    r"(?:than(?:\s(?:it|they|that)\s(?:was|were))?(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|"
+    r"versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?"
     # "14.5% below the same month of 2022"
-    r"|same\s(?:month|months|period|quarter|week|weeks|season|stage|point|time)\s(?:of|in)\s)?$",
+    r"|(?:same|corresponding|comparable|like)\s(?:month|months|period|quarter|week|weeks|season|"
+    r"stage|point|time)\s(?:of|in)\s)?$",
     re.IGNORECASE,
 )
 # "up 74% on 2021", "grew 14.4% on the same period of 2022 and 3% on the second half of 2022"
@@ -404,8 +407,13 @@ def periods(
         elif m["rel"]:  # "last year" in a sentence whose year is known (a dated statement)
             if last_year is None and said is not None and said.start() > m.start():
                 last_year = int(said[1])  # "… last year, the board said on 29 Feb 2024"
-            rel_base = re.search(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$",
-                             sentence[max(0, m.start() - 14) : m.start()])  # fmt: skip
+            rel_base = _REL_BASE.search(sentence[max(0, m.start() - 14) : m.start()]) is not None
+            # "… compared to the corresponding period of the previous year": a base too; but
+            # "Compared to the previous year, when it lost 7.24 per cent": that year's figure
+            rel_base = rel_base or (
+                _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]) is not None
+                and not _WHEN_AFTER.match(sentence, m.end())
+            )
             if rel_base:  # "up 417,000 b/d on the previous year": the base of a change, no figure's
                 continue
             word, unit = m["rw"].lower(), m["ru"].lower()
@@ -526,6 +534,8 @@ _AT_ITS: Final = re.compile(
     r"(?:[\w'’-]+\s){0,3}(?:at|of|in)\s(?:its|their|the)\s"
 )
 _WHEN_AFTER: Final = re.compile(r",?\swhen\b")
+# "up 417,000 b/d on the previous year": a relative year after these is a change's base
+_REL_BASE: Final = re.compile(r"\b(?:on|over|from|than|against|versus|compared\s(?:with|to))\s$")
 _WHEN_GAP: Final = re.compile(r",?\swhen\s(?:[\w'’-]+\s){1,5}(?:only\s|about\s|around\s|some\s)?")
 _SINCE_CLAUSE: Final = re.compile(r"\bsince\s(?:the\s)?[a-z][^,;.\d]{0,40}\s(?:in|of)\s$")
 _MONTH_LEAD: Final = re.compile(

@@ -117,7 +117,9 @@ _SCALE = (
 # read out of the middle of a word ("PM2.5" is no money).
 _SYM = rf"(?<![^\W_])(?:US\s?\$|U\.S\.\s?\$|US\sdollars\s|{currencies().symbol_pattern()})\s?"
 _CURWORD = currencies().word_pattern()
-_DASH = r"\s?(?:-|–|—|to)\s?"
+# "$5-6 billion", "$5 billion to $6 billion"; a hyphen set apart by spaces is a dash
+# between clauses ("NOK 44.1 billion - 22.6 per cent higher than in 2011"), no range
+_DASH = r"(?!\s-\s)\s?(?:-|–|—|to)\s?"
 _AND = r"\s?(?:-|–|—|to|and)\s?"  # "between $200 and $206"
 _PHYS = "|".join(re.escape(k) for k in sorted(_PHYSICAL, key=len, reverse=True))
 _BASES = "|".join(re.escape(k) for k in sorted(_PRICE_BASES, key=len, reverse=True))
