@@ -601,6 +601,13 @@ def test_eighteenth_held_out_kinds(
         ("In January-October 2023 Georgia's trade rose by 16.2% compared to the corresponding "
          "period of the previous year, totaling $17.8 billion.", "$17.8 billion", 17.8e9, "USD",
          "2023-01..2023-10"),
+        ("The average price decreased to US$562.47 per cubic metre in 2019.",
+         "US$562.47 per cubic metre", 562.47, "USD per m3", "2019"),
+        # "since the 1980s" compares; it is no decade of the figure's
+        ("Iraq exported 2.94mn barrels of oil per day in December 2014, the most since the "
+         "1980s.", "2.94mn barrels of oil per day", 2.94e6, "b/d", "2014-12"),
+        ("Cocoa exports were US$1.45 billion in 2019, an increase of 3.2 per cent compared to "
+         "the value in 2018.", "3.2 per cent", 3.2, "percent", "2019"),
         ("Iraq sold oil in August 2020 at an average $43.3 per one barrel.",
          "$43.3 per one barrel", 43.3, "USD per bbl", "2020-08"),
     ],

@@ -105,6 +105,8 @@ _COMPARISON_BEFORE: Final = re.compile(
     r"(?:than(?:\s(?:it|they|that)\s(?:was|were))?(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|"
     r"versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"
+    # "an increase of 3.2 per cent compared to the value in 2018"
+    r"(?:(?:value|level|figure|total|volume|amount)s?\s(?:recorded\s|registered\s)?(?:of|in)\s)?"
     r"(?:(?:year|twelve months|period|quarter)\s(?:ended|ending|to)\s(?:on\s)?(?:\d{1,2}\s)?"
     # "14.5% below the same month of 2022"
     r"|(?:same|corresponding|comparable|like)\s(?:month|months|period|quarter|week|weeks|season|"
@@ -326,7 +328,11 @@ def periods(
             p = Period(m.start(), m.end(), f"since {m['s1']}", None, comparison=True)
         elif m["decade"]:  # "in the 2000s": the decade's span
             first = int(m["dd"])
-            p = Period(m.start(), m.end(), f"{first}..{first + 9}", first + 9)
+            if re.search(r"\bsince\s$", sentence[max(0, m.start() - 6) : m.start()]):
+                # "the most since the 1980s": a comparison, dating no figure
+                p = Period(m.start(), m.end(), f"since {first}s", None, comparison=True)
+            else:
+                p = Period(m.start(), m.end(), f"{first}..{first + 9}", first + 9)
         elif m["prewar"]:
             p = Period(m.start(), m.end(), "before the war", None, comparison=True)
         elif m["yearto"]:  # twelve months to the end of a month: 2018-07..2019-06

@@ -77,6 +77,8 @@ _PRICE_BASES: Final = {
     "1,000 m³": "1000 m3", "tcm": "1000 m3", "mcm": "1000 m3", "barrel": "bbl", "bbl": "bbl",
     "tonne": "t", "ton": "t", "metric ton": "t", "metric tonne": "t", "t": "t", "mwh": "MWh",
     "mmbtu": "MMBtu", "mt": "t", "kg": "t", "kilogram": "t", "kilo": "t",
+    # timber, LNG by volume: "US$562.47 per cubic metre"
+    "cubic metre": "m3", "cubic meter": "m3", "m3": "m3", "m³": "m3",
 }  # fmt: skip
 # A price per kilogram is quoted per tonne, as every tonne price is: "US$1.48/kg" is
 # USD 1,480 per t.
