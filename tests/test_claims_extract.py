@@ -608,6 +608,8 @@ def test_eighteenth_held_out_kinds(
          "1980s.", "2.94mn barrels of oil per day", 2.94e6, "b/d", "2014-12"),
         ("Cocoa exports were US$1.45 billion in 2019, an increase of 3.2 per cent compared to "
          "the value in 2018.", "3.2 per cent", 3.2, "percent", "2019"),
+        ("Oil exports in the 1Q2019 amounted to about 5.8 million tons of oil.",
+         "5.8 million tons", 5.8e6, "t", "2019-Q1"),
         ("Iraq sold oil in August 2020 at an average $43.3 per one barrel.",
          "$43.3 per one barrel", 43.3, "USD per bbl", "2020-08"),
     ],

@@ -64,6 +64,8 @@ _PERIODS: Final = re.compile(
     # "in 11 months of 2022": the months from January (a span of N months needs its year)
     rf"|(?P<inmonths>(?<=\bin\s)(?P<in>{_COUNT}|\d{{1,2}})\smonths\sof\s(?P<iny>{_YEAR})\b)"
     rf"|(?P<half>(?:(?:the\s)?(?P<h>first|second)\shalf|(?P<hh>H[12]))\s(?:of\s)?(?P<hy>{_YEAR})?)"
+    # "1Q2019", "3Q 2020" (brokers' and agencies' order)
+    rf"|(?P<nq>\b(?P<nqn>[1-4])Q\s?(?P<nqy>{_YEAR})\b)"
     rf"|(?P<quarter>(?:(?P<q>first|second|third|fourth)\squarter|(?P<qq>Q[1-4]))(?:\s(?:of\s)?(?P<qy>{_YEAR}))?)"
     # "the first 20 days of December 2024", "March 1-20, 2024": part of one month
     rf"|(?P<mdays>(?:(?:the\s)?first\s(?P<dn>\d{{1,2}}|ten|twenty)\sdays\sof\s(?P<dm1>{_MONTH})"
@@ -390,6 +392,9 @@ def periods(
             year = int(m["hy"]) if m["hy"] else undated(first + 5)
             text = months_period(year, first, first + 5) if year else "half-year"
             p = Period(m.start(), m.end(), text, year, by_document_date=from_date(m["hy"]))
+        elif m["nq"]:
+            year = int(m["nqy"])
+            p = Period(m.start(), m.end(), f"{year}-Q{m['nqn']}", year)
         elif m["quarter"]:
             q = _QUARTER[m["q"].lower()] if m["q"] else int(m["qq"][1])
             year = int(m["qy"]) if m["qy"] else undated(3 * q)
