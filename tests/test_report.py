@@ -310,3 +310,25 @@ def test_chart_labels_and_legends_are_not_cut() -> None:
     [trace] = cited["data"]  # type: ignore[index]
     assert trace["name"] == "The Moscow Times; reporting agency not…"  # not "…not n"
     assert trace["hovertext"][0] == long
+
+
+def test_a_chart_is_what_plotly_makes_with_the_theme_set() -> None:
+    """`styled` adds the theme's template to the JSON instead of setting it on the figure
+    (plotly copied it per figure: most of a report's chart time); the result must be the
+    figure plotly itself gives with the template set."""
+    import plotly.graph_objects as go
+
+    from asymmetry.report.charts import TEMPLATE, styled
+
+    def figure() -> go.Figure:
+        return go.Figure(go.Bar(x=["a", "b"], y=[1.5, 2.0], name="n"))
+
+    ours = styled(figure(), "Title", height=300)
+    theirs = figure()
+    theirs.update_layout(template=TEMPLATE)
+    template = json.loads(theirs.to_json())["layout"]["template"]  # plotly's own
+    expected = styled(theirs, "Title", height=300)  # every other layout key the same way
+    assert ours == expected and ours["layout"]["template"] == template
+    assert ours["layout"]["template"]["layout"]["plot_bgcolor"] == "white"  # plotly_white
+    ours["layout"]["template"]["layout"]["plot_bgcolor"] = "red"  # each figure has its own
+    assert styled(figure(), "Title")["layout"]["template"]["layout"]["plot_bgcolor"] == "white"

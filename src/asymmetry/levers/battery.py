@@ -22,7 +22,7 @@ from asymmetry.errors import NoDataError
 from asymmetry.levers.engine import LeverResult, simulate
 from asymmetry.levers.scenario import GROUPS, Scenario, parse_lever
 from asymmetry.metrics.basis import SourceChoice, resolve_basis
-from asymmetry.metrics.profile import profile
+from asymmetry.metrics.profile import composition
 from asymmetry.store.codes import resolve_pair
 from asymmetry.store.store import Store
 
@@ -99,11 +99,13 @@ class Battery:
 def main_export_group(store: Store, exporter: str, importer: str, **basis: Any) -> str:
     """The product set of ``exporter``'s largest export to ``importer``: a named
     group (fuels, metals ...) when the top HS chapter or ICIO sector is in one,
-    else the chapter or sector code itself."""
-    p = profile(store, exporter, importer, level="chapter", top=1, **basis)
-    if not p.composition["a_to_b"]:
-        raise NoDataError(f"{exporter} exports nothing to {importer} in {p.basis}")
-    code = str(p.composition["a_to_b"][0]["code"])
+    else the chapter or sector code itself. (The flow's composition alone: a whole
+    profile would also compute both sides' totals and the other years' series.)"""
+    found = resolve_basis(store, **basis)
+    largest = composition(store, found, exporter, importer, top=1, level="chapter")
+    if not largest:
+        raise NoDataError(f"{exporter} exports nothing to {importer} in {found.label}")
+    code = str(largest[0]["code"])
     for name, (chapters, sectors) in GROUPS.items():
         if code in chapters or code in sectors:
             return name

@@ -174,9 +174,9 @@ def profile(
         return official_profile(store, a, b, year=year, notes=notes, series=series)
     basis = resolve_basis(store, source=source, year=year, dataset=dataset)
     head = _headline(store, basis, a, b)
-    composition = {
-        "a_to_b": _composition(store, basis, a, b, top=top, level=level),
-        "b_to_a": _composition(store, basis, b, a, top=top, level=level),
+    each_way = {
+        "a_to_b": composition(store, basis, a, b, top=top, level=level),
+        "b_to_a": composition(store, basis, b, a, top=top, level=level),
     }
     return PairProfile(
         a,
@@ -190,7 +190,7 @@ def profile(
         head.shares,
         head.asymmetry,
         head.hhi,
-        composition,
+        each_way,
         _series(store, basis, head, a, b, dataset=dataset),
         notes=notes,
         warnings=coverage_warnings(store, basis),
@@ -453,10 +453,11 @@ def _series(
     return series
 
 
-def _composition(
+def composition(
     store: Store, basis: Basis, exporter: str, importer: str, *, top: int, level: CompositionLevel
 ) -> list[dict[str, Any]]:
-    """What flows from exporter to importer: sectors (ICIO) or HS sections/chapters."""
+    """What flows from exporter to importer on ``basis``: sectors (ICIO) or HS sections or
+    chapters, largest first, each with its share of the flow."""
     params = {**basis.params, "x": exporter, "y": importer}
     if basis.source == "icio":
         frame = store.query(

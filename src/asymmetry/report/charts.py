@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 
 from asymmetry.levers.battery import Battery
 from asymmetry.metrics.io_exposure import IoExposure
@@ -22,8 +23,8 @@ from asymmetry.metrics.profile import PairProfile
 
 Figure = dict[str, Any]
 A_COLOUR, B_COLOUR = "#c0392b", "#2c6fbb"
+TEMPLATE = "plotly_white"
 _LAYOUT: dict[str, Any] = {
-    "template": "plotly_white",
     # The title sits at the top of the margin, the legend (two rows) under it.
     "margin": {"l": 60, "r": 20, "t": 110, "b": 50},
     "height": 360,
@@ -46,11 +47,24 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
+@cache
+def _template_json() -> str:
+    """The theme's layout template as JSON, made once: plotly validates and deep-copies a
+    template on every figure it is set on (~45 ms of the ~50 ms a small chart took)."""
+    import plotly.io as pio
+
+    return json.dumps(pio.templates[TEMPLATE].to_plotly_json(), cls=PlotlyJSONEncoder)
+
+
 def styled(fig: go.Figure, title: str, **layout: Any) -> Figure:
+    """The figure as a dict, in the report's layout and theme (the theme's template replaces
+    plotly's default one in the JSON rather than being set on the figure: the same result,
+    without plotly's per-figure validation and copy of it)."""
     axes = {k: {**_LAYOUT[k], **layout.pop(k, {})} for k in ("xaxis", "yaxis")}
     heading = {"text": title, "y": 0.98, "yanchor": "top", "yref": "container"}
     fig.update_layout({**_LAYOUT, **axes, "title": heading, **layout})
     result: Figure = json.loads(fig.to_json())
+    result["layout"]["template"] = json.loads(_template_json())
     return result
 
 
