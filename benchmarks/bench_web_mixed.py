@@ -186,12 +186,12 @@ def summarise(
 
 
 @contextmanager
-def server(store: Path, threads: int, src: Path | None) -> Iterator[str]:
+def server(store: Path, threads: int, src: Path | None, *extra: str) -> Iterator[str]:
     """`asymmetry serve` importing the package from ``src`` (None: this checkout)."""
     saved = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = str(src or Path(asymmetry.__file__).parent.parent)
     try:
-        with serve(store, "--threads", str(threads), timeout=120.0) as url:
+        with serve(store, "--threads", str(threads), *extra, timeout=120.0) as url:
             yield url
     finally:
         if saved is None:
@@ -393,6 +393,9 @@ def main() -> None:
     parser.add_argument("--profile-pairs", type=int, default=50)
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--page-workers", type=int, help="asymmetry serve --page-workers of this checkout's server"
+    )
     parser.add_argument("--baseline-src", type=Path, help="src/ of the checkout to compare with")
     parser.add_argument(
         "--load",
@@ -421,7 +424,10 @@ def main() -> None:
     runs = {}
     answers = {}
     for label, src in contenders.items():
-        with server(store, args.threads, src) as url:
+        extra = (
+            [] if src or args.page_workers is None else ["--page-workers", f"{args.page_workers}"]
+        )
+        with server(store, args.threads, src, *extra) as url:
             answers[label] = first_answers(url, probe_pairs)
             print(label, "first answers", {k: round(max(v)) for k, v in answers[label].items()})
             for phase in ("cold", "warm"):
@@ -452,6 +458,7 @@ def main() -> None:
         "",
         f"Command: `python benchmarks/bench_web_mixed.py --rows {args.rows} --clients "
         f"{args.clients} --seconds {args.seconds:g} --load {args.load}"
+        + (f" --page-workers {args.page_workers}" if args.page_workers is not None else "")
         + (f" --baseline-src {args.baseline_src}`" if args.baseline_src else "`"),
         f"Data: the embedded defaults (ICIO 2022, facts) and two synthetic BACI years "
         f"({', '.join(map(str, YEARS))}) of {args.rows:,} rows each, served by "

@@ -8,6 +8,7 @@ import typer
 
 from asymmetry.claims.limits import MAX_CHARS, MAX_CLAIMS
 from asymmetry.cli._shell import app, console, open_store, run
+from asymmetry.web.offload import DEFAULT_WORKERS as PAGE_WORKERS
 from asymmetry.web.workers import DEFAULT_MAX_MEMORY_MB, DEFAULT_SECONDS, DEFAULT_WORKERS
 
 
@@ -34,6 +35,14 @@ def serve_cmd(
             "which stops DNS-rebinding pages from reading the API."
         ),
     ] = None,
+    page_workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes computing the pages' reports, briefs, dependence tables and "
+            "lever runs (at a lower priority, so API and cached answers stay fast).",
+            min=1,
+        ),
+    ] = PAGE_WORKERS,
     claims_workers: Annotated[
         int, typer.Option(help="Claims checks run at once (processes); more get 503.", min=1)
     ] = DEFAULT_WORKERS,
@@ -75,6 +84,7 @@ def serve_cmd(
             max_upload_bytes=int(max_upload_mb * 1e6),
             threads=threads,
             hosts=hosts,
+            page_workers=page_workers,
         )
     )
     limits = Limits(max_chars=claims_max_chars, max_claims=claims_max_claims)

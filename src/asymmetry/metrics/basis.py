@@ -174,14 +174,17 @@ def _ladder(store: Store, year: int | None, countries: Sequence[str]) -> Basis:
 
 def lacking_trade(store: Store, basis: Basis, countries: Sequence[str]) -> list[str]:
     """Which of ``countries`` has no flow at all in the basis (a partial ingest)."""
-    named = {f"c{i}": c for i, c in enumerate(countries)}  # plain IN (...): Spark reads it
-    found = store.query(
-        f"SELECT DISTINCT c FROM (SELECT exporter AS c FROM ({basis.pairs_sql}) UNION ALL "
-        f"SELECT importer FROM ({basis.pairs_sql})) "
-        f"WHERE c IN ({', '.join('$' + k for k in named)})",
-        {**basis.params, **named},
-    )
-    present = set(found["c"])
+
+    def trading() -> frozenset[str]:  # a few hundred codes, kept per basis (`Store.memo`)
+        found = store.query(
+            f"SELECT exporter AS c FROM ({basis.pairs_sql}) UNION "
+            f"SELECT importer FROM ({basis.pairs_sql})",
+            basis.params,
+        )
+        return frozenset(str(c) for c in found["c"])
+
+    key = ("trading_countries", basis.pairs_sql, tuple(sorted(basis.params.items())))
+    present = store.memo(key, trading)
     return [c for c in countries if c not in present]
 
 
@@ -203,12 +206,16 @@ def reconciled_sql(table: str, columns: str) -> str:
 
 def available_years(store: Store, *, dataset: str | None = None) -> list[int]:
     """Years with goods flows in the store (in one dataset if given), ascending."""
-    frame = store.query(
-        "SELECT DISTINCT year FROM flow_pairs WHERE $dataset IS NULL OR source = $dataset "
-        "ORDER BY year",
-        {"dataset": dataset},
-    )
-    return [int(y) for y in frame["year"]]
+
+    def compute() -> tuple[int, ...]:
+        frame = store.query(
+            "SELECT DISTINCT year FROM flow_pairs WHERE $dataset IS NULL OR source = $dataset "
+            "ORDER BY year",
+            {"dataset": dataset},
+        )
+        return tuple(int(y) for y in frame["year"])
+
+    return list(store.memo(("available_years", dataset), compute))
 
 
 # The dataset read for each year: the largest (as `resolve_basis`), never the sum.

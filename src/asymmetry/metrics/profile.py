@@ -40,7 +40,7 @@ from asymmetry.metrics.official import (
     official_year,
     pair_years,
 )
-from asymmetry.store.codes import hs_sections_frame, resolve_pair
+from asymmetry.store.codes import hs_sections, resolve_pair
 from asymmetry.store.store import Store
 
 CompositionLevel = Literal["section", "chapter"]
@@ -457,43 +457,37 @@ def composition(
     store: Store, basis: Basis, exporter: str, importer: str, *, top: int, level: CompositionLevel
 ) -> list[dict[str, Any]]:
     """What flows from exporter to importer on ``basis``: sectors (ICIO) or HS sections or
-    chapters, largest first, each with its share of the flow."""
+    chapters, largest first, each with its share of the flow. (At most a hundred rows:
+    summed in Python, which costs a profile a tenth of what pandas' merge and groupby did.)
+    """
     params = {**basis.params, "x": exporter, "y": importer}
+    parts: dict[str, tuple[str | None, float]] = {}  # code -> (name, USD)
     if basis.source == "icio":
-        frame = store.query(
-            f"""SELECT t.item AS code, any_value(n.sector_name) AS name,
-                       sum(t.value_usd) AS value_usd
+        rows = store.rows(
+            f"""SELECT t.item, any_value(n.sector_name), sum(t.value_usd)
                 FROM ({basis.sql}) t
                 LEFT JOIN io_nodes n ON n.sector = t.item AND n.country = t.exporter
                 WHERE t.exporter = $x AND t.importer = $y GROUP BY t.item""",
             params,
         )
+        parts = {str(code): (name, float(value)) for code, name, value in rows}
     else:
-        frame = store.query(
-            f"""SELECT substr(item, 1, 2) AS chapter, sum(value_usd) AS value_usd
+        rows = store.rows(
+            f"""SELECT substr(item, 1, 2) AS chapter, sum(value_usd)
                 FROM ({basis.sql}) t WHERE exporter = $x AND importer = $y GROUP BY chapter""",
             params,
         )
-        sections = hs_sections_frame()
-        frame = frame.merge(sections, on="chapter", how="left")
-        if level == "section":
-            frame = frame.groupby(["section", "section_name"], as_index=False, dropna=False).agg(
-                value_usd=("value_usd", "sum")
-            )
-            frame.columns = ["code", "name", "value_usd"]
-        else:
-            frame = frame.rename(columns={"chapter": "code", "section_name": "name"})
-            frame["name"] = "HS " + frame["code"] + " (" + frame["name"].fillna("?") + ")"
-            frame = frame[["code", "name", "value_usd"]]
-    total = frame["value_usd"].sum()
-    frame["share"] = frame["value_usd"] / total if total else 0.0
-    frame = frame.sort_values("value_usd", ascending=False).head(top)
+        sections = hs_sections()
+        for chapter, value in rows:
+            section, section_name = sections.get(chapter, (None, None))
+            if level == "section":
+                code, name = section or "?", section_name  # "?": a chapter in no section
+            else:
+                code, name = str(chapter), f"HS {chapter} ({section_name or '?'})"
+            parts[code] = (name, parts.get(code, (None, 0.0))[1] + float(value))
+    total = sum(value for _, value in parts.values())
+    ranked = sorted(parts.items(), key=lambda part: -part[1][1])[:top]
     return [
-        {
-            "code": str(r["code"]),
-            "name": None if pd.isna(r["name"]) else str(r["name"]),
-            "value_usd": float(r["value_usd"]),
-            "share": float(r["share"]),
-        }
-        for r in frame.to_dict("records")
+        {"code": code, "name": name, "value_usd": value, "share": value / total if total else 0.0}
+        for code, (name, value) in ranked
     ]

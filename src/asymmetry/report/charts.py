@@ -62,6 +62,7 @@ def styled(fig: go.Figure, title: str, **layout: Any) -> Figure:
     without plotly's per-figure validation and copy of it)."""
     axes = {k: {**_LAYOUT[k], **layout.pop(k, {})} for k in ("xaxis", "yaxis")}
     heading = {"text": title, "y": 0.98, "yanchor": "top", "yref": "container"}
+    fig.layout.template = {}  # not plotly's default one, which `to_json` would deep-copy
     fig.update_layout({**_LAYOUT, **axes, "title": heading, **layout})
     result: Figure = json.loads(fig.to_json())
     result["layout"]["template"] = json.loads(_template_json())

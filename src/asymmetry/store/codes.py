@@ -110,6 +110,17 @@ def hs_section(chapter: str | int) -> str | None:
     return None
 
 
+@cache
+def hs_sections() -> dict[str, tuple[str, str]]:
+    """HS chapter ("01"-"99") -> (its section's roman numeral, the section's name)."""
+    return {
+        f"{c:02d}": (roman, name)
+        for roman, first, last, name in HS_SECTIONS
+        for c in range(first, last + 1)
+        if c != _RESERVED_CHAPTER
+    }
+
+
 def hs_sections_frame() -> pd.DataFrame:
     """One row per HS chapter 01-99 with its section; for SQL joins."""
     rows = [

@@ -117,6 +117,11 @@ class SparkStore(Store):
         frame: pd.DataFrame = self.session.sql(to_spark_sql(sql, params)).toPandas()
         return frame
 
+    def rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.session.sql(to_spark_sql(sql, params)).collect()]
+
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         rows = self.session.sql(to_spark_sql(sql, params)).take(1)
         return rows[0][0] if rows else None

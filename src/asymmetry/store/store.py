@@ -169,6 +169,12 @@ class Store:
         """Run a parameterised SQL query and return a DataFrame."""
         return self.con.execute(sql, params).df()
 
+    def rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """A query's rows as tuples: for a small result, without a DataFrame's cost."""
+        return self.con.execute(sql, params).fetchall()
+
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         row = self.con.execute(sql, params).fetchone()
         return None if row is None else row[0]

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import (
     APIRouter,
@@ -41,8 +41,11 @@ from asymmetry.jsonsafe import dumps
 from asymmetry.metrics.dependence import Level as LevelChoice
 from asymmetry.store.store import Store
 from asymmetry.web import claims_jobs, workers
+from asymmetry.web.jobs import report_job
+from asymmetry.web.offload import Offload
 from asymmetry.web.state import ResultCache, Snapshot
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api", tags=["api"], lifespan=workers.lifespan)
 
 
@@ -121,13 +124,16 @@ def result_cache(request: Request) -> ResultCache:
 StoreDep = Annotated[Store, Depends(store)]
 
 
-async def cached_json(request: Request, key: Hashable, compute: Callable[[Store], Any]) -> Response:
+async def cached_json(
+    request: Request, key: Hashable, compute: Callable[[Store], Any], *, heavy: bool = True
+) -> Response:
     """The JSON of ``compute(store).to_dict()``, computed once per key.
 
     A repeated request is answered on the event loop from the cached bytes
     (no thread, no store, no serialisation); the first one runs in a worker
     thread with a store handle of its own. Library errors propagate to the
-    app's handlers (4xx) and are not cached.
+    app's handlers (4xx) and are not cached. ``heavy=False``: ``compute`` waits
+    for a worker process (`offloaded`) and takes none of the cache's slots.
     """
     with leased(request) as snapshot:
         body = snapshot.cache.peek(key)
@@ -139,7 +145,7 @@ async def cached_json(request: Request, key: Hashable, compute: Callable[[Store]
                     data = result.to_dict() if hasattr(result, "to_dict") else result
                     return dumps(data).encode()
 
-            body = await run_in_threadpool(snapshot.cache.get, key, work)
+            body = await run_in_threadpool(snapshot.cache.get, key, work, heavy=heavy)
     return Response(body, media_type="application/json")
 
 
@@ -333,16 +339,26 @@ async def report(
 
     a, b = resolve_pair(a, b)
     return await cached_json(
-        request, ("report-json", a, b, year), lambda db: pair_report(request, db, a, b, year)
+        request,
+        ("report-json", a, b, year),
+        lambda db: pair_report(request, a, b, year)[0],
+        heavy=False,
     )
 
 
-def pair_report(request: Request, db: Store, a: str, b: str, year: int | None) -> Any:
-    """The cached report for a pair of ISO3 codes (the API's and the pair explorer's)."""
-    from asymmetry.report.build import build_report
+def offloaded(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(store, *args, **kwargs)`` computed in the server's worker process
+    (`asymmetry.web.offload`) on the snapshot the request holds."""
+    snapshot: Snapshot = request.state.snapshot
+    offload: Offload = request.app.state.offload
+    return offload.run(snapshot.copy, fn, *args, **kwargs)
 
+
+def pair_report(request: Request, a: str, b: str, year: int | None) -> tuple[Any, dict[str, Any]]:
+    """The cached report for a pair of ISO3 codes and its charts (the API's and the pair
+    explorer's), computed in the worker process."""
     return result_cache(request).get(
-        ("report", a, b, year), lambda: build_report(db, a, b, year=year, draws=500)
+        ("report", a, b, year), lambda: offloaded(request, report_job, a, b, year), heavy=False
     )
 
 

@@ -29,8 +29,10 @@ from asymmetry.web.assets import asset_response
 from asymmetry.web.edge_cache import EdgeCache
 from asymmetry.web.errors import error_status
 from asymmetry.web.limits import BodyLimit
+from asymmetry.web.offload import DEFAULT_WORKERS as PAGE_WORKERS
+from asymmetry.web.offload import Offload
 from asymmetry.web.security import HeaderLimit, HostGuard, SecurityHeaders, TrustedHosts
-from asymmetry.web.state import SnapshotStores
+from asymmetry.web.state import Snapshot, SnapshotStores, warm
 
 DEFAULT_MAX_UPLOAD = 5_000_000
 
@@ -43,18 +45,28 @@ def create_app(
     threads: int | None = None,
     hosts: TrustedHosts | None = None,
     poll_seconds: float | None = 1.0,
+    page_workers: int = PAGE_WORKERS,
 ) -> FastAPI:
     """The dashboard over the (existing) store at ``store_path``, served from snapshots.
 
     ``threads`` caps the worker threads that run requests (each with its own
     DuckDB cursor); None keeps anyio's default of 40. ``hosts`` are the Host
     names answered (default: loopback only). ``poll_seconds`` is how often the
-    store is checked for a committed ingest (None: never).
+    store is checked for a committed ingest (None: never). ``page_workers`` are
+    the processes computing the pages' heavy results (`asymmetry.web.offload`).
     """
     from asymmetry.web import api, pages
 
     # fails now, not at the first request
-    stores = SnapshotStores(store_path, cache_size=cache_size, poll_seconds=poll_seconds)
+    offload = Offload(page_workers)
+
+    def prepare(snapshot: Snapshot, previous: Snapshot | None) -> None:
+        warm(snapshot, previous)
+        offload.prepare(snapshot.copy)  # the worker opens and warms it meanwhile
+
+    stores = SnapshotStores(
+        store_path, cache_size=cache_size, poll_seconds=poll_seconds, prepare=prepare
+    )
     with stores.handle() as db:
         schema_version = db.schema_version()
 
@@ -62,8 +74,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if threads is not None:
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
-        stores.close()
+        try:
+            yield
+        finally:
+            stores.close()
+            offload.close()
 
     # FastAPIOffline: FastAPI with /docs on a bundled Swagger UI 5 (4.x cannot read 3.1).
     app = FastAPIOffline(
@@ -78,6 +93,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.stores = stores
+    app.state.offload = offload
     app.state.max_upload_bytes = max_upload_bytes
     app.add_middleware(EdgeCache, stores=stores)  # innermost: after the host check
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)

@@ -33,10 +33,12 @@ from asymmetry.web.api import (
     leased,
     level_value,
     list_countries,
+    offloaded,
     result_cache,
 )
 from asymmetry.web.assets import static_url
 from asymmetry.web.errors import error_status
+from asymmetry.web.jobs import brief_job
 from asymmetry.web.workers import Refused
 
 router = APIRouter(include_in_schema=False)
@@ -152,7 +154,6 @@ def pair(
     year: OptionalYear = None,
 ) -> HTMLResponse:
     """The report's sections for a pair, with interactive charts."""
-    from asymmetry.report.render import report_charts
     from asymmetry.web.api import pair_report
 
     return cached_page(
@@ -164,8 +165,8 @@ def pair(
             a,
             b,
             year,
-            lambda x, y: pair_report(request, db, x, y, year),
-            lambda found: {"r": found, "charts": report_charts(found), "csv_links": True},
+            lambda x, y: pair_report(request, x, y, year),
+            lambda found: {"r": found[0], "charts": found[1], "csv_links": True},
         ),
     )
 
@@ -179,8 +180,6 @@ def brief_page(
     year: OptionalYear = None,
 ) -> HTMLResponse:
     """The evidence brief for a pair (seed papers checked for RUS/CHN when present)."""
-    from asymmetry.brief.build import build_brief
-    from asymmetry.brief.render import brief_charts
 
     return cached_page(
         request,
@@ -192,9 +191,11 @@ def brief_page(
             b,
             year,
             lambda x, y: result_cache(request).get(
-                ("brief", x, y, year), lambda: build_brief(db, x, y, year=year, draws=500)
+                ("brief", x, y, year),
+                lambda: offloaded(request, brief_job, x, y, year),
+                heavy=False,
             ),
-            lambda found: {"brief": found, "r": found.report, "charts": brief_charts(found)},
+            lambda found: {"brief": found[0], "r": found[0].report, "charts": found[1]},
         ),
     )
 
@@ -224,7 +225,10 @@ def dependencies_page(
             a, b = resolve_pair(country, on)
             result = result_cache(request).get(
                 ("dependencies-page", a, b, year, level and level.value, top),
-                lambda: dependencies(db, a, on=b, year=year, level=level_value(level), top=top),
+                lambda: offloaded(
+                    request, dependencies, a, on=b, year=year, level=level_value(level), top=top
+                ),
+                heavy=False,
             )
         except AsymmetryError as exc:
             status = error_status(exc)
@@ -313,7 +317,9 @@ def _simulate_one(request: Request, db: Store, form: dict[str, Any]) -> Any:
     )
     key = ("lever-page", repr(scenario), form["model"], form["draws"])
     result = result_cache(request).get(
-        key, lambda: simulate(db, scenario, draws=form["draws"], model=form["model"])
+        key,
+        lambda: offloaded(request, simulate, scenario, draws=form["draws"], model=form["model"]),
+        heavy=False,
     )
     what = lever.get("products", "holdings")
     title = f"{scenario.sender} → {scenario.target}: {kind} on {what}, size {size}"

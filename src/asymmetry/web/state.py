@@ -204,19 +204,28 @@ def warm(snapshot: Snapshot, previous: Snapshot | None = None) -> None:
     When the ICIO network is the same as in ``previous`` (an ingest of goods
     flows), its results are carried over instead of computed again.
     """
+    with snapshot.handle() as db:
+        if previous is None:
+            warm_store(db)
+            return
+        with previous.handle() as old:
+            warm_store(db, old)
+
+
+def warm_store(db: Store, previous: Store | None = None, *, compute: bool = True) -> None:
+    """`warm` on a store (the server's snapshot, or a worker process's view of it);
+    ``compute=False`` only carries over what ``previous`` holds."""
     from asymmetry.metrics.io_exposure import value_added_by_country
     from asymmetry.store.ingest_icio import icio_matrices
 
-    with snapshot.handle() as db:
-        if not db.scalar("SELECT count(*) FROM io_nodes"):
-            return
-        if previous is not None:
-            with previous.handle() as old:
-                if icio_fingerprint(old) == icio_fingerprint(db):
-                    for key in ICIO_MEMO_KEYS:
-                        value = old.remembered(key)
-                        if value is not None:
-                            db.memo(key, partial(identity, value))
+    if not db.scalar("SELECT count(*) FROM io_nodes"):
+        return
+    if previous is not None and icio_fingerprint(previous) == icio_fingerprint(db):
+        for key in ICIO_MEMO_KEYS:
+            value = previous.remembered(key)
+            if value is not None:
+                db.memo(key, partial(identity, value))
+    if compute:
         m = icio_matrices(db)
         db.memo(("icio_value_added_by_country",), lambda: value_added_by_country(m))
 
