@@ -141,3 +141,45 @@ def test_a_month_the_date_gave_is_data_not_a_statements_date() -> None:
     claims = extract_text(text, as_of=DocumentDate(2020, 7))
     assert [(c.quote, c.year) for c in claims] == [("$9.92 billion", 2020)]  # not 2019
     assert "last full year" not in (claims[0].year_note or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # the base's "last year" dates the base; the level compared and the change are of
+        # the year after (held-out 20: both figures were read as last year's)
+        (
+            "Exports were recorded at $27.744 billion against $31.782 billion last year, "
+            "showing a decline of 12.71 percent.",
+            [("$27.744 billion", 2021), ("$31.782 billion", 2020), ("12.71 percent", 2021)],
+        ),
+        (
+            "Exports in June stood at $22.70 billion from $25.99 billion exported during the "
+            "like period of the previous year.",
+            [("$22.70 billion", 2021), ("$25.99 billion", 2020)],
+        ),
+        # a change "over the same period last year" is of this period; its base is not
+        (
+            "Exports during April-June 2021 were $125.06 billion, a growth of 21.43 per cent "
+            "over the same period last year.",
+            [("$125.06 billion", 2021), ("21.43 per cent", 2021)],
+        ),
+        # "last year" of the whole statement, no comparison: every figure is last year's
+        (
+            "Exports rose 5% to $5 billion last year.",
+            [("5%", 2020), ("$5 billion", 2020)],
+        ),
+    ],
+)
+def test_a_comparisons_base_dates_only_itself(text: str, years: list[tuple[str, int]]) -> None:
+    assert [(c.quote, c.year) for c in extract_text(text, as_of=JULY_2021)] == years
+
+
+def test_a_figure_a_year_earlier_than_the_paragraphs_period() -> None:
+    text = (
+        "In May 2011 the surplus was 120 billion yen. It compares with a 729.2 billion yen "
+        "surplus logged a year earlier."
+    )
+    claims = {c.quote: c for c in extract_text(text)}
+    assert claims["729.2 billion yen"].year == 2010
+    assert claims["729.2 billion yen"].year_note == "a year before 2011-05: 2010"

@@ -369,6 +369,9 @@ def _sentence_claims(
             if i in bases and carried is not None:  # "rose 20% to $4.4 million from $1.4 million"
                 carried -= 1
                 year_note = f"the base of a change in {carry.text}: a year before, {carried}"
+            elif carried is not None and _EARLIER.match(sentence[q.end :]):
+                carried -= 1  # "… compares with a 729.2 billion yen surplus a year earlier"
+                year_note = f"a year before {carry.text}: {carried}"
             period = ctx.Period(0, 0, str(carried), carried)
         if period is not None and period.by_document_date:
             year_note = (
@@ -477,12 +480,13 @@ _YEAR_EARLIER_BEFORE: Final = re.compile(
 )
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
+    # "a 729.2 billion yen surplus logged a year earlier"
+    r"(?:(?:logged|recorded|posted|reported|seen)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
     # "41,000 t in the latest week against 70,000 t in the same week a year before"
     # "$1.119 billion earned in the same months a year before"
-    r"(?:[a-z]+ed\s)?(?:in|for|over)\s(?:the\s)?same (?:period|weeks?|months?|quarter) "
-    r"(?:of\s|a\s)?"
-    r"(?:last|the previous|a)?\s?year)\b",
+    r"(?:[a-z]+ed\s)?(?:in|for|over|during)\s(?:the\s)?(?:same|like|corresponding|comparable)\s"
+    r"(?:period|weeks?|months?|quarter)\s(?:of\s|a\s)?(?:last|the previous|a)?\s?year)\b",
     re.I,
 )
 # "cut its 2022/23 forecast to 23 Mt from 27 Mt": a revision, both figures of one period.
@@ -495,6 +499,13 @@ _REVISED: Final = re.compile(
 _WORTH: Final = re.compile(
     r",?\s(?:of\s[\w\s-]{1,40}?,?\s)?worth\s(?:a\srecord\s|about\s|around\s|some\s|nearly\s)?",
     re.IGNORECASE,
+)
+# "against $31.8 billion last year", "compared with 2.1 Mt in the same period last year":
+# the figure after these words is a comparison's base
+_BASE_BEFORE: Final = re.compile(
+    r"\b(?:against|compared\s(?:to|with)|versus|vs\.?|from|than)\s(?:the\s[a-z]+\sof\s)?"
+    r"(?:about\s|around\s|some\s|nearly\s|almost\s)?$",
+    re.I,
 )
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _EARNED_FROM: Final = re.compile(
@@ -534,6 +545,7 @@ def _periods_of(
         return sentence[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else ""
 
     own = [_own_period(sentence, q, found) for q in quantities]
+    based: dict[int, ctx.Period] = {}  # figures that are a comparison's base, dated by it
     for i, q in enumerate(quantities):
         said = out[i]
         if not own[i] and said is not None and said.end <= q.start:
@@ -549,12 +561,34 @@ def _periods_of(
             continue
         tail = sentence[spans[i][1] :]
         earlier = _EARLIER.match(tail)
-        if earlier and i and out[i - 1] is not None:
+        if earlier is None:
+            continue
+        said = out[i]
+        own_words = said is not None and spans[i][1] <= said.start < spans[i][1] + earlier.end()
+        if (
+            quantities[i].unit in ("percent", "pp", "times")
+            and re.match(r"\s*(?:over|on|compared\s(?:to|with)|against)\b", tail)
+            and not own_words
+        ):
+            continue  # "a growth of 21.4% over the same period last year": the change's base
+        if own_words and _BASE_BEFORE.search(sentence[max(0, spans[i][0] - 40) : spans[i][0]]):
+            based[i] = said  # type: ignore[assignment]
+        elif i and out[i - 1] is not None:
             out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
-        elif earlier and out[i] is not None:
-            own_words = spans[i][1] <= out[i].start < spans[i][1] + earlier.end()  # type: ignore[union-attr]
-            if not own_words:  # "last year" read as a year already (a dated statement's)
-                out[i] = ctx.shifted(out[i], -1)  # type: ignore[arg-type]
+        elif said is not None and not own_words:  # "last year" read as a year already
+            out[i] = ctx.shifted(said, -1)  # (a dated statement's)
+    for i, base in based.items():
+        # "exports were $27.7 billion against $31.8 billion last year, down 12.7 percent":
+        # the base's "last year" dates the base; a figure that only those words date is of
+        # the year after (the change too), as is a figure the sentence leaves undated; and
+        # no figure takes the base's period by being listed with it ("$22.7 bn from $26 bn")
+        for j in range(len(quantities)):
+            here = out[j]
+            if j == i or own[j]:
+                continue
+            if here is None or here.start == base.start:
+                out[j] = ctx.shifted(base, 1)
+            own[j] = True
     for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021",
         # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
         # to Japan, 22.8mn tonnes to China and 11.6mn tonnes to South Korea in 2022"
