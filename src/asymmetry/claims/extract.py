@@ -577,7 +577,7 @@ def _periods_of(
             out[i] = ctx.shifted(out[i - 1], -1)  # type: ignore[arg-type]
         elif said is not None and not own_words:  # "last year" read as a year already
             out[i] = ctx.shifted(said, -1)  # (a dated statement's)
-    for i, its in based.items():
+    for i, own_base in based.items():
         # "exports were $27.7 billion against $31.8 billion last year, down 12.7 percent":
         # the base's "last year" dates the base; a figure that only those words date is of
         # the year after (the change too), as is a figure the sentence leaves undated; and
@@ -586,8 +586,8 @@ def _periods_of(
             here = out[j]
             if j == i or own[j]:
                 continue
-            if here is None or here.start == its.start:
-                out[j] = ctx.shifted(its, 1)
+            if here is None or here.start == own_base.start:
+                out[j] = ctx.shifted(own_base, 1)
             own[j] = True
     for i in reversed(range(len(quantities) - 1)):  # "9.5 Mt and 20.6 per cent in 2021",
         # "5.1 million tonnes, 8% of a 65.6 million tonne total, in 2021-22", "31.2mn tonnes
