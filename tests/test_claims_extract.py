@@ -560,6 +560,9 @@ def test_sixteenth_held_out_kinds(text: str, expected: list[tuple[float, str, in
         ("Peru exported 37 700 tonnes in 2004 and 46 800 tonnes in 2005.",
          [(37_700, "t", 2004), (46_800, "t", 2005)]),
         ("In 2021 2 500 tonnes left the port.", [(2_500, "t", 2021)]),
+        # a comma before one or two digits is a decimal comma; before three, thousands
+        ("In 2019 Kyrgyzstan took 4,6 percent and fuels $973,5 million, of 1,250 tonnes.",
+         [(4.6, "percent", 2019), (973.5e6, "USD", 2019), (1_250, "t", 2019)]),
         # "MnT"/"MMT" are million tonnes (not a nucleotide); "bn cu metres" is gas volume
         ("India shipped 2.28 MnT of rice in 2021 and 3.1 MMT of wheat.",
          [(2.28e6, "t", 2021), (3.1e6, "t", 2021)]),

@@ -103,6 +103,9 @@ _NUM = (
     r"|\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?"
     # "114 000 tonnes" (FAO, French and Russian usage: thousands set apart by a space)
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}(?=\s?[a-zA-Z%])"
+    # "(4,6 percent)", "$973,5 million": a comma before one or two digits separates no
+    # thousands; it is a decimal comma (European usage, kept in translated releases)
+    r"|\d{1,3},\d{1,2}(?![\d,])"
     r"|\d{1,18}(?:\.\d{1,10})?)"
     r"(?!\d|\.\d)"
 )
@@ -196,15 +199,22 @@ class Quantity:
         return replace(self, unit=unit)
 
 
+_DECIMAL_COMMA: Final = re.compile(r"\d{1,3},\d{1,2}")
+
+
 def number(text: str) -> float:
-    """'1,234.5' -> 1234.5; 'nine' -> 9."""
+    """'1,234.5' -> 1234.5; '4,6' -> 4.6 (a decimal comma: `_NUM`); 'nine' -> 9."""
     word = text.lower()
     if word in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[word])
+    if _DECIMAL_COMMA.fullmatch(text):
+        return float(text.replace(",", "."))
     return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
 def _decimals(text: str | None) -> int:
+    if text and _DECIMAL_COMMA.fullmatch(text):
+        return len(text.split(",")[1])
     return len(text.split(".")[1]) if text and "." in text else 0
 
 
