@@ -183,3 +183,15 @@ def test_a_figure_a_year_earlier_than_the_paragraphs_period() -> None:
     claims = {c.quote: c for c in extract_text(text)}
     assert claims["729.2 billion yen"].year == 2010
     assert claims["729.2 billion yen"].year_note == "a year before 2011-05: 2010"
+
+
+def test_a_month_that_dated_data_stays_data_across_a_sentence_without_a_date() -> None:
+    """The month a figure was dated by is data, not a statement's date: after a sentence
+    that dates nothing it still is (held-out 20: the third sentence's A$11.0B was read as
+    the last full year's, 2019)."""
+    text = (
+        "The surplus bounced back to A$7.5B in October 2020. The rise was driven by a 5.4% "
+        "increase in exports. Iron ore exports reached another record high of A$11.0B."
+    )
+    claims = {c.quote: c for c in extract_text(text)}
+    assert claims["A$11.0B"].year == 2020 and claims["A$11.0B"].year_note is None

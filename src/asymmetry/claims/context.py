@@ -693,6 +693,14 @@ def actors(sentence: str) -> list[Actor]:
         term = m[1]
         if term == "US" and not re.search(r"\bUS\b(?!\$)", sentence[m.start() :]):
             continue
+        # "SA" is South Africa as its own press writes it ("SA recorded a trade surplus of
+        # R3.49bn"), but a company's suffix after its name ("Vale SA", "Petrobras SA") and
+        # part of "S.A." or "SA-registered"
+        if term == "SA" and (
+            re.search(r"[A-Z][\w&.-]*\s$", sentence[max(0, m.start() - 30) : m.start()])
+            or re.match(r"[.-]", sentence[m.end() : m.end() + 1])
+        ):
+            continue
         out.append(Actor(m.start(), m.end(), table[term.lower()], m[0] != term))
     return out
 

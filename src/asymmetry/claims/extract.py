@@ -256,8 +256,9 @@ class _Scene:
         # a period some figure was dated by, over a date nothing was measured in ("… 40% more
         # than a year before, the office said at the end of March 2011")
         used = [p for p in data if any(c.year_stated and c.period == p.text for c in claims)]
-        self.carry = (used or data or dated)[-1] if dated else self.carry
-        self.carry_used = bool(used) and self.carry is used[-1]
+        if dated:  # a sentence that dates nothing keeps what the carried period is
+            self.carry = (used or data or dated)[-1]
+            self.carry_used = bool(used) and self.carry is used[-1]
         self.spans += [p for p in data if ctx.month_count(p.text)]
         self.last_data = data
         self.monthly = self.monthly or bool(claims and _MONTH_ON_MONTH.search(claims[0].sentence))
