@@ -83,6 +83,16 @@ def test_a_shared_surface_is_the_named_countrys_currency(
         # a change and the level it reached, not a range: "rose $1.1 billion to $10 billion"
         ("Milk powder rose $1.1 billion to $10 billion.", (), [(1.1e9, "USD"), (10e9, "USD")]),
         ("Prices rose 5 to 7 percent.", (), [(6.0, "percent")]),
+        # the change given both ways, then the level (held-out 20 read a range's midpoint)
+        (
+            "Iron ore rose 8% or $757 million to $9.92 billion.",
+            (),
+            [(8.0, "percent"), (757e6, "USD"), (9.92e9, "USD")],
+        ),
+        # "$US": Australian press's US dollar
+        ("Iron ore prices stayed over $US100 a tonne.", (), [(100.0, "USD per t")]),
+        # Hong Kong's statistics department writes its own dollar as "$"
+        ("Hong Kong's exports fell to $321.5 billion.", ("HKG",), [(321.5e9, "HKD")]),
         # an amount without its unit takes the one before it, but not a count of bottles
         (
             "Sales hit £4.27 billion though 1.19 billion bottles were shipped.",

@@ -32,7 +32,7 @@ from typing import Any, Final
 # What CLDR does not say but English-language business press writes (Reuters, The Hindu,
 # Business Daily Africa, Dawn …): surface -> the currencies it may be.
 _PRESS_SYMBOLS: Final = {
-    "us$": ("USD",), "u.s.$": ("USD",), "¥": ("CNY", "JPY"),
+    "us$": ("USD",), "u.s.$": ("USD",), "$us": ("USD",), "¥": ("CNY", "JPY"),
     "rs": ("INR", "PKR", "LKR", "NPR", "MUR", "SCR"),
     "rs.": ("INR", "PKR", "LKR", "NPR", "MUR", "SCR"), "re": ("INR", "PKR", "LKR", "NPR"),
     "ksh": ("KES",), "kshs": ("KES",), "sh": ("KES", "TZS", "UGX", "SOS"), "tsh": ("TZS",),
@@ -268,8 +268,9 @@ def is_money(unit: str) -> bool:
 
 
 # Countries whose own statistics offices and press write their dollar as a bare "$"
-# (ABS, Stats NZ, Statistics Canada): there "$" is the local dollar (`bare_dollar`).
-_OWN_BARE_DOLLAR: Final = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD"}
+# (ABS, Stats NZ, Statistics Canada, Hong Kong's Census and Statistics Department): there
+# "$" is the local dollar (`bare_dollar`).
+_OWN_BARE_DOLLAR: Final = {"AUS": "AUD", "NZL": "NZD", "CAN": "CAD", "HKG": "HKD"}
 _SCALED = r"\d\s?(?:million|billion|trillion|bn|mn|m|b)?\s"  # "5.2 billion ", "3bn "
 _US_DOLLARS: Final = re.compile(
     rf"(?<![\w$])U\.?S\.?\s?\$|\b(?:USD|usd)\s?\d|{_SCALED}(?:USD|(?:US|U\.S\.)\sdollars?)\b"

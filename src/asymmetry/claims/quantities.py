@@ -508,7 +508,9 @@ def _split_changes(
         change = re.search(r"\b(?:from|by)\s(?:[\w-]+\s){0,3}$", head) or (
             # "rose $1.1 billion to $10 billion": the change and the level it reached, each
             # end with its own scale; "rose 5 to 7 percent" stays a range
-            re.search(rf"\b{_CHANGE_VERB}\s(?:by\s)?$", head, re.IGNORECASE)
+            # "rose 8% or $757 million to $9.92 billion": the change given both ways
+            re.search(rf"\b{_CHANGE_VERB}\s(?:by\s)?(?:{_NUM}\s?(?:%|per\s?cent),?\s(?:or\s)?)?$",
+                      head, re.IGNORECASE)
             and re.fullmatch(rf"{_SCALED_END}\sto\s{_SCALED_END}.*", quote, re.IGNORECASE | re.S)
         )  # fmt: skip
         if not change:
