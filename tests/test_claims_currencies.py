@@ -89,6 +89,10 @@ def test_a_shared_surface_is_the_named_countrys_currency(
             (),
             [(8.0, "percent"), (757e6, "USD"), (9.92e9, "USD")],
         ),
+        # the rate a story converts at: that currency per dollar, and no "$1"
+        ("($1 = 8.4344 Norwegian crowns)", (), [(8.4344, "NOK per USD")]),
+        ("(one U.S. dollar is equivalent to 82 yen)", ("JPN",), [(82.0, "JPY per USD")]),
+        ("The rupee closed at Rs 67.19 a dollar.", ("IND",), [(67.19, "INR per USD")]),
         # "$US": Australian press's US dollar
         ("Iron ore prices stayed over $US100 a tonne.", (), [(100.0, "USD per t")]),
         # Hong Kong's statistics department writes its own dollar as "$"

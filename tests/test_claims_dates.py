@@ -195,3 +195,14 @@ def test_a_month_that_dated_data_stays_data_across_a_sentence_without_a_date() -
     )
     claims = {c.quote: c for c in extract_text(text)}
     assert claims["A$11.0B"].year == 2020 and claims["A$11.0B"].year_note is None
+
+
+def test_the_rate_a_story_converts_at_is_of_its_date() -> None:
+    text = (
+        "Gas exports stood at 48.7 billion Norwegian crowns in September. "
+        "($1 = 8.4344 Norwegian crowns)"
+    )
+    rate = next(
+        c for c in extract_text(text, as_of=DocumentDate(2021, 10)) if c.unit == "NOK per USD"
+    )
+    assert (rate.value, rate.year) == (8.4344, 2021) and "converts at" in (rate.year_note or "")

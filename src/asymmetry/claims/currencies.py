@@ -57,6 +57,10 @@ _PRESS_WORDS: Final = {
     "u.s dollars": ("USD",), "usd": ("USD",), "eur": ("EUR",), "cny": ("CNY",), "rub": ("RUB",),
     "gbp": ("GBP",), "jpy": ("JPY",),  # "5 billion usd": the big codes in lower case too
     "dh": ("AED", "MAD"), "dhs": ("AED", "MAD"),  # "6.6 billion DH" (Moroccan press)
+    # the crowns as Reuters names them ("$1 = 8.4344 Norwegian crowns")
+    "norwegian crowns": ("NOK",), "norwegian crown": ("NOK",), "swedish crowns": ("SEK",),
+    "swedish crown": ("SEK",), "danish crowns": ("DKK",), "danish crown": ("DKK",),
+    "czech crowns": ("CZK",), "czech crown": ("CZK",),
 }  # fmt: skip
 # Where English usage is settled, a shared surface has a default when no named country
 # settles it ("¥" the yuan); "$" and "dollars" are always the US dollar (`resolve`).

@@ -384,6 +384,10 @@ def _sentence_claims(
             year = scene.published.year
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"'current' in a document dated {year}"
+        if period is None and scene.today is not None and _CONVERTED_AT.match(sentence, q.start):
+            year = scene.today.year  # "($1 = 8.4344 Norwegian crowns)": the day's rate
+            period = ctx.Period(0, 0, str(year), year)
+            year_note = f"the rate the text converts at, on its date ({scene.today})"
         country, partner = _parties(sentence, q, people, after, listed.get(i), members)
         if country is None and partner is not None:  # "exports to Europe averaged $143"
             earlier = [c for c in dict.fromkeys(a.code for a in scene.people) if c != partner]
@@ -507,6 +511,10 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:against|compared\s(?:to|with)|versus|vs\.?|from|than)\s(?:the\s[a-z]+\sof\s)?"
     r"(?:about\s|around\s|some\s|nearly\s|almost\s)?$",
     re.I,
+)
+# The rate a story converts its amounts at ("($1 = 8.4344 Norwegian crowns)"): its date's
+_CONVERTED_AT: Final = re.compile(
+    r"(?:(?:US|U\.S\.)?\$\s?1\s?=|(?:one|1)\s(?:US\s|U\.S\.\s)?dollar\s)", re.I
 )
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _EARNED_FROM: Final = re.compile(

@@ -402,8 +402,22 @@ def _bare_number(digits: str, scale: str | None) -> bool:
     return scale is None and re.fullmatch(r"\d{1,4}", digits) is not None
 
 
+# "($1 = 8.4344 Norwegian crowns)" (the rate a Reuters story converted at), "(one U.S.
+# dollar is equivalent to 82 yen)": a rate of that currency per dollar, not $1
+_DOLLAR_IS: Final = re.compile(
+    rf"(?:(?:US|U\.S\.)?\$\s?1|(?:one|1)\s(?:US\s|U\.S\.\s)?dollar)\s?"
+    rf"(?:=|is\sequivalent\sto|equals|is\sworth)\s?(?P<n>{_NUM})\s(?P<word>{_CURWORD})",
+    re.IGNORECASE,
+)
+
+
 def _candidates(s: str, countries: Sequence[str] = ()) -> Iterator[Quantity]:
     # Order matters: earlier patterns win overlapping spans.
+    for m in _DOLLAR_IS.finditer(s):
+        code = resolve(m["word"], countries, symbol=False)
+        if code is not None and code != "USD":  # the whole span: "$1" is no amount here
+            yield Quantity(m.start(), m.end(), number(m["n"]), f"{code} per USD",
+                           decimals=_decimals(m["n"]))  # fmt: skip
     for m in _MONEY.finditer(s):
         if m["n4"] and _year_led(m, "n3"):
             m = _reparse(_MONEY, s, m, "n4")
@@ -586,7 +600,8 @@ _PAIR_GAP: Final = re.compile(
     re.IGNORECASE,
 )
 _PER_DOLLAR: Final = re.compile(
-    r"^\s?(?:to|per|against|for)\s(?:the\s|one\s|a\s)?(?:US\s|U\.S\.\s)?dollar", re.IGNORECASE
+    r"^\s?(?:(?:to|per|against|for)\s(?:the\s|one\s|a\s)?|a\s)(?:US\s|U\.S\.\s)?dollar\b",
+    re.IGNORECASE,
 )
 
 
