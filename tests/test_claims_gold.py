@@ -110,8 +110,8 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout16.csv", 0.93),
         ("claims_heldout17.csv", 0.95),
         ("claims_heldout18.csv", 0.91),
-        ("claims_heldout19.csv", 0.67),
-        ("claims_heldout20.csv", 0.55),
+        ("claims_heldout19.csv", 0.68),
+        ("claims_heldout20.csv", 0.68),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -135,7 +135,9 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     dates (`document_date`, found for 30 of its 65 pages, given as `--as-of`): 64.8%
     (75.6% of the 205 figures on dated pages, 54.8% of the 221 on the others); 67.6% once
     tuned on it ("last year" counts from the date, "in 11 months of 2022", "lakh crore").
-    `claims_heldout20.csv` 55.0% in passage, verbatim with its pages' dates, not tuned on.
+    `claims_heldout20.csv` 55.0% in passage, verbatim with its pages' dates, not tuned on;
+    68.7% once tuned on it (a comparison's base dates only itself, "SA" and its rand, a
+    decimal comma, the rate a story converts at).
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")

@@ -3,11 +3,11 @@
 Why a process: a report is ~0.5 s of pandas, plotly and Python around DuckDB queries,
 and a thread doing it holds the GIL most of that time, so every request the server
 answers meanwhile (a 20 ms API profile, a cached page) waits its turn for the
-interpreter. Measured with 20 clients on a just-started server (`bench_web_mixed.py`):
-the API's p50 was 226 ms and its p95 2.4 s while the first reports were computed in
-server threads. In a process of its own, at a lower priority (nice 10: the kernel gives
-the server's threads the CPU first), a report takes nothing from the server but a core
-it would share anyway.
+interpreter. In a process of its own, at a lower priority (nice 10: the kernel gives the
+server's threads the CPU first), a report takes nothing from the server but a core it
+would share anyway. Measured with 20 clients for 60 s on a just-started server
+(`bench_web_mixed.py`, benchmarks/RESULTS.md): API p95 3.3 s with the first reports
+computed in server threads, 91 ms with them in the worker.
 
 The worker opens the snapshot's copy of the store read-only (DuckDB lets several
 processes read one file), keeps it with its memo (`Store.memo`: the ICIO matrices,
