@@ -112,6 +112,7 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout18.csv", 0.91),
         ("claims_heldout19.csv", 0.68),
         ("claims_heldout20.csv", 0.68),
+        ("claims_heldout21.csv", 0.64),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -137,7 +138,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     tuned on it ("last year" counts from the date, "in 11 months of 2022", "lakh crore").
     `claims_heldout20.csv` 55.0% in passage, verbatim with its pages' dates, not tuned on;
     68.7% once tuned on it (a comparison's base dates only itself, "SA" and its rand, a
-    decimal comma, the rate a story converts at).
+    decimal comma, the rate a story converts at). `claims_heldout21.csv` 64.3% in passage,
+    verbatim with its pages' dates, not tuned on (70.6% on its dated pages).
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
@@ -153,5 +155,6 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
         "claims_heldout18.csv",
         "claims_heldout19.csv",
         "claims_heldout20.csv",
+        "claims_heldout21.csv",
     )
     assert (passage if one_sentence_ids else score).recall >= floor
