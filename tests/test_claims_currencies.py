@@ -93,6 +93,9 @@ def test_a_shared_surface_is_the_named_countrys_currency(
         ("($1 = 8.4344 Norwegian crowns)", (), [(8.4344, "NOK per USD")]),
         ("(one U.S. dollar is equivalent to 82 yen)", ("JPN",), [(82.0, "JPY per USD")]),
         ("The rupee closed at Rs 67.19 a dollar.", ("IND",), [(67.19, "INR per USD")]),
+        # barrels the words before call a daily level are barrels a day
+        ("Exports averaged a daily level slightly over 1.8 million barrels.", (), [(1.8e6, "b/d")]),
+        ("Iraq exported 107.53 million barrels in October.", (), [(107.53e6, "bbl")]),
         # "$US": Australian press's US dollar
         ("Iron ore prices stayed over $US100 a tonne.", (), [(100.0, "USD per t")]),
         # Hong Kong's statistics department writes its own dollar as "$"

@@ -206,3 +206,34 @@ def test_the_rate_a_story_converts_at_is_of_its_date() -> None:
         c for c in extract_text(text, as_of=DocumentDate(2021, 10)) if c.unit == "NOK per USD"
     )
     assert (rate.value, rate.year) == (8.4344, 2021) and "converts at" in (rate.year_note or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a change that reaches a level takes the level's period (held-out 21)
+        (
+            "Turkey's exports soared 12.2 percent to reach $13.96 billion in May 2018.",
+            [("12.2 percent", 2018), ("$13.96 billion", 2018)],
+        ),
+        (
+            "Irish exports rose by 23% to hit a new monthly record high of €22.2 billion in "
+            "September 2024.",
+            [("23%", 2024), ("€22.2 billion", 2024)],
+        ),
+        (
+            "Earnings increased by 10.24 % y-o-y to US$ 1,213.7 million in August 2022.",
+            [("10.24 %", 2022), ("US$ 1,213.7 million", 2022)],
+        ),
+        # two changes listed, one period: "… and exports by about 100,000 b/d in Q1 2009"
+        (
+            "Oil revenues dropped by 57.6 percent and exports by about 100,000 barrels a day "
+            "in the first quarter of 2009.",
+            [("57.6 percent", 2009), ("100,000 barrels a day", 2009)],
+        ),
+    ],
+)
+def test_a_change_takes_the_period_of_what_it_reached(
+    text: str, years: list[tuple[str, int]]
+) -> None:
+    assert [(c.quote, c.year) for c in extract_text(text)] == years

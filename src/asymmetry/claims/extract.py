@@ -442,9 +442,14 @@ _RATING: Final = re.compile(r"^[\s-](?:per[\s-]annum|a[\s-]year|per[\s-]year)\b"
 # "rose 5.1 percent on the year to $57.07 billion in June", "3 percent from May to 10.1
 # million b/d in June", "20.8 percent to over K12.7 billion", "11.1 percent up to $12 billion"
 _CHANGE_TO: Final = re.compile(
-    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+|on\s(?:the|a)\s(?:year|month)\s+|"
-    r"month[- ]on[- ]month\s+|from\s(?:a\s(?:year|month)\s(?:earlier|before)|the\sprevious\s"
-    r"(?:year|month)|(?-i:[A-Z][a-z]+))\s+)?(?:up\s+to|to|at)\s+(?:a\s+record\s+|around\s+|"
+    r"^\s*,?\s*(?:year[- ]on[- ]year\s+|y/y\s+|y-o-y\s+|yoy\s+|on\s(?:the|a)\s(?:year|month)\s+|"
+    r"month[- ]on[- ]month\s+|from\s(?:a\s(?:year|month)\s(?:earlier|before|ago)|the\sprevious\s"
+    r"(?:year|month)|(?-i:[A-Z][a-z]+))\s+)?(?:up\s+to|to|at)\s+"
+    # "soared 12.2 percent to reach $13.96 billion", "rose 23% to hit a new monthly record
+    # high of €22.2 billion"
+    r"(?:(?:reach|hit|stand\sat|touch)\s+(?:a\s(?:new\s)?(?:monthly\s|annual\s)?(?:record\s)?"
+    r"(?:high|level)\sof\s+)?)?"
+    r"(?:a\s+record\s+|around\s+|"
     r"about\s+|some\s+|nearly\s+|almost\s+|just\s+over\s+|over\s+|more\sthan\s+|"
     r"an\sestimated\s+|a\smonthly\srecord\sof\s+|a\srecord\sof\s+)?$",
     re.IGNORECASE,
@@ -467,6 +472,8 @@ _GROUP_GLUE: Final = re.compile(
     # "exports dropped 11.8% and imports 9.9% in 2020": the flows each figure is of
     r"[\s,()]*(?:(?:or|and|of(?:\s(?:a|the))?|to|from|in)\s+)?"
     r"(?:(?:exports|imports|shipments|sales|output|production|revenue|earnings)\s)?"
+    # "revenues dropped by 57.6 percent and exports by about 100,000 b/d in the first quarter"
+    r"(?:by\s(?:about\s|around\s|some\s|nearly\s|almost\s)?)?"
     r"(?:[A-Z][\w.’'-]*\s?){0,3}"
     r"[\s,()]*(?:(?:and|or)\s+)?(?:(?:of\s(?:a\s|the\s)?)|(?:to|from)\s(?:[A-Z][\w.’'-]*\s?){1,3})?[\s,()]*",
 )

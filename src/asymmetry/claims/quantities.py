@@ -273,7 +273,19 @@ def domain_quantities(
     found += _bare_amounts(sentence, taken, found)
     found.sort(key=lambda q: q.start)
     found = _price_context(sentence, found, price_unit)
-    return [_hedged(sentence, q) for q in found]
+    return [_hedged(sentence, _daily(sentence, q)) for q in found]
+
+
+# "an average daily export level slightly over 1.8 million barrels", "the daily rate of
+# exports averaged nearly 3.47 million barrels": barrels a day
+_DAILY_BEFORE: Final = re.compile(r"\bdaily\b[^.;,]{0,50}$", re.IGNORECASE)
+
+
+def _daily(sentence: str, q: Quantity) -> Quantity:
+    """Barrels that the words just before call a daily level are barrels per day."""
+    if q.unit == "bbl" and _DAILY_BEFORE.search(sentence[max(0, q.start - 60) : q.start]):
+        return q.with_unit("b/d")
+    return q
 
 
 _BARE_RATE = re.compile(
