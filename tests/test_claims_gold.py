@@ -112,7 +112,7 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout18.csv", 0.91),
         ("claims_heldout19.csv", 0.68),
         ("claims_heldout20.csv", 0.68),
-        ("claims_heldout21.csv", 0.64),
+        ("claims_heldout21.csv", 0.65),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -139,7 +139,8 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     `claims_heldout20.csv` 55.0% in passage, verbatim with its pages' dates, not tuned on;
     68.7% once tuned on it (a comparison's base dates only itself, "SA" and its rand, a
     decimal comma, the rate a story converts at). `claims_heldout21.csv` 64.3% in passage,
-    verbatim with its pages' dates, not tuned on (70.6% on its dated pages).
+    verbatim with its pages' dates, not tuned on (70.6% on its dated pages); 65.5% after a
+    first round on it ("to reach" a level, barrels a day called "daily").
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
