@@ -21,7 +21,7 @@ from typing import Any, Final
 from asymmetry.claims import context as ctx
 from asymmetry.claims.currencies import is_money
 from asymmetry.claims.limits import Budget, windows
-from asymmetry.claims.quantities import Quantity, domain_quantities
+from asymmetry.claims.quantities import CONVERSION, Quantity, domain_quantities
 from asymmetry.claims.read import Document, Paragraph, text_paragraphs
 from asymmetry.store.codes import actor_table
 
@@ -384,7 +384,7 @@ def _sentence_claims(
             year = scene.published.year
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"'current' in a document dated {year}"
-        if period is None and scene.today is not None and _CONVERTED_AT.match(sentence, q.start):
+        if period is None and scene.today is not None and CONVERSION.match(sentence, q.start):
             year = scene.today.year  # "($1 = 8.4344 Norwegian crowns)": the day's rate
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"the rate the text converts at, on its date ({scene.today})"
@@ -518,10 +518,6 @@ _BASE_BEFORE: Final = re.compile(
     r"\b(?:against|compared\s(?:to|with)|versus|vs\.?|from|than)\s(?:the\s[a-z]+\sof\s)?"
     r"(?:about\s|around\s|some\s|nearly\s|almost\s)?$",
     re.I,
-)
-# The rate a story converts its amounts at ("($1 = 8.4344 Norwegian crowns)"): its date's
-_CONVERTED_AT: Final = re.compile(
-    r"(?:(?:US|U\.S\.)?\$\s?1\s?=|(?:one|1)\s(?:US\s|U\.S\.\s)?dollar\s)", re.I
 )
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _EARNED_FROM: Final = re.compile(

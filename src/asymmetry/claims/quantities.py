@@ -416,10 +416,13 @@ def _bare_number(digits: str, scale: str | None) -> bool:
 
 # "($1 = 8.4344 Norwegian crowns)" (the rate a Reuters story converted at), "(one U.S.
 # dollar is equivalent to 82 yen)": a rate of that currency per dollar, not $1
+_ONE_DOLLAR_IS = (
+    r"(?:(?:US|U\.S\.)?\$\s?1|(?:one|1)\s(?:US\s|U\.S\.\s)?dollar)\s?"
+    r"(?:=|is\sequivalent\sto|equals|is\sworth)\s?"
+)
+CONVERSION: Final = re.compile(_ONE_DOLLAR_IS, re.IGNORECASE)  # where such a rate begins
 _DOLLAR_IS: Final = re.compile(
-    rf"(?:(?:US|U\.S\.)?\$\s?1|(?:one|1)\s(?:US\s|U\.S\.\s)?dollar)\s?"
-    rf"(?:=|is\sequivalent\sto|equals|is\sworth)\s?(?P<n>{_NUM})\s(?P<word>{_CURWORD})",
-    re.IGNORECASE,
+    rf"{_ONE_DOLLAR_IS}(?P<n>{_NUM})\s(?P<word>{_CURWORD})", re.IGNORECASE
 )
 
 

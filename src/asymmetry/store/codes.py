@@ -122,12 +122,10 @@ def hs_sections() -> dict[str, tuple[str, str]]:
 
 
 def hs_sections_frame() -> pd.DataFrame:
-    """One row per HS chapter 01-99 with its section; for SQL joins."""
+    """One row per HS chapter 01-99 with its section (`hs_sections`); for SQL joins."""
     rows = [
-        {"chapter": f"{c:02d}", "section": roman, "section_name": name}
-        for roman, first, last, name in HS_SECTIONS
-        for c in range(first, last + 1)
-        if c != _RESERVED_CHAPTER
+        {"chapter": chapter, "section": roman, "section_name": name}
+        for chapter, (roman, name) in hs_sections().items()
     ]
     return pd.DataFrame(rows)
 
