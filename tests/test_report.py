@@ -332,3 +332,29 @@ def test_a_chart_is_what_plotly_makes_with_the_theme_set() -> None:
     assert ours["layout"]["template"]["layout"]["plot_bgcolor"] == "white"  # plotly_white
     ours["layout"]["template"]["layout"]["plot_bgcolor"] = "red"  # each figure has its own
     assert styled(figure(), "Title")["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+
+
+def test_every_chart_of_a_report_is_what_plotly_validates(
+    default_report: tuple[Store, Report], baci_store: Store
+) -> None:
+    """`styled` merges the layout into the figure's JSON as plain data instead of having
+    plotly validate it (most of a report's chart time): plotly, given each chart of a
+    report on ICIO and one on goods flows, must accept it whole and write it back unchanged
+    (an axis title given as text, for one, in the form plotly.js reads)."""
+    import plotly.graph_objects as go
+
+    from asymmetry.report.render import report_charts
+
+    store, report = default_report
+    on_flows = build_report(baci_store, *_busiest_pair(baci_store), draws=20)
+    charts = {
+        **report_charts(report),
+        **{f"{k} (flows)": v for k, v in report_charts(on_flows).items()},
+    }
+    assert sum(c is not None for c in charts.values()) >= 10
+    for name, chart in charts.items():
+        if chart is None:
+            continue
+        assert json.loads(go.Figure(chart).to_json()) == chart, name
+    series = charts["series (flows)"]
+    assert series is not None and series["layout"]["yaxis2"]["title"] == {"text": "USD bn"}
