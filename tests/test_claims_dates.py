@@ -237,3 +237,21 @@ def test_a_change_takes_the_period_of_what_it_reached(
     text: str, years: list[tuple[str, int]]
 ) -> None:
     assert [(c.quote, c.year) for c in extract_text(text)] == years
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a whole year's figures are published after it: "last year" is that year
+        ("Exports reached $44 billion in 2017. Mining shipments rose to $32 billion last year.",
+         [2017, 2017]),
+        # a month's figures are published in its year: "last year" is the one before
+        ("Exports reached $4 billion in October 2017. A year's shipments were $32 billion "
+         "last year.", [2017, 2016]),
+        # "the previous year" counts from the text, whatever it is on
+        ("Exports reached $44 billion in 2017. They were $36 billion the previous year.",
+         [2017, 2016]),
+    ],
+)  # fmt: skip
+def test_last_year_in_an_undated_text_follows_the_year_in_play(text: str, years: list[int]) -> None:
+    assert [c.year for c in extract_text(text) if c.unit == "USD"] == years

@@ -295,12 +295,15 @@ def periods(
     carry: int | None = None,
     today: DocumentDate | None = None,
     carry_from_date: bool = False,
+    carry_whole_year: bool = False,
 ) -> list[Period]:
     """Period expressions in ``sentence``; a quarter without a year takes ``carry`` (the
     year in play), else the year ``today`` (the document's date) gives it. A carry that
     the date gave (``carry_from_date``: "… last year. In January …") is no year of the
     text's: a bare month is read at the date too; "the following year" still counts
-    from it."""
+    from it. In an undated text whose year in play is a whole year (``carry_whole_year``),
+    "last year" is that year: figures of a whole year are published after it ("exports
+    reached $44 bn in 2017. … rose 27.9% last year", written in 2018)."""
     found: list[Period] = []
     last_year = carry
 
@@ -445,6 +448,14 @@ def periods(
                          "the following": 1}  # fmt: skip
                 # "that month" is of the year in play (a month back rarely crosses a year)
                 year = last_year + (0 if unit == "month" else shift.get(word, 0))
+                if (
+                    word == "last"
+                    and unit == "year"
+                    and carry_whole_year
+                    and not found
+                    and today is None
+                ):
+                    year = last_year  # written the year after the whole year in play
                 p = Period(m.start(), m.end(), str(year), year)
         elif m["within"]:  # a goal N years ahead of the year in play: the year it is due
             n = int(m["wn"]) if m["wn"].isdigit() else _ORDINAL_COUNT[m["wn"].lower()]

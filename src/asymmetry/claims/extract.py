@@ -147,6 +147,7 @@ def extract_claims(
                     carry=carry.year if carry else None,
                     today=scene.today,
                     carry_from_date=bool(carry and carry.by_document_date),
+                    carry_whole_year=bool(carry and carry.text == str(carry.year)),
                 )
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
