@@ -255,3 +255,19 @@ def test_a_change_takes_the_period_of_what_it_reached(
 )  # fmt: skip
 def test_last_year_in_an_undated_text_follows_the_year_in_play(text: str, years: list[int]) -> None:
     assert [c.year for c in extract_text(text) if c.unit == "USD"] == years
+
+
+def test_a_base_named_after_during_is_not_the_year_in_play() -> None:
+    """ "compared to $11.21 billion during the first half of 2017" dates that base only: the
+    next sentence's "the current year" is the paragraph's 2018, not the base's 2017."""
+    text = (
+        "Exports increased 14 percent during the first half of 2018, recording $12.75 billion, "
+        "compared to $11.21 billion during the first half of 2017. Exports rose by $1.53 "
+        "billion during the first half of the current year."
+    )
+    claims = [c for c in extract_text(text) if c.unit == "USD"]
+    assert [(c.quote, c.period) for c in claims] == [
+        ("$12.75 billion", "2018-01..2018-06"),
+        ("$11.21 billion", "2017-01..2017-06"),
+        ("$1.53 billion", "2018-01..2018-06"),
+    ]

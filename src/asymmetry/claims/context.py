@@ -156,7 +156,7 @@ _BASE_BEFORE: Final = re.compile(
     r"(?:(?:[a-zA-Z%/]+\s){0,5}|(?:[a-zA-Z%/]+\s){0,4}[a-zA-Z%/]+,?\sworth\s"
     r"(?:US\$|USD\s|[$€¥£₽])?\s?[\d.,]+\s?(?:[a-zA-Z]+)?,?\s)"
     r"(?:and\s[^,;]{0,40})?"
-    r"(?:in|of)\s(?:the\s)?$",
+    r"(?:in|of|during)\s(?:the\s)?$",
     re.IGNORECASE,
 )
 # "volumes hit an 18-year high in 2024": the extreme is the figure's own period
