@@ -271,3 +271,28 @@ def test_a_base_named_after_during_is_not_the_year_in_play() -> None:
         ("$11.21 billion", "2017-01..2017-06"),
         ("$1.53 billion", "2018-01..2018-06"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        # an undated span compared with "the same period of 2023" is of 2024
+        ("Ghana posted a surplus of $1.81 billion for the first half of the year, up from "
+         "$1.60 billion in the same period of 2023.",
+         {"$1.81 billion": "2024-01..2024-06", "$1.60 billion": "2023-01..2023-06"}),
+        # the change measured on that base is of the sentence's own span
+        ("Exports for the first nine months of the year amounted to almost €166 billion, an "
+         "increase of 12% on the same time of 2023.",
+         {"€166 billion": "2024-01..2024-09", "12%": "2024-01..2024-09"}),
+        ("Exports rose 5% to $4 billion in the first quarter, compared with $3.8 billion in "
+         "the same quarter of 2019.",
+         {"5%": "2020-Q1", "$4 billion": "2020-Q1", "$3.8 billion": "2019-Q1"}),
+        # a span the sentence dates itself keeps its year
+        ("Exports came to US$4,695 million in January 2023, 14.5% below the same month of "
+         "2022.", {"US$4,695 million": "2023-01", "14.5%": "2023-01"}),
+    ],
+)  # fmt: skip
+def test_a_span_compared_with_the_same_period_of_a_year_is_of_the_year_after(
+    text: str, periods: dict[str, str]
+) -> None:
+    assert {c.quote: c.period for c in extract_text(text)} == periods

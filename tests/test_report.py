@@ -345,7 +345,7 @@ def test_every_chart_of_a_report_is_what_plotly_validates(
 
     from asymmetry.report.render import report_charts
 
-    store, report = default_report
+    _store, report = default_report
     on_flows = build_report(baci_store, *_busiest_pair(baci_store), draws=20)
     charts = {
         **report_charts(report),

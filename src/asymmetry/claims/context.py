@@ -488,10 +488,7 @@ def periods(
             continue  # "up 74% on 2021": the base of a change ("on 2021's $15 bn" dates it)
         if m["year"] and _NAMED_BY_YEAR.match(sentence, m.end()):
             continue  # "under the 2016 hydrocarbons code": a law's name, not a period
-        same = re.search(
-            rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months|period|weeks) (?:of|in)\s$",
-            sentence[max(0, m.start() - 30) : m.start()],
-        )
+        same = _SAME_OF.search(sentence[max(0, m.start() - 30) : m.start()])
         main = next((f for f in found if f.year and not f.comparison and is_partial(f.text)), None)
         if same and main is not None and p.year is not None:  # Jan-May 2023 vs the same of 2022
             p = Period(p.start, p.end, shifted(main, p.year - (main.year or p.year)).text, p.year)
@@ -537,6 +534,31 @@ def periods(
         if p.year is not None and not comparison:
             last_year = p.year
     return found
+
+
+# "… in the same period of 2023", "on the same time of 2023": a year-on-year base
+_SAME_OF: Final = re.compile(
+    rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months?|period|weeks|time|quarter) (?:of|in)\s$"
+)
+
+
+def year_after_base(sentence: str, found: list[Period]) -> int | None:
+    """The year a sentence's undated span is of when it is compared with "the same period
+    of 2023": the year after the base ("a surplus of $1.81 billion for the first half of
+    the year, up from $1.60 billion in the same period of 2023" is of 2024); None when the
+    sentence dates its spans itself."""
+    for p in found:
+        if p.year is None or not _SAME_OF.search(sentence[max(0, p.start - 30) : p.start]):
+            continue
+        spans = [f for f in found if f.end <= p.start and not f.comparison]
+        undated = [
+            f for f in spans
+            if not re.search(r"(?:19|20)\d\d", sentence[f.start : f.end])
+            and (f.year is None or (f.year == p.year and is_partial(f.text)))
+        ]  # fmt: skip
+        if undated and len(undated) == len(spans):
+            return p.year + 1
+    return None
 
 
 _FISCAL_STARTS: Final = frozenset({4, 7, 10})  # April, July, October

@@ -149,6 +149,9 @@ def extract_claims(
                     carry_from_date=bool(carry and carry.by_document_date),
                     carry_whole_year=bool(carry and carry.text == str(carry.year)),
                 )
+                implied = ctx.year_after_base(sentence, found)
+                if implied is not None and implied != (carry.year if carry else None):
+                    found = ctx.periods(sentence, carry=implied, today=scene.today)
                 claims = list(
                     _sentence_claims(doc_name, para.index, sentence, found, named, scene, budget)
                 )
@@ -520,6 +523,12 @@ _BASE_BEFORE: Final = re.compile(
     r"(?:about\s|around\s|some\s|nearly\s|almost\s)?$",
     re.I,
 )
+_CHANGE_ON_SAME: Final = re.compile(
+    r"\s*(?:on|over|from|compared\s(?:to|with)|against|versus|below|above|"
+    r"(?:higher|lower|more|less|up|down)\s(?:than|from|on))\s(?:the\s)?"
+    r"(?:same|corresponding|like|comparable)\s[a-z\s]{0,30}?(?:of|in)\s(?:the\s)?",
+    re.I,
+)
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _EARNED_FROM: Final = re.compile(
     r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
@@ -558,6 +567,19 @@ def _periods_of(
         return sentence[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else ""
 
     own = [_own_period(sentence, q, found) for q in quantities]
+    for i, q in enumerate(quantities):
+        # "an increase of 12% on the same time of 2023": the year-on-year base of the change,
+        # which is of the sentence's own span (or the year after the base)
+        measured_on = out[i]
+        if (
+            q.unit in ("percent", "pp", "times")
+            and measured_on is not None
+            and measured_on.comparison
+            and measured_on.start >= q.end
+            and _CHANGE_ON_SAME.fullmatch(sentence[q.end : measured_on.start])
+        ):
+            current = [p for p in found if p.year and not p.comparison and p.end <= q.start]
+            out[i] = current[-1] if current else ctx.shifted(measured_on, 1)
     based: dict[int, ctx.Period] = {}  # figures that are a comparison's base, dated by it
     for i, q in enumerate(quantities):
         said = out[i]
