@@ -296,3 +296,17 @@ def test_a_span_compared_with_the_same_period_of_a_year_is_of_the_year_after(
     text: str, periods: dict[str, str]
 ) -> None:
     assert {c.quote: c.period for c in extract_text(text)} == periods
+
+
+def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None:
+    """ "up $371 million from the same month last year" (written in December 2019) is a
+    change of 2019, and "up 21.7 percent compared to the same period last year" too: the
+    words after the figure are its base, not its period."""
+    text = (
+        "Exports reached $5.2 billion in November, up $371 million from the same month last "
+        "year. Grain exports were 1.2 billion USD, up 21.7 percent compared to the same "
+        "period last year."
+    )
+    claims = {c.quote: c.year for c in extract_text(text, as_of=DocumentDate(2019, 12))}
+    assert claims == {"$5.2 billion": 2019, "$371 million": 2019, "1.2 billion USD": 2019,
+                      "21.7 percent": 2019}  # fmt: skip

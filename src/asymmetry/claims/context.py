@@ -538,7 +538,7 @@ def periods(
 
 # "… in the same period of 2023", "on the same time of 2023": a year-on-year base
 _SAME_OF: Final = re.compile(
-    rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months?|period|weeks|time|quarter) (?:of|in)\s$"
+    rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months?|period|weeks|time|quarter) (?:(?:of|in)\s)?$"
 )
 
 

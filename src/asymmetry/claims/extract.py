@@ -524,9 +524,9 @@ _BASE_BEFORE: Final = re.compile(
     re.I,
 )
 _CHANGE_ON_SAME: Final = re.compile(
-    r"\s*(?:on|over|from|compared\s(?:to|with)|against|versus|below|above|"
-    r"(?:higher|lower|more|less|up|down)\s(?:than|from|on))\s(?:the\s)?"
-    r"(?:same|corresponding|like|comparable)\s[a-z\s]{0,30}?(?:of|in)\s(?:the\s)?",
+    r",?\s*(?:(?:up|down)\s)?(?:on|over|from|compared\s(?:to|with)|against|versus|below|"
+    r"above|(?:higher|lower|more|less|up|down)\s(?:than|from|on))\s(?:the\s)?"
+    r"(?:same|corresponding|like|comparable)\s(?:[a-z]+\s){1,3}?(?:(?:of|in)\s(?:the\s)?)?",
     re.I,
 )
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
@@ -568,13 +568,13 @@ def _periods_of(
 
     own = [_own_period(sentence, q, found) for q in quantities]
     for i, q in enumerate(quantities):
-        # "an increase of 12% on the same time of 2023": the year-on-year base of the change,
-        # which is of the sentence's own span (or the year after the base)
+        # "an increase of 12% on the same time of 2023", "up $371 million from the same month
+        # last year", "US$592.2 million compared to the same period in 2023": the
+        # year-on-year base the figure is measured on; the figure is of the sentence's own
+        # span (or the year after the base)
         measured_on = out[i]
         if (
-            q.unit in ("percent", "pp", "times")
-            and measured_on is not None
-            and measured_on.comparison
+            measured_on is not None
             and measured_on.start >= q.end
             and _CHANGE_ON_SAME.fullmatch(sentence[q.end : measured_on.start])
         ):
