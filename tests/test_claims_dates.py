@@ -310,3 +310,19 @@ def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None
     claims = {c.quote: c.year for c in extract_text(text, as_of=DocumentDate(2019, 12))}
     assert claims == {"$5.2 billion": 2019, "$371 million": 2019, "1.2 billion USD": 2019,
                       "21.7 percent": 2019}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # "the comparable period in 2019" is a base: the next sentence is still on 2020
+        ("The trade surplus of $167.45 billion in January-September 2020 is an improvement "
+         "from the $0.48 billion surplus for the comparable period in 2019. Exports increased "
+         "by 23.2% year-on-year.", [2020, 2019, 2020]),
+        # "in comparison with December 2014": the month a change is measured on
+        ("In January 2015 goods worth EUR 89.9 bn were exported. Exports fell by 2.1% in "
+         "comparison with December 2014.", [2015, 2015]),
+    ],
+)  # fmt: skip
+def test_a_base_is_not_the_year_in_play(text: str, years: list[int]) -> None:
+    assert [c.year for c in extract_text(text)] == years

@@ -105,6 +105,7 @@ _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
     # "22.6 per cent higher than it was in 2011"
     r"(?:than(?:\s(?:it|they|that)\s(?:was|were))?(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|"
+    r"in\scomparison\s(?:with|to)|"  # "fell by 2.1% in comparison with December 2014"
     r"versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"
     # "an increase of 3.2 per cent compared to the value in 2018"
@@ -536,9 +537,11 @@ def periods(
     return found
 
 
-# "… in the same period of 2023", "on the same time of 2023": a year-on-year base
+# "… in the same period of 2023", "on the same time of 2023", "the comparable period in
+# 2019", "the same month last year": a year-on-year base
 _SAME_OF: Final = re.compile(
-    rf"same (?:(?:{_COUNT}|\d{{1,2}})\s)?(?:months?|period|weeks|time|quarter) (?:(?:of|in)\s)?$"
+    rf"(?:same|comparable|corresponding|like) (?:(?:{_COUNT}|\d{{1,2}})\s)?"
+    r"(?:months?|period|weeks|time|quarter) (?:(?:of|in)\s)?$"
 )
 
 
