@@ -326,3 +326,19 @@ def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None
 )  # fmt: skip
 def test_a_base_is_not_the_year_in_play(text: str, years: list[int]) -> None:
     assert [c.year for c in extract_text(text)] == years
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        # a change measured from a month is of the month the text is on
+        ("Exports were $3 billion in September, up 116% from September 2020.", "2021-09"),
+        # from a year: of the year after, when the text names no other
+        ("Exports grew 5% from 2022.", "2023"),
+        # "from … to …" is the change's span
+        ("Exports rose 20% from January 2022 to March 2023.", "2022-01..2023-03"),
+    ],
+)
+def test_a_change_from_a_period_is_of_the_period_after(text: str, period: str) -> None:
+    claims = {c.quote: c.period for c in extract_text(text, as_of=DocumentDate(2021, 10))}
+    assert next(v for k, v in claims.items() if k.endswith("%")) == period

@@ -529,6 +529,11 @@ _CHANGE_ON_SAME: Final = re.compile(
     r"(?:same|corresponding|like|comparable)\s(?:[a-z]+\s){1,3}?(?:(?:of|in)\s(?:the\s)?)?",
     re.I,
 )
+_CHANGE_FROM_PERIOD: Final = re.compile(
+    r",?\s*(?:(?:up|down)\s)?(?:from|on|over|against|versus|compared\s(?:to|with)|"
+    r"in\scomparison\s(?:to|with))\s(?:the\s)?",
+    re.I,
+)
 _A_YEAR_BACK: Final = re.compile(r"\ba year (?:earlier|before|ago)\b|\byear[- ]on[- ]year\b", re.I)
 _EARNED_FROM: Final = re.compile(
     r",?\s(?:from|on|for)\s(?:close\sto\s|about\s|around\s|some\s|nearly\s|over\s)?", re.I
@@ -573,10 +578,16 @@ def _periods_of(
         # year-on-year base the figure is measured on; the figure is of the sentence's own
         # span (or the year after the base)
         measured_on = out[i]
-        if (
-            measured_on is not None
-            and measured_on.start >= q.end
-            and _CHANGE_ON_SAME.fullmatch(sentence[q.end : measured_on.start])
+        if measured_on is None or measured_on.start < q.end:
+            continue
+        gap_to = sentence[q.end : measured_on.start]
+        if _CHANGE_ON_SAME.fullmatch(gap_to) or (
+            # "up 116% from September 2020": the month the change is measured from
+            q.unit in ("percent", "pp", "times")
+            and measured_on.year
+            and ".." not in measured_on.text
+            and _CHANGE_FROM_PERIOD.fullmatch(gap_to)
+            and not re.match(r"\s*(?:to|until|through|and)\b", sentence[measured_on.end :])
         ):
             current = [p for p in found if p.year and not p.comparison and p.end <= q.start]
             out[i] = current[-1] if current else ctx.shifted(measured_on, 1)
