@@ -130,3 +130,17 @@ def test_every_country_is_an_actor() -> None:
     assert table["kenya"] == "KEN" and table["moroccan"] == "MAR" and table["zambian"] == "ZMB"
     assert table["russia"] == "RUS" and table["the west"] == "WEST"  # curated rows
     assert pattern.search("Zambia's copper")[1] == "Zambia"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Qatar's trade surplus hit 24.5 billion rials in November 2021.", "QAR"),
+        ("Oman's exports reached 12.1 billion rials in 2022.", "OMR"),
+        ("Nepal's exports reached NRs 158.17 billion in 2024.", "NPR"),
+        ("Mexican exports amounted to USD$ 30,730 million in January 2018.", "USD"),
+    ],
+)
+def test_press_currencies_of_the_gulf_nepal_and_mexico(text: str, unit: str) -> None:
+    (claim,) = [c for c in extract_text(text) if c.unit != "percent"]
+    assert claim.unit == unit

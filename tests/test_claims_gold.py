@@ -159,3 +159,21 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
         "claims_heldout21.csv",
     )
     assert (passage if one_sentence_ids else score).recall >= floor
+
+
+def test_in_passage_a_sentence_without_an_end_mark_keeps_its_own_figures() -> None:
+    """A headline or "…, says Tea Board" has no full stop; read in passage it ran into the
+    next sentence, whose figures were then counted against the headline (all missed)."""
+    from asymmetry.claims.evaluate import _claims_by_sentence
+
+    texts = {
+        "a": "India's January-November tea exports jump 8.3%",
+        "b": "Exports in the first 11 months of 2017 jumped 8.3% to 217 million kg, says Tea Board",
+        "c": "India's tea exports in the first 11 months of 2017 jumped 8.3% to 217 million kg.",
+    }
+    found = _claims_by_sentence(texts, in_passage=True)
+    assert {sid: [c.quote for c in claims] for sid, claims in found.items()} == {
+        "a": ["8.3%"],
+        "b": ["8.3%", "217 million kg"],
+        "c": ["8.3%", "217 million kg"],
+    }

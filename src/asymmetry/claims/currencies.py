@@ -47,6 +47,8 @@ _PRESS_SYMBOLS: Final = {
     # Malawi's kwacha as for Zambia's
     "ksh.": ("KES",), "kshs.": ("KES",), "zk": ("ZMW",), "zkw": ("ZMW",), "mk": ("MWK",),
     "n": ("NGN",), "k": ("MWK",),
+    # "NRs 158.17 billion" (Nepal's press), "USD$ 30,730 million" (Mexican releases in English)
+    "nrs": ("NPR",), "nrs.": ("NPR",), "usd$": ("USD",),
 }  # fmt: skip
 _PRESS_WORDS: Final = {
     "reais": ("BRL",), "roubles": ("RUB",), "rouble": ("RUB",), "renminbi": ("CNY",),
@@ -61,6 +63,10 @@ _PRESS_WORDS: Final = {
     "norwegian crowns": ("NOK",), "norwegian crown": ("NOK",), "swedish crowns": ("SEK",),
     "swedish crown": ("SEK",), "danish crowns": ("DKK",), "danish crown": ("DKK",),
     "czech crowns": ("CZK",), "czech crown": ("CZK",),
+    # "24.5 billion rials" in a story on Qatar: the rials and riyals of the Gulf and Iran,
+    # read by the country the text names
+    "rials": ("QAR", "OMR", "IRR", "YER", "SAR"), "rial": ("QAR", "OMR", "IRR", "YER", "SAR"),
+    "riyals": ("QAR", "OMR", "IRR", "YER", "SAR"), "riyal": ("QAR", "OMR", "IRR", "YER", "SAR"),
 }  # fmt: skip
 # Where English usage is settled, a shared surface has a default when no named country
 # settles it ("¥" the yuan); "$" and "dollars" are always the US dollar (`resolve`).

@@ -72,6 +72,10 @@ def passages(by_sentence: dict[str, list[dict[str, str]]]) -> list[list[str]]:
     return runs
 
 
+def _ended(sentence: str) -> str:
+    return sentence if re.search(r"[.!?;:][\"'”’)\]]*\s*$", sentence) else sentence.rstrip() + "."
+
+
 def _claims_by_sentence(
     texts: dict[str, str], *, in_passage: bool, as_of: DocumentDate | None = None
 ) -> dict[str, list[Claim]]:
@@ -79,8 +83,12 @@ def _claims_by_sentence(
     if not in_passage:
         return {sid: extract_text(text, as_of=as_of) for sid, text in texts.items()}
     out: dict[str, list[Claim]] = {sid: [] for sid in texts}
-    # claims quote the cleaned text ("m³" read as "m"), so sentences are found in it
-    cleaned = {sid: " ".join(p.text for p in text_paragraphs(t)) for sid, t in texts.items()}
+    # claims quote the cleaned text ("m³" read as "m"), so sentences are found in it; a
+    # sentence without an end mark (a headline, "…, says Tea Board") ends where the gold
+    # list ends it, as the line break of its page does, not in the next sentence
+    cleaned = {
+        sid: _ended(" ".join(p.text for p in text_paragraphs(t))) for sid, t in texts.items()
+    }
     bounds, offset = [], 0
     for sid, text in cleaned.items():
         bounds.append((offset, offset + len(text), sid))
