@@ -110,9 +110,10 @@ def test_written_sentences_get_the_right_verdict(default_store: Store, row: dict
         ("claims_heldout16.csv", 0.93),
         ("claims_heldout17.csv", 0.95),
         ("claims_heldout18.csv", 0.91),
-        ("claims_heldout19.csv", 0.68),
-        ("claims_heldout20.csv", 0.68),
-        ("claims_heldout21.csv", 0.65),
+        ("claims_heldout19.csv", 0.72),
+        ("claims_heldout20.csv", 0.69),
+        ("claims_heldout21.csv", 0.73),
+        ("claims_heldout22.csv", 0.72),
     ],
 )
 def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: float) -> None:
@@ -141,6 +142,10 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
     decimal comma, the rate a story converts at). `claims_heldout21.csv` 64.3% in passage,
     verbatim with its pages' dates, not tuned on (70.6% on its dated pages); 65.5% after a
     first round on it ("to reach" a level, barrels a day called "daily").
+    `claims_heldout22.csv` 72.5% in passage (41.7% alone), verbatim from 43 pages with 31
+    pages' dates, written by a helper who saw neither the extractor nor its rules and
+    measured once on 51a8798, after the round on heldout21 and before any on it (81.6% on
+    its dated pages, 48.8% on the others).
     The floors keep what tuning reached from eroding; first measures are in RESULTS.md."""
     if not (REFERENCE / name).exists():
         pytest.skip(f"{name} not present")
@@ -157,6 +162,7 @@ def test_extraction_recall_on_sentences_from_other_sources(name: str, floor: flo
         "claims_heldout19.csv",
         "claims_heldout20.csv",
         "claims_heldout21.csv",
+        "claims_heldout22.csv",
     )
     assert (passage if one_sentence_ids else score).recall >= floor
 
