@@ -636,3 +636,19 @@ def test_spans_scales_and_prices_of_news_reports(
     found = {c.quote: c for c in extract_text(text)}
     claim = found[quote]
     assert (claim.value, claim.unit, claim.period) == (pytest.approx(value), unit, period)
+
+
+def test_a_dates_day_ends_a_sentence_a_numbered_part_does_not() -> None:
+    """ "… customs data showed on Sept 8. Trade surplus stood at …" is two sentences (the
+    second's figures were counted in the first); "See Table 3. Exports …" one."""
+    from asymmetry.claims.extract import split_sentences
+
+    text = (
+        "China's exports rose 2.6 percent in August, customs data showed on Sept 8. Trade "
+        "surplus stood at 239.6 billion yuan last month. See Table 3. Exports rose."
+    )
+    assert [s for _, s in split_sentences(text)] == [
+        "China's exports rose 2.6 percent in August, customs data showed on Sept 8.",
+        "Trade surplus stood at 239.6 billion yuan last month.",
+        "See Table 3. Exports rose.",
+    ]

@@ -78,6 +78,13 @@ class Claim:
         return out
 
 
+_NUMBERED: Final = re.compile(
+    r"(?:^|\n)\s*$|\b(?:No|Nos|Fig|Figure|Table|Chart|Section|Article|Art|Para|Vol|Part|"
+    r"Box|Annex|Appendix|Step|Point|p|pp)\.?\s$",
+    re.I,
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs; abbreviations and initials do not end a sentence."""
     out: list[tuple[int, str]] = []
@@ -90,6 +97,9 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
         if _ABBREVIATIONS.search(text, tail, end) or (
             text[end - 1] == "." and text[end - 2 : end - 1].isdigit()
             and not text[max(start, end - 3) : end - 1].isdigit()
+            # a list's number ("1. Exports") or a numbered part ("Table 3. Trade …"); not a
+            # date's day ("customs data showed on Sept 8. Trade surplus stood at …")
+            and _NUMBERED.search(text, max(start, end - 16), end - 2) is not None
         ):  # fmt: skip
             continue
         out.append((start, text[start : m.end()].strip()))
