@@ -287,6 +287,9 @@ def test_a_base_named_after_during_is_not_the_year_in_play() -> None:
         ("Exports rose 5% to $4 billion in the first quarter, compared with $3.8 billion in "
          "the same quarter of 2019.",
          {"5%": "2020-Q1", "$4 billion": "2020-Q1", "$3.8 billion": "2019-Q1"}),
+        # a bare month, which an undated text gives no year, takes the year after the base
+        ("Exports totaled $33.1 billion in May, up 11.6% from the same month in 2022.",
+         {"$33.1 billion": "2023-05", "11.6%": "2023-05"}),
         # a span the sentence dates itself keeps its year
         ("Exports came to US$4,695 million in January 2023, 14.5% below the same month of "
          "2022.", {"US$4,695 million": "2023-01", "14.5%": "2023-01"}),

@@ -559,7 +559,9 @@ def year_after_base(sentence: str, found: list[Period]) -> int | None:
             if not re.search(r"(?:19|20)\d\d", sentence[f.start : f.end])
             and (f.year is None or (f.year == p.year and is_partial(f.text)))
         ]  # fmt: skip
-        if undated and len(undated) == len(spans):
+        # no span before it may be a bare month the text gives no year ("in May, up 11.6%
+        # from the same month in 2022")
+        if len(undated) == len(spans):
             return p.year + 1
     return None
 
