@@ -322,6 +322,11 @@ def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None
         ("The trade surplus of $167.45 billion in January-September 2020 is an improvement "
          "from the $0.48 billion surplus for the comparable period in 2019. Exports increased "
          "by 23.2% year-on-year.", [2020, 2019, 2020]),
+        # "than that of April 2022" is the base; "tallied a year earlier" a year back
+        ("In April 2023 the surplus was 903 million dollars higher than that of April 2022.",
+         [2023]),
+        ("Exports reached $34.13 billion in March 2024, compared with $30.69 billion tallied "
+         "a year earlier.", [2024, 2023]),
         # "in comparison with December 2014": the month a change is measured on
         ("In January 2015 goods worth EUR 89.9 bn were exported. Exports fell by 2.1% in "
          "comparison with December 2014.", [2015, 2015]),

@@ -104,7 +104,8 @@ _BIND_AFTER_PHRASE: Final = re.compile(
 _COMPARISON_BEFORE: Final = re.compile(
     # "25.9% below March 2021": the month a level is measured against
     # "22.6 per cent higher than it was in 2011"
-    r"(?:than(?:\s(?:it|they|that)\s(?:was|were))?(?:\s(?:in|at))?|compared\s(?:with|to)(?:\sin)?|"
+    r"(?:than(?:\s(?:it|they|that)\s(?:was|were)|\s(?:that|those)\sof)?(?:\s(?:in|at))?|"
+    r"compared\s(?:with|to)(?:\sin)?|"
     r"in\scomparison\s(?:with|to)|"  # "fell by 2.1% in comparison with December 2014"
     r"versus|vs\.?|against|below|above)\s"
     r"(?:the\s)?(?:(?:record|previous|base)\syear\s)?"  # "than in the record year 2016"

@@ -507,7 +507,7 @@ _YEAR_EARLIER_BEFORE: Final = re.compile(
 _EARLIER: Final = re.compile(
     r"^\s*(?:of\s|(?:deficit|surplus|profit|loss)\s)?"
     # "a 729.2 billion yen surplus logged a year earlier"
-    r"(?:(?:logged|recorded|posted|reported|seen)\s)?"
+    r"(?:(?:logged|recorded|posted|reported|seen|tallied|registered|booked)\s)?"
     r"(?:a year earlier|a year ago|a year before|the previous year|the year before|last year|"
     # "41,000 t in the latest week against 70,000 t in the same week a year before"
     # "$1.119 billion earned in the same months a year before"
