@@ -327,6 +327,12 @@ def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None
          [2023]),
         ("Exports reached $34.13 billion in March 2024, compared with $30.69 billion tallied "
          "a year earlier.", [2024, 2023]),
+        # "hit a record high of €14.2 billion in October": the record's own month, which
+        # the next sentence is on (not a past extreme it is measured against)
+        ("Irish exports hit a record high of €14.2 billion in October 2019. Exports rose by "
+         "11 per cent to €1.45 billion.", [2019, 2019, 2019]),
+        ("Exports of €10 billion in 2019 were below the record high of €14.2 billion in "
+         "2017. Imports rose by 11 per cent to €1.45 billion.", [2019, 2017, 2019, 2019]),
         # "in comparison with December 2014": the month a change is measured on
         ("In January 2015 goods worth EUR 89.9 bn were exported. Exports fell by 2.1% in "
          "comparison with December 2014.", [2015, 2015]),

@@ -167,6 +167,14 @@ _REACHED_HIGH: Final = re.compile(
     r"(?:[\w-]+\s){0,2}(?:record|high|peak|low)\s(?:of|in)\s$",
     re.IGNORECASE,
 )
+# "exports hit a record high of €14.2 billion in October": the figure's own period, not a
+# past extreme it is measured against
+_REACHED_EXTREME: Final = re.compile(
+    r"\b(?:hit|hits|hitting|reached|reaches|reaching|touched|set|sets|setting|rose\sto|"
+    r"climbed\sto|jumped\sto|fell\sto|dropped\sto)\s(?:a|an|its|their)\s"
+    r"(?:[\w-]+\s){0,2}(?:high|peak|low|record(?:\shigh|\slow)?)\sof\s[^,;]{1,40}?\s(?:in\s)?$",
+    re.IGNORECASE,
+)
 # "a marked reduction from the high point of $170 billion in 2010": a past extreme.
 _EXTREME_BEFORE: Final = re.compile(
     r"(?:high point|peak|low point|all-time high|record high|previous high|previous record|"
@@ -518,7 +526,10 @@ def periods(
         comparison = base or bool(
             _COMPARISON_BEFORE.search(sentence[max(0, m.start() - 45) : m.start()])
             or _COMPARISON_AFTER.match(sentence[m.end() : m.end() + 12])
-            or _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+            or (
+                _EXTREME_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+                and not _REACHED_EXTREME.search(sentence[max(0, m.start() - 80) : m.start()])
+            )
             or _ATTRIBUTIVE.match(sentence[m.end() : m.end() + 30])
             or (
                 _RECORD_OF.search(sentence[max(0, m.start() - 12) : m.start()])
