@@ -652,3 +652,21 @@ def test_a_dates_day_ends_a_sentence_a_numbered_part_does_not() -> None:
         "Trade surplus stood at 239.6 billion yuan last month.",
         "See Table 3. Exports rose.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # an amount said of one tonne is a price per tonne
+        ("In 2011 a tonne of cashew nut fetched $1,065.4, from $723.4 in 2010.",
+         ["USD per t", "USD per t"]),
+        ("The average value of each ton of exported goods in 2023 was $348 and the average "
+         "value of each ton of imported goods was $1,650.", ["USD per t", "USD per t"]),
+        ("Exports of 5 million tonnes were worth $3 billion in 2023.", ["t", "USD"]),
+        # barrels a "daily" level many words before are barrels a day
+        ("The Sultanate's daily production of crude oil and condensate during March 2020 "
+         "reached 1,078,475 barrels.", ["b/d"]),
+    ],
+)  # fmt: skip
+def test_prices_per_tonne_and_daily_barrels(text: str, units: list[str]) -> None:
+    assert [c.unit for c in extract_text(text)] == units

@@ -278,12 +278,12 @@ def domain_quantities(
 
 # "an average daily export level slightly over 1.8 million barrels", "the daily rate of
 # exports averaged nearly 3.47 million barrels": barrels a day
-_DAILY_BEFORE: Final = re.compile(r"\bdaily\b[^.;,]{0,50}$", re.IGNORECASE)
+_DAILY_BEFORE: Final = re.compile(r"\bdaily\b[^.;,]{0,80}$", re.IGNORECASE)
 
 
 def _daily(sentence: str, q: Quantity) -> Quantity:
     """Barrels that the words just before call a daily level are barrels per day."""
-    if q.unit == "bbl" and _DAILY_BEFORE.search(sentence[max(0, q.start - 60) : q.start]):
+    if q.unit == "bbl" and _DAILY_BEFORE.search(sentence[max(0, q.start - 90) : q.start]):
         return q.with_unit("b/d")
     return q
 
@@ -561,6 +561,16 @@ def _share_follows(s: str, m: re.Match[str]) -> bool:
     return bool(re.match(r"\s+of\b", s[m.end() :]))
 
 
+# "a tonne of cashew nut fetched $1,065.4", "the average value of each ton of exported goods
+# … was $348": an amount said of one tonne is a price per tonne
+_TONNE_PRICED: Final = re.compile(
+    r"\b(?:a|each|one|every|per)\s(?:metric\s)?(?:tonne|ton)\b(?:[^.;\d$€£¥]|(?:19|20)\d\d){0,70}?\s"
+    r"(?:fetched|cost|costs|sold\sfor|went\sfor|brought|averaged|was|were|stood\sat)\s"
+    r"(?:about\s|around\s|some\s|nearly\s|an\saverage\s(?:of\s)?)?$",
+    re.I,
+)
+
+
 def _price_context(sentence: str, found: list[Quantity], price_unit: str | None) -> list[Quantity]:
     """Bare amounts listed after a price inherit its unit ("$180 per 1,000 m³, Turkmen $210");
     amounts of a currency quoted against the dollar are exchange rates ("¥6.2 to the dollar")."""
@@ -571,6 +581,8 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     for q in found:
         if is_money(q.unit) and q.unit != "USD" and _PER_DOLLAR.match(sentence[q.end :]):
             q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
+        if is_money(q.unit) and _TONNE_PRICED.search(sentence[max(0, q.start - 100) : q.start]):
+            q = q.with_unit(f"{q.unit} per t")  # "a tonne of cashew nut fetched $1,065.4"
         if " per " in q.unit:
             price_unit, per_kilo = q.unit, _per_kilo(sentence, q)
         elif price_unit and q.unit == price_unit.split(" per ")[0] and q.value < 1e4:
