@@ -663,6 +663,8 @@ def test_a_dates_day_ends_a_sentence_a_numbered_part_does_not() -> None:
         ("The average value of each ton of exported goods in 2023 was $348 and the average "
          "value of each ton of imported goods was $1,650.", ["USD per t", "USD per t"]),
         ("Exports of 5 million tonnes were worth $3 billion in 2023.", ["t", "USD"]),
+        ("The average price per barrel amounted to $74.91 in October 2018, compared to "
+         "$74.15 in September.", ["USD per bbl", "USD per bbl"]),
         # barrels a "daily" level many words before are barrels a day
         ("The Sultanate's daily production of crude oil and condensate during March 2020 "
          "reached 1,078,475 barrels.", ["b/d"]),

@@ -562,10 +562,13 @@ def _share_follows(s: str, m: re.Match[str]) -> bool:
 
 
 # "a tonne of cashew nut fetched $1,065.4", "the average value of each ton of exported goods
-# … was $348": an amount said of one tonne is a price per tonne
-_TONNE_PRICED: Final = re.compile(
-    r"\b(?:a|each|one|every|per)\s(?:metric\s)?(?:tonne|ton)\b(?:[^.;\d$€£¥]|(?:19|20)\d\d){0,70}?\s"
-    r"(?:fetched|cost|costs|sold\sfor|went\sfor|brought|averaged|was|were|stood\sat)\s"
+# … was $348", "the average price per barrel amounted to $74.91": an amount said of one
+# tonne or barrel is a price per tonne or barrel
+_UNIT_PRICED: Final = re.compile(
+    r"\b(?:a|each|one|every|per)\s(?:metric\s)?(?P<per>tonne|ton|barrel)\b"
+    r"(?:[^.;\d$€£¥]|(?:19|20)\d\d){0,70}?\s"
+    r"(?:fetched|cost|costs|sold\sfor|went\sfor|brought|averaged|was|were|stood\sat|"
+    r"amounted\sto)\s"
     r"(?:about\s|around\s|some\s|nearly\s|an\saverage\s(?:of\s)?)?$",
     re.I,
 )
@@ -581,8 +584,9 @@ def _price_context(sentence: str, found: list[Quantity], price_unit: str | None)
     for q in found:
         if is_money(q.unit) and q.unit != "USD" and _PER_DOLLAR.match(sentence[q.end :]):
             q = q.with_unit(f"{q.unit} per USD")  # "6.3646 yuan to the dollar"
-        if is_money(q.unit) and _TONNE_PRICED.search(sentence[max(0, q.start - 100) : q.start]):
-            q = q.with_unit(f"{q.unit} per t")  # "a tonne of cashew nut fetched $1,065.4"
+        priced = is_money(q.unit) and _UNIT_PRICED.search(sentence[max(0, q.start - 100) : q.start])
+        if priced:  # "a tonne of cashew nut fetched $1,065.4", "the price per barrel was $74.91"
+            q = q.with_unit(f"{q.unit} per {'bbl' if priced['per'].lower() == 'barrel' else 't'}")
         if " per " in q.unit:
             price_unit, per_kilo = q.unit, _per_kilo(sentence, q)
         elif price_unit and q.unit == price_unit.split(" per ")[0] and q.value < 1e4:
