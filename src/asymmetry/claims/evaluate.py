@@ -73,6 +73,7 @@ def passages(by_sentence: dict[str, list[dict[str, str]]]) -> list[list[str]]:
 
 
 def _ended(sentence: str) -> str:
+    """The sentence with a full stop if it has no end mark of its own."""
     return sentence if re.search(r"[.!?;:][\"'”’)\]]*\s*$", sentence) else sentence.rstrip() + "."
 
 
