@@ -356,3 +356,24 @@ def test_a_base_is_not_the_year_in_play(text: str, years: list[int]) -> None:
 def test_a_change_from_a_period_is_of_the_period_after(text: str, period: str) -> None:
     claims = {c.quote: c.period for c in extract_text(text, as_of=DocumentDate(2021, 10))}
     assert next(v for k, v in claims.items() if k.endswith("%")) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of", "year"),
+    [
+        # a season written about in its first year has that year's data only
+        ("Grain exports have risen to 2.56 million tonnes so far in the 2023/24 season.",
+         DocumentDate(2023, 8), 2023),
+        # written in the year it ends in: of that year
+        ("Grain exports have risen to 40.1 million tonnes so far in the 2023/24 season.",
+         DocumentDate(2024, 5), 2024),
+        # a forecast speaks of the whole season
+        ("Exports could decline to 47.4 million tonnes in 2020/21.", DocumentDate(2020, 10),
+         2021),
+    ],
+)  # fmt: skip
+def test_a_season_in_progress_is_of_the_year_written(
+    text: str, as_of: DocumentDate, year: int
+) -> None:
+    (claim,) = extract_text(text, as_of=as_of)
+    assert claim.year == year

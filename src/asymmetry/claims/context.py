@@ -10,7 +10,7 @@ paragraph was last talking about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Final
@@ -546,7 +546,27 @@ def periods(
         found.append(p)
         if p.year is not None and not comparison:
             last_year = p.year
-    return found
+    if today is None or _AHEAD.search(sentence):
+        return found
+    return [_so_far(p, today) for p in found]
+
+
+# A forecast, target or plan speaks of a whole season ahead, not of the data so far.
+_AHEAD: Final = re.compile(
+    r"\b(?:could|would|will|may|might|expect\w*|forecast\w*|project\w*|plan\w*|"
+    r"target\w*|estimat\w*|outlook|aim\w*|seen\sat)\b",
+    re.I,
+)
+
+
+def _so_far(p: Period, today: DocumentDate) -> Period:
+    """A season or fiscal year that runs into the next year, in a document written in its
+    first year, has data of that first year only ("2.56 Mt so far in the 2023/24 season",
+    written in August 2023, is of 2023); written later, it is of the year it ends in."""
+    m = re.fullmatch(r"((?:19|20)\d\d)[-/]((?:19|20)\d\d)", p.text)
+    if m is None or p.year != int(m[2]) or today.year != int(m[1]):
+        return p
+    return replace(p, year=int(m[1]))
 
 
 # "… in the same period of 2023", "on the same time of 2023", "the comparable period in
