@@ -377,3 +377,18 @@ def test_a_season_in_progress_is_of_the_year_written(
 ) -> None:
     (claim,) = extract_text(text, as_of=as_of)
     assert claim.year == year
+
+
+@pytest.mark.parametrize(
+    ("as_of", "year"),
+    [
+        (DocumentDate(2023, 7), 2023),  # Bangladesh's 2022-23 ended in June
+        (DocumentDate(2024, 4), 2024),  # India's 2023-24 ended in March
+        (DocumentDate(2024, 2), 2023),  # none has ended yet in 2024
+    ],
+)
+def test_the_last_fiscal_is_the_one_ended_most_recently(as_of: DocumentDate, year: int) -> None:
+    (claim,) = extract_text(
+        "The export revenue in the last fiscal was USD 58 billion.", as_of=as_of
+    )
+    assert claim.year == year

@@ -72,7 +72,7 @@ _PERIODS: Final = re.compile(
     rf"|(?P<dm2>{_MONTH})\s(?P<dd1>\d{{1,2}})\s?(?:-|–|to)\s?(?P<dd2>\d{{1,2}}),?)\s(?P<dmy>{_YEAR}))"
     rf"|(?P<month>\b(?P<mm>{_MONTH})\s(?:of\s)?(?P<mmy>{_YEAR}))"
     r"|(?P<rel>\b(?P<rw>last|this|that|the previous|the past|next|the following)\s"
-    r"(?P<ru>year|month)\b(?!['’]s))"
+    r"(?P<ru>year|month|fiscal(?:\syear)?|financial\syear)\b(?!['’]s))"
     # "could reach 400,000 b/d within five years", "shrink 15% over the next six years"
     rf"|(?P<within>\b(?:within|in|over)\s(?:the\snext\s)?(?P<wn>{_COUNT}|\d{{1,2}})\syears\b"
     r"(?!\s(?:ago|earlier|before|after|later|of)\b))"
@@ -283,6 +283,14 @@ class DocumentDate:
             return None
         if unit == "year":
             year = self.year + shift[word]
+            return Period(start, end, str(year), year, by_document_date=True)
+        if unit != "month":  # a fiscal year: "the last fiscal", the one ended most recently
+            if word != "last" or self.month is None:
+                return None
+            # fiscal years that are not calendar years mostly end in March (India, Japan) or
+            # June: from April the last one ended this year ("the last fiscal year",
+            # written in April 2024 in India, is 2023-24; in July 2023 in Bangladesh, 2022-23)
+            year = self.year if self.month >= 4 else self.year - 1
             return Period(start, end, str(year), year, by_document_date=True)
         if self.month is None:
             return None
