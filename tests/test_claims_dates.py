@@ -392,3 +392,20 @@ def test_the_last_fiscal_is_the_one_ended_most_recently(as_of: DocumentDate, yea
         "The export revenue in the last fiscal was USD 58 billion.", as_of=as_of
     )
     assert claim.year == year
+
+
+def test_a_pages_lead_figures_are_its_latest_data() -> None:
+    """A report's lead gives no period ("exports grew by 11.4 percent year-on-year, reaching
+    USD57.9 billion", published 2 September 2024): the latest data at its date, so 2024,
+    and 2023 in January or February (the year just ended). Once a period is given, or
+    past the lead, or in a general statement ("90 percent of the chips"), nothing is."""
+    lead = "Exports grew by 11.4 percent year-on-year, reaching USD57.9 billion."
+    assert [c.year for c in extract_text(lead, as_of=DocumentDate(2024, 9))] == [2024, 2024]
+    assert [c.year for c in extract_text(lead, as_of=DocumentDate(2024, 2))] == [2023, 2023]
+    claim = extract_text(lead, as_of=DocumentDate(2024, 9))[1]
+    assert claim.year_note is not None and "latest data" in claim.year_note
+    later = "Intro.\n\nMore.\n\nContext.\n\n" + lead  # the fourth paragraph: not the lead
+    assert [c.year for c in extract_text(later, as_of=DocumentDate(2024, 9))] == [None, None]
+    general = "About 80 percent of the chips Russia uses come from China."
+    assert [c.year for c in extract_text(general, as_of=DocumentDate(2024, 9))] == [None]
+    assert [c.year for c in extract_text(lead)] == [None, None]  # no date, no year

@@ -131,6 +131,7 @@ def extract_claims(
     published = as_of  # the document's year, if given or any early paragraph has a date
     today = as_of  # the document's date, if given or it has a date line
     window = budget.limits.max_sentence_chars
+    undated_lead = True  # no paragraph has given a period yet
     for para in paragraphs:
         if budget.stopped:
             return
@@ -141,7 +142,8 @@ def extract_claims(
                 published = ctx.DocumentDate(int(dated[2]), ctx.month_number(dated[1]))
                 line = len(text) <= 120 or _PUBLISHED.search(text[: dated.start()])
                 today = published if line else None
-        scene = _Scene(named_so_far, published=published, today=today)
+        # the lead: a page's first paragraphs, before any of them gave a period
+        scene = _Scene(named_so_far, published=published, today=today, lead=undated_lead)
         for offset, whole in split_sentences(text):
             if len(whole) > window:
                 budget.note_long_sentence()
@@ -170,6 +172,8 @@ def extract_claims(
                         return
                     yield claim
                 scene.advance(claims, found, named, sentence)
+                scene.lead = scene.lead and scene.carry is None
+        undated_lead = undated_lead and scene.carry is None and para.index < 2
 
 
 def extract_text(
@@ -202,6 +206,11 @@ _PAIRED: Final = {"trade_turnover", "settlement_currency_share", "settlement_val
 # Flows whose partner the paragraph may have named in the sentence before ("… the Power of
 # Siberia pipeline to China. In 2020, Russia provided 4.1 bcm").
 _FLOWS: Final = {"gas_volume", "oil_volume", "lng_volume", "coal_volume", "price"}
+# A period the text refers to that it has not given: "that year", "the past year".
+_UNRESOLVED: Final = re.compile(
+    r"\b(?:that|the\spast|the\sprevious|the\sfollowing|the\ssame)\s(?:year|month|period)\b",
+    re.I,
+)
 _NOW: Final = re.compile(r"\b(?:current(?:ly)?|now|today|at present|presently)\b", re.I)
 # A document's date line: "Report December 21, 2021", "JUNE 2024".
 _DATE_LINE: Final = re.compile(
@@ -248,6 +257,7 @@ class _Scene:
     monthly: bool = False  # the paragraph compares months with the month before
     last_data: list[ctx.Period] = field(default_factory=list)  # the sentence before's periods
     between: tuple[ctx.Period, ctx.Period] | None = None  # "between those years"
+    lead: bool = False  # the document's lead, before any period: its latest data
 
     def advance(
         self,
@@ -402,6 +412,21 @@ def _sentence_claims(
             year = scene.today.year  # "($1 = 8.4344 Norwegian crowns)": the day's rate
             period = ctx.Period(0, 0, str(year), year)
             year_note = f"the rate the text converts at, on its date ({scene.today})"
+        if (
+            period is None
+            and scene.lead
+            and scene.today is not None
+            and scene.today.month is not None
+            and measure not in _GENERIC | _TIMELESS  # a trade flow, not "90 percent of …"
+            and not _UNRESOLVED.search(sentence)  # "that year": the text's, which it lacks
+        ):
+            # a document's lead figures with no period of their own ("exports grew by 11.4
+            # percent year-on-year, reaching USD57.9 billion", published on 2 September
+            # 2024): the latest data at its date, of its year (of the year before in January
+            # and February, when the year just ended is what is published)
+            year = scene.today.year - (1 if scene.today.month <= 2 else 0)
+            period = ctx.Period(0, 0, str(year), year, by_document_date=True)
+            year_note = f"the latest data at the document's date, {scene.today}: {year}"
         country, partner = _parties(sentence, q, people, after, listed.get(i), members)
         if country is None and partner is not None:  # "exports to Europe averaged $143"
             earlier = [c for c in dict.fromkeys(a.code for a in scene.people) if c != partner]
