@@ -367,6 +367,8 @@ def test_a_change_from_a_period_is_of_the_period_after(text: str, period: str) -
         # written in the year it ends in: of that year
         ("Grain exports have risen to 40.1 million tonnes so far in the 2023/24 season.",
          DocumentDate(2024, 5), 2024),
+        ("Grain exports have fallen 14.9% so far in the season that runs from July 2020 to "
+         "June 2021, to 12.3 million tonnes.", DocumentDate(2020, 10), 2020),
         # a forecast speaks of the whole season
         ("Exports could decline to 47.4 million tonnes in 2020/21.", DocumentDate(2020, 10),
          2021),
@@ -375,8 +377,8 @@ def test_a_change_from_a_period_is_of_the_period_after(text: str, period: str) -
 def test_a_season_in_progress_is_of_the_year_written(
     text: str, as_of: DocumentDate, year: int
 ) -> None:
-    (claim,) = extract_text(text, as_of=as_of)
-    assert claim.year == year
+    claims = extract_text(text, as_of=as_of)
+    assert claims and all(c.year == year for c in claims)
 
 
 @pytest.mark.parametrize(

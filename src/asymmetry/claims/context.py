@@ -569,11 +569,14 @@ _AHEAD: Final = re.compile(
 
 def _so_far(p: Period, today: DocumentDate) -> Period:
     """A season or fiscal year that runs into the next year, in a document written in its
-    first year, has data of that first year only ("2.56 Mt so far in the 2023/24 season",
-    written in August 2023, is of 2023); written later, it is of the year it ends in."""
-    m = re.fullmatch(r"((?:19|20)\d\d)[-/]((?:19|20)\d\d)", p.text)
-    if m is None or p.year != int(m[2]) or today.year != int(m[1]):
+    first year, has data of that first year only ("2.56 Mt so far in the 2023/24 season"
+    or "in the season that runs from July 2020 to June 2021", written in August 2023 or
+    October 2020, is of 2023 or 2020); written later, it is of the year it ends in."""
+    m = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d))?(?:\.\.|[-/])((?:19|20)\d\d)(?:-\d\d)?", p.text)
+    if m is None or p.year != int(m[3]) or today.year != int(m[1]) or int(m[1]) >= int(m[3]):
         return p
+    if m[2] and today.month is not None and today.month < int(m[2]):
+        return p  # written before the span began
     return replace(p, year=int(m[1]))
 
 
