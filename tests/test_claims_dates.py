@@ -333,6 +333,10 @@ def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None
          "11 per cent to €1.45 billion.", [2019, 2019, 2019]),
         ("Exports of €10 billion in 2019 were below the record high of €14.2 billion in "
          "2017. Imports rose by 11 per cent to €1.45 billion.", [2019, 2017, 2019, 2019]),
+        # the records a total is ranked behind are not the year in play
+        ("Through the first seven months of 2020 exports were 51.3 million tonnes, the "
+         "third-highest, only behind 54.78 million tonnes in 2017 and 54.23 million tonnes in "
+         "2018. Receipts totaled $301.45 million in July.", [2020, 2017, 2018, 2020]),
         # "in comparison with December 2014": the month a change is measured on
         ("In January 2015 goods worth EUR 89.9 bn were exported. Exports fell by 2.1% in "
          "comparison with December 2014.", [2015, 2015]),
