@@ -301,6 +301,18 @@ def test_a_span_compared_with_the_same_period_of_a_year_is_of_the_year_after(
     assert {c.quote: c.period for c in extract_text(text)} == periods
 
 
+def test_a_figure_in_the_same_month_last_year_is_of_that_month() -> None:
+    """ "… down from 25,031 tonnes in January but up from 9,246 tonnes in the same month last
+    year" (written in March 2011 about February): 9,246 tonnes is February 2010's."""
+    text = (
+        "Exports for February reached 10,086 tonnes, down from 25,031 tonnes in January but "
+        "up from 9,246 tonnes in the same month last year."
+    )
+    claims = {c.quote: c.period for c in extract_text(text, as_of=DocumentDate(2011, 3))}
+    assert claims == {"10,086 tonnes": "2011-02", "25,031 tonnes": "2011-01",
+                      "9,246 tonnes": "2010-02"}  # fmt: skip
+
+
 def test_a_figure_measured_on_the_same_month_last_year_is_of_this_year() -> None:
     """ "up $371 million from the same month last year" (written in December 2019) is a
     change of 2019, and "up 21.7 percent compared to the same period last year" too: the

@@ -87,7 +87,10 @@ _PERIODS: Final = re.compile(
 _BIND_AFTER: Final = re.compile(
     r"^[\s),]*(?:(?:in|during|for|by|as of|at the end of|over|of|on(?:\s\d{1,2})?)\s(?:the\s)?"
     r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of|record year)\s?)?"
-    r"(?:(?:spring|summer|autumn|fall|winter)\s)?)?$",  # "in pandemic-hit 2020", "by early 2024"
+    r"(?:(?:spring|summer|autumn|fall|winter)\s)?"
+    # "9,246 tonnes in the same month last year", "… in the same period of 2023"
+    r"(?:(?:same|corresponding|comparable|like)\s(?:months?|period|quarter|weeks?|time|season)"
+    r"\s(?:(?:of|in)\s(?:the\s)?)?)?)?$",  # "in pandemic-hit 2020", "by early 2024"
     re.IGNORECASE,
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
