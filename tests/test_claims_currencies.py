@@ -139,6 +139,8 @@ def test_every_country_is_an_actor() -> None:
         ("Oman's exports reached 12.1 billion rials in 2022.", "OMR"),
         ("Nepal's exports reached NRs 158.17 billion in 2024.", "NPR"),
         ("Mexican exports amounted to USD$ 30,730 million in January 2018.", "USD"),
+        ("Norway's gas exports stood at 48.7 billion crowns in September 2021.", "NOK"),
+        ("Sweden's exports rose to 150 billion crowns in 2022.", "SEK"),
     ],
 )
 def test_press_currencies_of_the_gulf_nepal_and_mexico(text: str, unit: str) -> None:

@@ -63,6 +63,8 @@ _PRESS_WORDS: Final = {
     "norwegian crowns": ("NOK",), "norwegian crown": ("NOK",), "swedish crowns": ("SEK",),
     "swedish crown": ("SEK",), "danish crowns": ("DKK",), "danish crown": ("DKK",),
     "czech crowns": ("CZK",), "czech crown": ("CZK",),
+    # "48.7 billion crowns" in a story on Norway's exports: the crowns of the country named
+    "crowns": ("NOK", "SEK", "DKK", "CZK", "ISK"), "crown": ("NOK", "SEK", "DKK", "CZK", "ISK"),
     # "24.5 billion rials" in a story on Qatar: the rials and riyals of the Gulf and Iran,
     # read by the country the text names
     "rials": ("QAR", "OMR", "IRR", "YER", "SAR"), "rial": ("QAR", "OMR", "IRR", "YER", "SAR"),
