@@ -29,6 +29,12 @@ _YEAR = r"(?:19|20)\d\d"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|" \
          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # fmt: skip
 _COUNT = "|".join(_ORDINAL_COUNT)
+# "the same period", "the corresponding two months", "the like time": a span named as a
+# year-on-year base, written before "of 2023", "in 2019" or "last year"
+SAME_SPAN = (
+    rf"(?:same|corresponding|comparable|like)\s(?:(?:{_COUNT}|\d{{1,2}})\s)?"
+    r"(?:months?|period|quarter|weeks?|time|season)"
+)
 # A month without its year ("in October", "July's 1.08 million", "January-July"): full names
 # only, and "May"/"March" only after a preposition (they are also words), see `_bare_month`.
 _FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|" \
@@ -89,8 +95,7 @@ _BIND_AFTER: Final = re.compile(
     r"(?:[a-z]+-[a-z]+\s|(?:early|late|mid-?|the whole of|all of|record year)\s?)?"
     r"(?:(?:spring|summer|autumn|fall|winter)\s)?"
     # "9,246 tonnes in the same month last year", "… in the same period of 2023"
-    r"(?:(?:same|corresponding|comparable|like)\s(?:months?|period|quarter|weeks?|time|season)"
-    r"\s(?:(?:of|in)\s(?:the\s)?)?)?)?$",  # "in pandemic-hit 2020", "by early 2024"
+    rf"(?:{SAME_SPAN}\s(?:(?:of|in)\s(?:the\s)?)?)?)?$",  # "in pandemic-hit 2020", "by early 2024"
     re.IGNORECASE,
 )
 # "about 67 million tonnes of oil to China in 2022": a few words, then the period.
@@ -585,10 +590,7 @@ def _so_far(p: Period, today: DocumentDate) -> Period:
 
 # "… in the same period of 2023", "on the same time of 2023", "the comparable period in
 # 2019", "the same month last year": a year-on-year base
-_SAME_OF: Final = re.compile(
-    rf"(?:same|comparable|corresponding|like) (?:(?:{_COUNT}|\d{{1,2}})\s)?"
-    r"(?:months?|period|weeks|time|quarter) (?:(?:of|in)\s)?$"
-)
+_SAME_OF: Final = re.compile(rf"{SAME_SPAN}\s(?:(?:of|in)\s)?$")
 
 
 def year_after_base(sentence: str, found: list[Period]) -> int | None:

@@ -564,7 +564,7 @@ _BASE_BEFORE: Final = re.compile(
 _CHANGE_ON_SAME: Final = re.compile(
     r",?\s*(?:(?:up|down)\s)?(?:on|over|from|compared\s(?:to|with)|against|versus|below|"
     r"above|(?:higher|lower|more|less|up|down)\s(?:than|from|on))\s(?:the\s)?"
-    r"(?:same|corresponding|like|comparable)\s(?:[a-z]+\s){1,3}?(?:(?:of|in)\s(?:the\s)?)?",
+    rf"{ctx.SAME_SPAN}\s(?:(?:of|in)\s(?:the\s)?)?",
     re.I,
 )
 _CHANGE_FROM_PERIOD: Final = re.compile(
